@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Set up a source checkout to run Palette: Debian packages when missing, a virtual environment in .venv,
+# and Palette installed into it (editable). Idempotent and quick when nothing changed.
+#   bash packaging/bootstrap.sh          what the app needs
+#   bash packaging/bootstrap.sh --test   plus what the test suite needs (Xvfb, xdotool, real target programs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+say() { echo "bootstrap: $*" >&2; }
+
+# Debian packages: Qt's xcb platform plugin needs the libxcb set; Chinese glyphs need a CJK font.
+runtime_pkgs="libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-xcb1 libxkbcommon-x11-0
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0
+  libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 fonts-noto-cjk"
+# The end-to-end tests: a virtual X server, a window manager, key injection, and real paste targets
+# (a Tk program on Debian's python3-tk, a GTK editor, a terminal and a browser).
+test_pkgs="xvfb xauth xdotool x11-utils xclip openbox python3-tk mousepad xterm chromium"
+
+pkgs=$runtime_pkgs
+[ $want_test = 1 ] && pkgs="$pkgs $test_pkgs"
+if command -v dpkg-query >/dev/null 2>&1; then
+  missing=""
+  for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+  done
+  PYTHON=${PYTHON:-python3}
+  # Debian's own python3 has no venv module until python3-venv is installed.
+  if ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then missing="$missing python3-venv"; fi
+  if [ -n "$missing" ]; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    say "installing Debian packages:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    # shellcheck disable=SC2086
+    $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  fi
+else
+  say "not a Debian system: install the Qt xcb libraries (and for tests Xvfb, xdotool, openbox) yourself"
+fi
+
+PYTHON=${PYTHON:-python3}
+"$PYTHON" - <<'PY' || { say "Palette needs Python 3.11 or newer (set PYTHON=...)"; exit 1; }
+import sys
+raise SystemExit(sys.version_info < (3, 11))
+PY
+
+if [ ! -x .venv/bin/python ]; then
+  say "creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+extra=""
+[ $want_test = 1 ] && extra="[test]"
+stamp=".venv/.palette-installed$extra"
+sum=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
+  say "installing Palette and its Python packages into .venv"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra"
+  echo "$sum" > "$stamp"
+fi

@@ -1,0 +1,5 @@
+"""`python -m palette` behaves like the `palette` command."""
+
+from palette.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,652 @@
+"""The user database (`palette.db`): schema, migrations and every read and write of user data.
+
+All SQL lives here. Multi-row changes run in one `BEGIN IMMEDIATE` transaction (nested work uses
+sqlite-utils savepoints), so a crash or a bad file leaves either the old state or the new one.
+Library layers hold phrase content; agent state (pins, hidden flags, usage) is keyed by uid outside
+the layers, so replacing a team layer can never lose it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from palette.core.model import (
+    PERSONAL_LIBRARY,
+    ForbiddenWord,
+    LayerDiff,
+    Library,
+    LibraryKind,
+    Phrase,
+    Usage,
+)
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 5.0
+FRECENCY_HALF_LIFE_S = 7 * 24 * 3600.0  # a use a week ago counts half as much as one now
+NEXT_PHRASE_WINDOW_S = 30 * 60.0  # two uses this close are one conversation's consecutive steps
+EVENT_LOG_CAP = 50_000
+
+ChangeListener = Callable[["StoreChange"], None]
+
+
+class StoreError(Exception):
+    """A database problem worth one line to the user: corrupt, too new, read-only, conflicting."""
+
+
+class StoreChange:
+    """What changed, so the search index can update itself without a full rebuild."""
+
+    __slots__ = ("libraries", "settings", "uids", "usage")
+
+    def __init__(
+        self,
+        uids: Iterable[str] = (),
+        libraries: Iterable[str] = (),
+        *,
+        usage: bool = False,
+        settings: bool = False,
+    ) -> None:
+        self.uids = frozenset(uids)
+        self.libraries = frozenset(libraries)
+        self.usage = usage
+        self.settings = settings
+
+
+# -- schema ---------------------------------------------------------------------------------------
+
+
+def _migrate_0_to_1(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE libraries (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('standard', 'team', 'personal')),
+            source TEXT NOT NULL DEFAULT '',
+            version TEXT NOT NULL DEFAULT '',
+            imported_at TEXT NOT NULL DEFAULT '',
+            checksum TEXT NOT NULL DEFAULT '',
+            read_only INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE phrases (
+            uid TEXT PRIMARY KEY,
+            library TEXT NOT NULL REFERENCES libraries(name) ON UPDATE CASCADE,
+            category TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            shortcut TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            override_of TEXT,
+            updated_at REAL NOT NULL DEFAULT 0
+        );
+        CREATE INDEX phrases_library ON phrases(library, sort_order);
+        CREATE UNIQUE INDEX phrases_override ON phrases(override_of) WHERE override_of IS NOT NULL;
+        CREATE TABLE phrase_flags (
+            uid TEXT PRIMARY KEY,
+            pinned INTEGER NOT NULL DEFAULT 0,
+            hidden INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE usage (
+            uid TEXT PRIMARY KEY,
+            count INTEGER NOT NULL,
+            last_used REAL NOT NULL,
+            score REAL NOT NULL
+        );
+        CREATE TABLE usage_events (
+            id INTEGER PRIMARY KEY,
+            ts REAL NOT NULL,
+            uid TEXT NOT NULL,
+            prev_uid TEXT
+        );
+        CREATE INDEX usage_events_prev ON usage_events(prev_uid);
+        CREATE TABLE profile (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE forbidden_words (
+            source TEXT NOT NULL,
+            word TEXT NOT NULL,
+            suggestion TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (source, word)
+        );
+        """
+    )
+    db.table("libraries").insert({"name": PERSONAL_LIBRARY, "kind": LibraryKind.PERSONAL.value, "read_only": 0})
+
+
+# MIGRATIONS[n] takes a database at schema n to n + 1; append, never edit a released step.
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migrate_0_to_1,)
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+_OUR_TABLES = {"libraries", "phrases", "phrase_flags", "usage", "usage_events", "profile", "settings"}
+
+_PHRASE_COLUMNS = "p.uid, p.library, p.category, p.title, p.body, p.shortcut, p.tags, p.sort_order, p.override_of"
+_PHRASE_SELECT = f"""
+    SELECT {_PHRASE_COLUMNS}, COALESCE(f.pinned, 0), COALESCE(f.hidden, 0)
+    FROM phrases p LEFT JOIN phrase_flags f ON f.uid = COALESCE(p.override_of, p.uid)
+"""
+
+
+def _row_to_phrase(row: Sequence[Any]) -> Phrase:
+    return Phrase(
+        uid=row[0],
+        library=row[1],
+        category=row[2],
+        title=row[3],
+        body=row[4],
+        shortcut=row[5],
+        tags=tuple(json.loads(row[6])),
+        sort_order=row[7],
+        override_of=row[8],
+        pinned=bool(row[9]),
+        hidden=bool(row[10]),
+    )
+
+
+def _content(p: Phrase) -> tuple[object, ...]:
+    """The fields a library layer owns; agent state (pins, hidden, usage) is not part of it."""
+    return (p.category, p.title, p.body, p.shortcut, tuple(p.tags), p.sort_order)
+
+
+def decayed(score: float, since: float, now: float) -> float:
+    """A frecency score `since` seconds ago, decayed to `now`."""
+    return score * math.pow(0.5, max(0.0, now - since) / FRECENCY_HALF_LIFE_S)
+
+
+class Store:
+    """One open user database. Use from one thread (SQLite connections refuse others anyway)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._listeners: list[ChangeListener] = []
+        self.db = self._connect(path)
+        try:
+            self._migrate()
+        except BaseException:
+            self.db.close()
+            raise
+
+    # -- opening ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite_utils.Database:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"{path.parent}: cannot create the data directory ({e.strerror})") from None
+        try:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as e:
+            raise StoreError(f"{path}: cannot open the database ({e})") from None
+        db = sqlite_utils.Database(conn)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise sqlite3.OperationalError(f"journal mode is {mode}, not wal")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            raise StoreError(_explain(path, e)) from None
+        return db
+
+    def _migrate(self) -> None:
+        try:
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            tables = set(self.db.table_names())
+        except sqlite3.DatabaseError as e:
+            raise StoreError(_explain(self.path, e)) from None
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: written by a newer Palette (schema {version}, this one knows {SCHEMA_VERSION});"
+                " update Palette"
+            )
+        if version == 0 and tables:
+            raise StoreError(f"{self.path}: not a Palette database (it has tables {', '.join(sorted(tables))})")
+        if version > 0 and not tables >= _OUR_TABLES:
+            raise StoreError(f"{self.path}: damaged Palette database (missing {_OUR_TABLES - tables})")
+        if version == SCHEMA_VERSION:
+            return
+        try:
+            with self.transaction():
+                for step in MIGRATIONS[version:]:
+                    step(self.db)
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as e:
+            raise StoreError(_explain(self.path, e)) from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions and change notification ------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic write. Nested calls join the outer transaction through savepoints."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as e:
+            raise StoreError(_explain(self.path, e)) from None
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(_explain(self.path, e)) from None
+
+    def subscribe(self, listener: ChangeListener) -> None:
+        self._listeners.append(listener)
+
+    def _notify(self, change: StoreChange) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    # -- libraries ---------------------------------------------------------------------------------
+
+    def libraries(self) -> list[Library]:
+        rows = self.db.execute(
+            "SELECT name, kind, source, version, imported_at, checksum, read_only FROM libraries"
+            " ORDER BY CASE kind WHEN 'standard' THEN 0 WHEN 'team' THEN 1 ELSE 2 END, name"
+        ).fetchall()
+        return [Library(r[0], LibraryKind(r[1]), r[2], r[3], r[4], r[5], bool(r[6])) for r in rows]
+
+    def library(self, name: str) -> Library | None:
+        return next((lib for lib in self.libraries() if lib.name == name), None)
+
+    def set_library_source(self, name: str, source: str) -> None:
+        with self.transaction():
+            cur = self.db.execute("UPDATE libraries SET source = ? WHERE name = ?", [source, name])
+            if cur.rowcount == 0:
+                raise StoreError(f"no library named {name!r}")
+        self._notify(StoreChange(libraries=[name]))
+
+    def diff_layer(self, name: str, phrases: Sequence[Phrase]) -> LayerDiff:
+        """What `replace_layer(name, phrases)` would change, without writing."""
+        old = {p.uid: p for p in self.phrases(library=name)}
+        added, changed, unchanged = [], [], []
+        for p in phrases:
+            before = old.get(p.uid)
+            if before is None:
+                added.append(p.uid)
+            elif _content(before) != _content(p):
+                changed.append(p.uid)
+            else:
+                unchanged.append(p.uid)
+        new_uids = {p.uid for p in phrases}
+        removed = [uid for uid in old if uid not in new_uids]
+        return LayerDiff(tuple(added), tuple(changed), tuple(removed), tuple(unchanged))
+
+    def replace_layer(
+        self,
+        library: Library,
+        phrases: Sequence[Phrase],
+        forbidden: Sequence[ForbiddenWord] | None = None,
+    ) -> LayerDiff:
+        """Make `library`'s layer exactly `phrases` in one transaction; other layers and agent state stay.
+
+        `forbidden`, when given, replaces the library's own 禁语 list.
+        """
+        if library.kind is LibraryKind.PERSONAL:
+            raise StoreError("the personal library is edited phrase by phrase, not replaced")
+        seen: set[str] = set()
+        for p in phrases:
+            if p.uid in seen:
+                raise StoreError(f"{library.name}: duplicate uid {p.uid!r}")
+            seen.add(p.uid)
+        diff = self.diff_layer(library.name, phrases)
+        now = time.time()
+        with self.transaction():
+            if seen:
+                clash = self._uids_elsewhere(seen, library.name)
+                if clash:
+                    uid, other = clash
+                    raise StoreError(f"{library.name}: uid {uid!r} already belongs to library {other!r}")
+            self.db.table("libraries").upsert(
+                {
+                    "name": library.name,
+                    "kind": library.kind.value,
+                    "source": library.source,
+                    "version": library.version,
+                    "imported_at": library.imported_at or _utc_now(),
+                    "checksum": library.checksum,
+                    "read_only": int(library.read_only),
+                },
+                pk="name",
+            )
+            if diff.removed:
+                self.db.conn.executemany("DELETE FROM phrases WHERE uid = ?", [(u,) for u in diff.removed])
+            write = set(diff.added) | set(diff.changed)
+            self.db.table("phrases").upsert_all(
+                (_phrase_row(replace(p, library=library.name), now) for p in phrases if p.uid in write),
+                pk="uid",
+            )
+            if forbidden is not None:
+                self._replace_forbidden(library.name, forbidden)
+        self._notify(StoreChange(uids=[*diff.added, *diff.changed, *diff.removed], libraries=[library.name]))
+        return diff
+
+    def remove_library(self, name: str) -> None:
+        lib = self.library(name)
+        if lib is None:
+            raise StoreError(f"no library named {name!r}")
+        if lib.kind is LibraryKind.PERSONAL:
+            raise StoreError("the personal library cannot be removed")
+        uids = [p.uid for p in self.phrases(library=name)]
+        with self.transaction():
+            self.db.execute("DELETE FROM phrases WHERE library = ?", [name])
+            self.db.execute("DELETE FROM forbidden_words WHERE source = ?", [name])
+            self.db.execute("DELETE FROM libraries WHERE name = ?", [name])
+        self._notify(StoreChange(uids=uids, libraries=[name]))
+
+    def _uids_elsewhere(self, uids: set[str], library: str) -> tuple[str, str] | None:
+        found: tuple[str, str] | None = None
+        for uid, other in self.db.execute("SELECT uid, library FROM phrases WHERE library != ?", [library]):
+            if uid in uids:
+                found = (uid, other)
+                break
+        return found
+
+    # -- phrases -----------------------------------------------------------------------------------
+
+    def phrases(self, library: str | None = None) -> list[Phrase]:
+        """Every stored phrase (hidden ones and overridden originals included), in library order."""
+        sql = _PHRASE_SELECT
+        params: list[str] = []
+        if library is not None:
+            sql += " WHERE p.library = ?"
+            params.append(library)
+        sql += " ORDER BY p.library, p.sort_order, p.rowid"
+        return [_row_to_phrase(r) for r in self.db.execute(sql, params)]
+
+    def get(self, uid: str) -> Phrase | None:
+        row = self.db.execute(_PHRASE_SELECT + " WHERE p.uid = ?", [uid]).fetchone()
+        return _row_to_phrase(row) if row else None
+
+    def visible_phrases(self) -> list[Phrase]:
+        """What the palette offers: personal overrides replace their originals, hidden ones are left out."""
+        return effective_phrases(self.phrases(), [lib.name for lib in self.libraries()])
+
+    def add_phrase(
+        self,
+        *,
+        category: str,
+        title: str,
+        body: str,
+        shortcut: str = "",
+        tags: Sequence[str] = (),
+        override_of: str | None = None,
+    ) -> Phrase:
+        """A new personal phrase (or a personal override of a read-only one); returns it with its uid."""
+        if override_of is not None:
+            base = self.get(override_of)
+            if base is None:
+                raise StoreError(f"no phrase with uid {override_of!r} to customise")
+            if base.library == PERSONAL_LIBRARY:
+                raise StoreError(f"{override_of!r} is already a personal phrase; edit it instead")
+        order = self.db.execute(
+            "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM phrases WHERE library = ?", [PERSONAL_LIBRARY]
+        ).fetchone()[0]
+        phrase = Phrase(
+            uid="p-" + uuid.uuid4().hex[:12],
+            library=PERSONAL_LIBRARY,
+            category=category,
+            title=title,
+            body=body,
+            shortcut=shortcut,
+            tags=tuple(tags),
+            sort_order=order,
+            override_of=override_of,
+        )
+        with self.transaction():
+            try:
+                self.db.table("phrases").insert(_phrase_row(phrase, time.time()))
+            except sqlite3.IntegrityError:
+                raise StoreError(f"{override_of!r} is already customised") from None
+        self._notify(StoreChange(uids=[phrase.uid] + ([override_of] if override_of else [])))
+        return phrase
+
+    def update_phrase(self, uid: str, **fields: Any) -> Phrase:
+        """Edit a personal phrase's content fields (category, title, body, shortcut, tags, sort_order)."""
+        current = self.get(uid)
+        if current is None:
+            raise StoreError(f"no phrase with uid {uid!r}")
+        if current.library != PERSONAL_LIBRARY:
+            raise StoreError(f"{uid!r} belongs to the read-only library {current.library!r}; customise it instead")
+        allowed = {"category", "title", "body", "shortcut", "tags", "sort_order"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise StoreError(f"cannot edit {', '.join(sorted(unknown))}")
+        updated = replace(current, **fields)
+        with self.transaction():
+            self.db.table("phrases").update(uid, _phrase_row(updated, time.time()))
+        self._notify(StoreChange(uids=[uid]))
+        return updated
+
+    def delete_phrase(self, uid: str) -> Phrase:
+        """Delete a personal phrase (dropping an override restores the team version); returns it for undo."""
+        current = self.get(uid)
+        if current is None:
+            raise StoreError(f"no phrase with uid {uid!r}")
+        if current.library != PERSONAL_LIBRARY:
+            raise StoreError(f"{uid!r} belongs to the read-only library {current.library!r}; hide it instead")
+        with self.transaction():
+            self.db.execute("DELETE FROM phrases WHERE uid = ?", [uid])
+        self._notify(StoreChange(uids=[uid] + ([current.override_of] if current.override_of else [])))
+        return current
+
+    def restore_phrase(self, phrase: Phrase) -> None:
+        """Put back a personal phrase exactly as `delete_phrase` returned it (undo)."""
+        with self.transaction():
+            self.db.table("phrases").insert(_phrase_row(phrase, time.time()), replace=True)
+        self._notify(StoreChange(uids=[phrase.uid] + ([phrase.override_of] if phrase.override_of else [])))
+
+    def set_flags(self, uid: str, *, pinned: bool | None = None, hidden: bool | None = None) -> None:
+        """Pin or hide any phrase; kept by uid, so a team re-import never undoes it."""
+        phrase = self.get(uid)
+        if phrase is None:
+            raise StoreError(f"no phrase with uid {uid!r}")
+        key = phrase.usage_key
+        with self.transaction():
+            self.db.execute("INSERT OR IGNORE INTO phrase_flags (uid) VALUES (?)", [key])
+            if pinned is not None:
+                self.db.execute("UPDATE phrase_flags SET pinned = ? WHERE uid = ?", [int(pinned), key])
+            if hidden is not None:
+                self.db.execute("UPDATE phrase_flags SET hidden = ? WHERE uid = ?", [int(hidden), key])
+        self._notify(StoreChange(uids=[uid, key]))
+
+    def shortcut_owner(self, shortcut: str, *, exclude: str | None = None) -> Phrase | None:
+        """The visible phrase already using `shortcut` (case-insensitive), if any."""
+        wanted = shortcut.strip().lower()
+        if not wanted:
+            return None
+        for p in self.visible_phrases():
+            if p.shortcut.lower() != wanted:
+                continue
+            if exclude is None or exclude not in (p.uid, p.override_of):
+                return p
+        return None
+
+    # -- usage -------------------------------------------------------------------------------------
+
+    def record_use(self, uid: str, now: float | None = None) -> None:
+        """Count one paste: frecency for ranking, and which phrase followed which for suggestions."""
+        now = time.time() if now is None else now
+        phrase = self.get(uid)
+        key = phrase.usage_key if phrase else uid
+        with self.transaction():
+            row = self.db.execute("SELECT count, last_used, score FROM usage WHERE uid = ?", [key]).fetchone()
+            if row is None:
+                self.db.execute("INSERT INTO usage VALUES (?, 1, ?, 1.0)", [key, now])
+            else:
+                score = decayed(row[2], row[1], now) + 1.0
+                self.db.execute(
+                    "UPDATE usage SET count = ?, last_used = ?, score = ? WHERE uid = ?",
+                    [row[0] + 1, now, score, key],
+                )
+            last = self.db.execute("SELECT ts, uid FROM usage_events ORDER BY id DESC LIMIT 1").fetchone()
+            prev = last[1] if last and 0 <= now - last[0] <= NEXT_PHRASE_WINDOW_S and last[1] != key else None
+            self.db.execute("INSERT INTO usage_events (ts, uid, prev_uid) VALUES (?, ?, ?)", [now, key, prev])
+            self.db.execute(
+                "DELETE FROM usage_events WHERE id <= (SELECT MAX(id) FROM usage_events) - ?", [EVENT_LOG_CAP]
+            )
+        self._notify(StoreChange(uids=[key], usage=True))
+
+    def usage(self) -> dict[str, Usage]:
+        return {r[0]: Usage(*r) for r in self.db.execute("SELECT uid, count, last_used, score FROM usage")}
+
+    def last_used(self) -> tuple[str, float] | None:
+        """The most recently used phrase key and when, for next-phrase suggestions."""
+        row = self.db.execute("SELECT uid, ts FROM usage_events ORDER BY id DESC LIMIT 1").fetchone()
+        return (row[0], row[1]) if row else None
+
+    def transitions(self) -> dict[str, Counter[str]]:
+        """prev uid → how often each uid followed it within one conversation."""
+        table: dict[str, Counter[str]] = {}
+        for prev, uid, n in self.db.execute(
+            "SELECT prev_uid, uid, COUNT(*) FROM usage_events WHERE prev_uid IS NOT NULL GROUP BY prev_uid, uid"
+        ):
+            table.setdefault(prev, Counter())[uid] = n
+        return table
+
+    # -- profile and settings ----------------------------------------------------------------------
+
+    def profile(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT key, value FROM profile ORDER BY rowid").fetchall())
+
+    def set_profile(self, key: str, value: str) -> None:
+        key = key.strip()
+        if not key:
+            raise StoreError("a profile key cannot be empty")
+        with self.transaction():
+            if value == "":
+                self.db.execute("DELETE FROM profile WHERE key = ?", [key])
+            else:
+                self.db.execute(
+                    "INSERT INTO profile (key, value) VALUES (?, ?)"
+                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [key, value],
+                )
+        self._notify(StoreChange(settings=True))
+
+    def settings(self) -> dict[str, Any]:
+        """Stored settings only (JSON values); `config.Settings` adds defaults and validation."""
+        return {k: json.loads(v) for k, v in self.db.execute("SELECT key, value FROM settings")}
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, json.dumps(value, ensure_ascii=False)],
+            )
+        self._notify(StoreChange(settings=True))
+
+    # -- forbidden words (服务禁语) ------------------------------------------------------------------
+
+    def forbidden_words(self) -> list[ForbiddenWord]:
+        rows = self.db.execute("SELECT word, suggestion, source FROM forbidden_words ORDER BY source, rowid")
+        return [ForbiddenWord(*r) for r in rows]
+
+    def add_forbidden_word(self, word: str, suggestion: str = "", source: str = PERSONAL_LIBRARY) -> None:
+        word = word.strip()
+        if not word:
+            raise StoreError("a forbidden word cannot be empty")
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO forbidden_words (source, word, suggestion) VALUES (?, ?, ?)"
+                " ON CONFLICT(source, word) DO UPDATE SET suggestion = excluded.suggestion",
+                [source, word, suggestion],
+            )
+        self._notify(StoreChange(settings=True))
+
+    def remove_forbidden_word(self, word: str, source: str = PERSONAL_LIBRARY) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM forbidden_words WHERE source = ? AND word = ?", [source, word])
+        self._notify(StoreChange(settings=True))
+
+    def _replace_forbidden(self, source: str, words: Sequence[ForbiddenWord]) -> None:
+        self.db.execute("DELETE FROM forbidden_words WHERE source = ?", [source])
+        self.db.conn.executemany(
+            "INSERT OR REPLACE INTO forbidden_words (source, word, suggestion) VALUES (?, ?, ?)",
+            [(source, w.word, w.suggestion) for w in words],
+        )
+
+    # -- maintenance -------------------------------------------------------------------------------
+
+    def dump(self) -> list[str]:
+        """Every row of every table as SQL, for tests that prove a failed change left nothing behind."""
+        return list(self.db.conn.iterdump())
+
+
+def effective_phrases(phrases: Iterable[Phrase], library_order: Sequence[str] = ()) -> list[Phrase]:
+    """Resolve layers: an override takes its original's place; hidden phrases are dropped."""
+    phrases = list(phrases)
+    by_uid = {p.uid: p for p in phrases}
+    overrides = {p.override_of: p for p in phrases if p.override_of in by_uid}
+    rank = {name: i for i, name in enumerate(library_order)}
+    placed: list[tuple[int, int, Phrase]] = []
+    for p in phrases:
+        if p.override_of in by_uid:
+            continue  # shown where its original sits
+        shown = overrides.get(p.uid, p)
+        if not shown.hidden:
+            placed.append((rank.get(p.library, len(rank)), p.sort_order, shown))
+    placed.sort(key=lambda t: (t[0], t[1]))
+    return [p for _, _, p in placed]
+
+
+def _phrase_row(p: Phrase, now: float) -> dict[str, Any]:
+    return {
+        "uid": p.uid,
+        "library": p.library,
+        "category": p.category,
+        "title": p.title,
+        "body": p.body,
+        "shortcut": p.shortcut,
+        "tags": json.dumps(list(p.tags), ensure_ascii=False),
+        "sort_order": p.sort_order,
+        "override_of": p.override_of,
+        "updated_at": now,
+    }
+
+
+def _utc_now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _explain(path: Path, e: sqlite3.Error) -> str:
+    text = str(e)
+    if "not a database" in text or "malformed" in text:
+        return f"{path}: not a valid Palette database ({text}); move it aside to start afresh"
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return f"{path}: cannot write the database ({text}); check that the data directory is writable"
+    if "locked" in text or "busy" in text:
+        return f"{path}: the database is busy ({text}); another Palette may be importing, try again"
+    return f"{path}: database error ({text})"

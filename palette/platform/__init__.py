@@ -1,0 +1,1 @@
+"""OS integration behind small interfaces (hotkey, focus, clipboard, key injection), one module per OS."""
