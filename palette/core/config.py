@@ -198,3 +198,12 @@ class Settings:
         if key not in KEYS:
             raise ConfigError(f"unknown setting {key!r}")
         self._store.set_setting(key, value)
+
+
+def paste_key_for(wm_class: str, rules: list[list[str]], default: str) -> str:
+    """The paste key for a window: the first rule whose class appears in the window's class wins."""
+    cls = wm_class.lower()
+    for pattern, combo in rules:
+        if pattern and pattern in cls:
+            return combo
+    return default

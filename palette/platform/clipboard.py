@@ -1,0 +1,163 @@
+"""Borrowing the clipboard for one paste and giving the agent's own content back, in every format.
+
+The snapshot is taken when the palette opens (reading a clipboard whose owner hangs can block, so not
+on the paste path). After the paste key is sent, the old content returns only once the target has
+finished reading ours: on X11 every selection request restarts a short quiet timer; elsewhere, or when
+no request is seen, a longer fallback delay applies. Nothing is restored if the clipboard changed
+meanwhile (the agent copied something new). Clipboard contents are never logged.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QMimeData, QObject, QTimer, Signal
+from PySide6.QtGui import QClipboard, QGuiApplication
+
+from palette.core import events
+
+_XCB_SELECTION_REQUEST = 30
+NO_READ_FALLBACK_MS = 1500
+
+
+class _SelectionRequestFilter(QAbstractNativeEventFilter):
+    """Sees X11 SelectionRequest events, i.e. another program reading a selection we own."""
+
+    def __init__(self, on_request: Callable[[], None]) -> None:
+        super().__init__()
+        self._on_request = on_request
+
+    def nativeEventFilter(
+        self, event_type: QByteArray | bytes | bytearray | memoryview, message: int
+    ) -> tuple[bool, int]:
+        address = int(message)  # a shiboken VoidPtr at run time: falsy even when set, so compare its int
+        if address and QByteArray(event_type).data() == b"xcb_generic_event_t":
+            response_type = ctypes.c_uint8.from_address(address).value & 0x7F
+            if response_type == _XCB_SELECTION_REQUEST:
+                self._on_request()
+        return False, 0
+
+
+def _copy(mime: QMimeData | None) -> QMimeData | None:
+    if mime is None or not mime.formats():
+        return None
+    copy = QMimeData()
+    for fmt in mime.formats():
+        copy.setData(fmt, mime.data(fmt))
+    return copy
+
+
+class ClipboardKeeper(QObject):
+    """Snapshot, put text, restore: one paste's worth of clipboard borrowing."""
+
+    restored = Signal(bool)  # True when the old content was put back, False when it was left alone
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cb = QGuiApplication.clipboard()
+        self._saved: dict[QClipboard.Mode, QMimeData | None] = {}
+        self._snapshot_taken = False
+        self._text_at_open = ""
+        self._ours = ""  # non-empty while a restore is pending
+        self._modes: list[QClipboard.Mode] = []
+        self._armed = False
+        self._quiet = QTimer(self, singleShot=True)
+        self._quiet.timeout.connect(self._restore)
+        self._fallback = QTimer(self, singleShot=True, interval=NO_READ_FALLBACK_MS)
+        self._fallback.timeout.connect(self._restore)
+        self._filter: _SelectionRequestFilter | None = None
+        app = QGuiApplication.instance()
+        if QGuiApplication.platformName() == "xcb" and app is not None:
+            self._filter = _SelectionRequestFilter(self._on_read_request)
+            app.installNativeEventFilter(self._filter)
+
+    def _on_read_request(self) -> None:
+        if self._armed:
+            self._fallback.stop()
+            self._quiet.start()  # restart the quiet period on each read
+
+    def snapshot(self) -> None:
+        """Remember what the agent has on the clipboard (and the X11 primary selection) right now."""
+        if self._ours:
+            return  # a restore is still pending: what is there now is our text, not the agent's
+        self._saved = {QClipboard.Mode.Clipboard: _copy(self._cb.mimeData(QClipboard.Mode.Clipboard))}
+        if self._cb.supportsSelection():
+            self._saved[QClipboard.Mode.Selection] = _copy(self._cb.mimeData(QClipboard.Mode.Selection))
+        saved = self._saved[QClipboard.Mode.Clipboard]
+        self._text_at_open = saved.text() if saved is not None and saved.hasText() else ""
+        self._snapshot_taken = True
+
+    def ensure_snapshot(self) -> None:
+        if not self._snapshot_taken:
+            self.snapshot()
+
+    def forget_snapshot(self) -> None:
+        """Drop the copy when the palette closes without pasting: it may hold customer data."""
+        if not self._ours:
+            self._saved = {}
+            self._snapshot_taken = False
+            self._text_at_open = ""
+
+    @property
+    def text_at_open(self) -> str:
+        """The clipboard text when the palette opened: the value of the [剪贴板] placeholder."""
+        return self._text_at_open
+
+    @property
+    def pending_text(self) -> str:
+        """Our text while it is on the clipboard waiting to be read (never logged)."""
+        return self._ours
+
+    def put(self, text: str, *, selection_too: bool = False) -> None:
+        """Put `text` on the clipboard (and on PRIMARY for terminals that paste it with Shift+Insert)."""
+        self.ensure_snapshot()
+        self._armed = False
+        self._quiet.stop()
+        self._fallback.stop()
+        self._ours = text
+        self._modes = [QClipboard.Mode.Clipboard]
+        if selection_too and self._cb.supportsSelection():
+            self._modes.append(QClipboard.Mode.Selection)
+        for mode in self._modes:
+            self._cb.setText(text, mode)
+
+    def restore_later(self, quiet_ms: int) -> None:
+        """Restore once reads have stopped for `quiet_ms`, or after a fallback delay if none is seen."""
+        self._quiet.setInterval(quiet_ms)
+        self._fallback.setInterval(max(quiet_ms, NO_READ_FALLBACK_MS))
+        self._armed = True
+        self._fallback.start()
+
+    def keep(self) -> None:
+        """Leave our text on the clipboard (copy only, or the paste could not be sent)."""
+        self._armed = False
+        self._quiet.stop()
+        self._fallback.stop()
+        self._ours = ""
+        self._saved = {}
+        self._snapshot_taken = False
+
+    def _restore(self) -> None:
+        self._armed = False
+        self._quiet.stop()
+        self._fallback.stop()
+        put_back = False
+        for mode in self._modes:
+            current = self._cb.mimeData(mode)
+            still_ours = current is not None and current.text() == self._ours
+            if mode == QClipboard.Mode.Clipboard:
+                still_ours = still_ours and self._cb.ownsClipboard()
+            if not still_ours:
+                continue  # the agent copied something new meanwhile: theirs wins
+            copy = _copy(self._saved.get(mode))
+            if copy is None:
+                self._cb.clear(mode)
+            else:
+                self._cb.setMimeData(copy, mode)
+            put_back = True
+        self._ours = ""
+        self._saved = {}
+        self._snapshot_taken = False
+        events.emit("clipboard.restored", restored=put_back)
+        self.restored.emit(put_back)

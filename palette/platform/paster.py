@@ -1,0 +1,84 @@
+"""Pasting into the window the agent came from, without blocking the GUI thread.
+
+Sequence (each step on a timer, never a sleep, so the clipboard owner keeps answering):
+put the text on the clipboard → give focus back to the target → wait up to 300 ms for the focus to
+land and the hotkey's modifiers to be released → release any still held → send the paste key →
+restore the agent's clipboard after the target has read ours.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from palette.core import events
+from palette.platform.base import Desktop, WindowRef
+from palette.platform.clipboard import ClipboardKeeper
+
+SETTLE_TIMEOUT_MS = 300
+POLL_MS = 5
+
+
+class Paster(QObject):
+    """One paste at a time. `finished(outcome, reason)`: ("pasted", ""), or ("copied", why) when the text
+    was left on the clipboard to paste by hand: asked, no_target, refused, focus_lost."""
+
+    finished = Signal(str, str)
+
+    def __init__(self, desktop: Desktop | None, clipboard: ClipboardKeeper, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._desktop = desktop
+        self.clipboard = clipboard
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self._step)
+        self._target: WindowRef | None = None
+        self._combo = "ctrl+v"
+        self._restore_ms: int | None = None
+        self._started = 0.0
+        self._deadline = 0.0
+
+    @property
+    def busy(self) -> bool:
+        return self._poll.isActive()
+
+    def paste(self, text: str, target: WindowRef | None, combo: str, *, restore_ms: int | None) -> None:
+        """Paste `text` into `target` with `combo`; `restore_ms` is the quiet time before the agent's
+        clipboard returns (None: leave ours there)."""
+        self._started = time.perf_counter()
+        self.clipboard.put(text, selection_too=combo == "shift+insert")
+        desktop = self._desktop
+        if desktop is None or target is None or not desktop.can_paste_into(target):
+            self.copy_only(text, reason="no_target" if target is None or desktop is None else "refused")
+            return
+        self._target, self._combo, self._restore_ms = target, combo, restore_ms
+        desktop.activate(target)
+        self._deadline = time.perf_counter() + SETTLE_TIMEOUT_MS / 1000.0
+        self._poll.start()
+
+    def copy_only(self, text: str, reason: str = "asked") -> None:
+        """Leave `text` on the clipboard for the agent to paste by hand."""
+        self._poll.stop()
+        self.clipboard.put(text)
+        self.clipboard.keep()
+        events.emit("paste.copied", reason=reason)
+        self.finished.emit("copied", reason)
+
+    def _step(self) -> None:
+        desktop, target = self._desktop, self._target
+        assert desktop is not None and target is not None
+        focused = desktop.is_active(target)
+        if not (focused and not desktop.modifiers_held()) and time.perf_counter() < self._deadline:
+            return
+        self._poll.stop()
+        if not focused:  # never send Ctrl+V to whatever window happens to have focus instead
+            self.copy_only(self.clipboard.pending_text, reason="focus_lost")
+            return
+        desktop.release_modifiers()
+        desktop.send_combo(self._combo)
+        if self._restore_ms is None:
+            self.clipboard.keep()
+        else:
+            self.clipboard.restore_later(self._restore_ms)
+        events.emit("paste.done", ms=events.ms_since(self._started), key=self._combo)
+        self.finished.emit("pasted", "")

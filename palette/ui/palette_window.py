@@ -1,0 +1,426 @@
+"""The palette: a frameless, always-on-top search box with ranked phrases, built once and shown on demand.
+
+It knows nothing of the database or the OS: it asks a `rows` callable for what matches the query and
+emits `chosen` with the row and the mode ("paste" or "copy"). Missing placeholder values are asked in an
+embedded form page; a 禁语 warning is shown inline and confirmed with a second Enter.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QGuiApplication,
+    QInputMethodEvent,
+    QKeyEvent,
+    QPalette,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+Spans = tuple[tuple[int, int], ...]
+MAX_ROWS = 9
+
+
+@dataclass(frozen=True)
+class Row:
+    """One hit as the palette shows it; `text` is rendered with what is known, gaps shown as [名称]."""
+
+    uid: str
+    category: str
+    title: str
+    shortcut: str
+    text: str
+    missing: tuple[str, ...] = ()
+    title_spans: Spans = ()
+    text_spans: Spans = ()
+    gap_spans: Spans = ()  # where `text` still has an unfilled placeholder
+    payload: object = field(default=None, compare=False)  # the caller's own object (the search hit)
+
+
+def marked_html(text: str, spans: Spans, gaps: Spans = (), *, accent: str, warn: str) -> str:
+    """`text` as HTML with matched spans in bold accent and unfilled placeholders in the warning colour."""
+    style = [""] * (len(text) + 1)
+    for start, end in gaps:
+        for i in range(max(0, start), min(len(text), end)):
+            style[i] = "gap"
+    for start, end in spans:
+        for i in range(max(0, start), min(len(text), end)):
+            style[i] = "hit" if style[i] != "gap" else "gap"
+    out: list[str] = []
+    current = ""
+    for i, ch in enumerate(text):
+        if style[i] != current:
+            if current:
+                out.append("</span>")
+            if style[i] == "hit":
+                out.append(f'<span style="color:{accent};font-weight:600">')
+            elif style[i] == "gap":
+                out.append(f'<span style="color:{warn};font-weight:600">')
+            current = style[i]
+        out.append(html.escape(ch))
+    if current:
+        out.append("</span>")
+    return "".join(out).replace("\n", " ⏎ ")
+
+
+class RowModel(QAbstractListModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Row] = []
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{row.category} › {row.title}"
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        return None
+
+
+class RowDelegate(QStyledItemDelegate):
+    """Two lines per hit: number, category › title (matches highlighted), shortcut; then the finished text."""
+
+    def _doc(self, row: Row, number: int, option: QStyleOptionViewItem) -> QTextDocument:
+        pal = option.palette
+        accent = pal.color(QPalette.ColorRole.Link).name()
+        warn = "#d35400"
+        muted = pal.color(QPalette.ColorRole.PlaceholderText).name()
+        code = f' <span style="color:{muted}">{html.escape(row.shortcut)}</span>' if row.shortcut else ""
+        head = (
+            f'<span style="color:{muted}">{number}</span>&nbsp; <span style="color:{muted}">'
+            f"{html.escape(row.category)} ›</span> "
+            f"<b>{marked_html(row.title, row.title_spans, accent=accent, warn=warn)}</b>{code}"
+        )
+        body = marked_html(row.text, row.text_spans, row.gap_spans, accent=accent, warn=warn)
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)
+        doc.setDocumentMargin(4)
+        doc.setHtml(f'<div style="white-space:nowrap">{head}</div><div style="white-space:nowrap">{body}</div>')
+        return doc
+
+    def paint(self, painter: object, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        from PySide6.QtGui import QPainter
+
+        assert isinstance(painter, QPainter)
+        row: Row = index.data(Qt.ItemDataRole.UserRole)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        doc = self._doc(row, index.row() + 1, option)
+        rect: QRect = option.rect
+        painter.save()
+        painter.translate(rect.topLeft())
+        painter.setClipRect(0, 0, rect.width(), rect.height())
+        ctx = QAbstractTextDocumentLayout.PaintContext()
+        if option.state & QStyle.StateFlag.State_Selected:
+            ctx.palette.setColor(QPalette.ColorRole.Text, option.palette.color(QPalette.ColorRole.HighlightedText))
+        doc.documentLayout().draw(painter, ctx)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        height = option.fontMetrics.height()
+        return QSize(400, 2 * height + 14)
+
+
+class SearchField(QLineEdit):
+    """A line edit that knows when an input method is composing, so Enter commits instead of pasting."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.preedit = ""
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        self.preedit = event.preeditString()
+        super().inputMethodEvent(event)
+
+    def commit_preedit(self) -> None:
+        """What Enter does while composing: the composition becomes text, nothing is pasted."""
+        commit = QInputMethodEvent()
+        commit.setCommitString(self.preedit)
+        self.inputMethodEvent(commit)
+
+
+class PaletteWindow(QWidget):
+    """The palette. `rows(query)` supplies hits; `chosen(row, mode)` fires on Enter / Ctrl+Enter / Alt+n."""
+
+    chosen = Signal(object, str)  # Row, "paste" | "copy"
+    fill_requested = Signal(object, str)  # Row, mode: the caller shows its form via show_form()
+    new_conversation = Signal()
+    hidden = Signal()
+    ready = Signal()  # shown and holding the keyboard focus
+
+    def __init__(self, rows: Callable[[str], list[Row]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows = rows
+        self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+        self.setObjectName("palette")
+        self.setWindowTitle(self.tr("快捷话术板"))
+        self.resize(640, 520)
+
+        self.search = SearchField(self)
+        self.search.setPlaceholderText(self.tr("输入拼音、首字母、快捷码或关键词…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.installEventFilter(self)
+        self.search.textChanged.connect(self.refresh)
+
+        self.model = RowModel(self)
+        self.list = QListView(self)
+        self.list.setModel(self.model)
+        self.list.setItemDelegate(RowDelegate(self.list))
+        self.list.setUniformItemSizes(True)
+        self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.selectionModel().currentChanged.connect(self._update_preview)
+        self.list.doubleClicked.connect(lambda _i: self._choose("paste"))
+
+        self.warning = QLabel(self)
+        self.warning.setWordWrap(True)
+        self.warning.setObjectName("guardWarning")
+        self.warning.setStyleSheet("QLabel#guardWarning { color: #b03a2e; font-weight: 600; }")
+        self.warning.hide()
+
+        self.preview = QLabel(self)
+        self.preview.setWordWrap(True)
+        self.preview.setTextFormat(Qt.TextFormat.RichText)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.preview.setMinimumHeight(72)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+
+        hint = QLabel(
+            self.tr("Enter 粘贴 · Ctrl+Enter 复制 · Alt+1…9 直接粘贴 · Tab 填写 · Ctrl+Shift+N 新会话 · Esc 关闭"),
+            self,
+        )
+        hint.setObjectName("hint")
+        hint.setStyleSheet("QLabel#hint { color: palette(placeholder-text); }")
+
+        list_page = QWidget(self)
+        lay = QVBoxLayout(list_page)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.list, 1)
+        lay.addWidget(self.warning)
+        line = QFrame(list_page)
+        line.setFrameShape(QFrame.Shape.HLine)
+        lay.addWidget(line)
+        lay.addWidget(self.preview)
+
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(list_page)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(10, 10, 10, 8)
+        outer.addWidget(self.search)
+        outer.addWidget(self.pages, 1)
+        outer.addWidget(hint)
+        self.setStyleSheet(
+            "QWidget#palette { border: 1px solid palette(mid); border-radius: 8px; background: palette(window); }"
+        )
+        self._pending: tuple[Row, str] | None = None  # a choice waiting for the agent to confirm a 禁语 warning
+        self._form: QWidget | None = None
+
+    # -- showing and hiding --------------------------------------------------------------------------
+
+    def present(self, screen_geometry: QRect | None = None) -> None:
+        """Show over the given screen (default: the one under the pointer), empty and ready to type."""
+        self.back_to_list()
+        self.search.clear()
+        self.refresh()
+        geo = screen_geometry or self._pointer_screen()
+        self.move(geo.x() + (geo.width() - self.width()) // 2, geo.y() + geo.height() // 5)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.search.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+    @staticmethod
+    def _pointer_screen() -> QRect:
+        from PySide6.QtGui import QCursor
+
+        screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
+        return screen.availableGeometry()
+
+    def replay_keys(self, strokes: Sequence[tuple[int, str]]) -> None:
+        """Keys the agent typed before the palette had focus, in order, as if typed now."""
+        for key, text in strokes:
+            target = self.focusWidget() or self.search
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(target, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text))
+
+    def dismiss(self) -> None:
+        if self.isVisible():
+            self.hide()
+
+    def hideEvent(self, event: object) -> None:
+        self._pending = None
+        self.warning.hide()
+        self.hidden.emit()
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.WindowActivate:
+            self.ready.emit()
+        elif e.type() == QEvent.Type.WindowDeactivate and self.isVisible():
+            self.hide()  # focus went elsewhere: the agent moved on
+        return super().event(e)
+
+    # -- results ---------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self._pending = None
+        self.warning.hide()
+        self.model.set_rows(self._rows(self.search.text())[:MAX_ROWS])
+        if self.model.rows:
+            self.list.setCurrentIndex(self.model.index(0))
+        self._update_preview()
+
+    def current_row(self) -> Row | None:
+        index = self.list.currentIndex()
+        return self.model.rows[index.row()] if index.isValid() else None
+
+    def _update_preview(self) -> None:
+        row = self.current_row()
+        if row is None:
+            self.preview.setText(f'<span style="color:gray">{self.tr("没有匹配的话术")}</span>')
+            return
+        pal = self.palette()
+        body = marked_html(
+            row.text, row.text_spans, row.gap_spans, accent=pal.color(QPalette.ColorRole.Link).name(), warn="#d35400"
+        )
+        note = ""
+        if row.missing:
+            names = "、".join(row.missing)
+            note = f'<br><span style="color:gray">{html.escape(self.tr("待填写:"))}{html.escape(names)}</span>'
+        self.preview.setText(body.replace(" ⏎ ", "<br>") + note)
+
+    def _move(self, delta: int) -> None:
+        n = len(self.model.rows)
+        if not n:
+            return
+        current = self.list.currentIndex().row()
+        self.list.setCurrentIndex(self.model.index(max(0, min(n - 1, current + delta))))
+
+    # -- keys ----------------------------------------------------------------------------------------
+
+    def eventFilter(self, obj: QObject, e: QEvent) -> bool:
+        if obj is self.search and e.type() == QEvent.Type.KeyPress:
+            assert isinstance(e, QKeyEvent)
+            return self._key(e)
+        return super().eventFilter(obj, e)
+
+    def _key(self, e: QKeyEvent) -> bool:
+        key, mods = e.key(), e.modifiers()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.search.preedit:
+                self.search.commit_preedit()
+                return True
+            self._choose("copy" if ctrl else "paste")
+            return True
+        if key == Qt.Key.Key_Escape:
+            if self._pending is not None:
+                self._pending = None
+                self.warning.hide()
+            else:
+                self.hide()
+            return True
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) or (ctrl and key in (Qt.Key.Key_N, Qt.Key.Key_P) and not shift):
+            self._move(1 if key in (Qt.Key.Key_Down, Qt.Key.Key_N) else -1)
+            return True
+        if key in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+            self._move(MAX_ROWS if key == Qt.Key.Key_PageDown else -MAX_ROWS)
+            return True
+        if ctrl and shift and key == Qt.Key.Key_N:
+            self.new_conversation.emit()
+            self.refresh()
+            return True
+        if alt and Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+            n = key - Qt.Key.Key_1
+            if n < len(self.model.rows):
+                self.list.setCurrentIndex(self.model.index(n))
+                self._choose("paste")
+            return True
+        if key == Qt.Key.Key_Tab:
+            row = self.current_row()
+            if row is not None and row.missing:
+                self.fill_requested.emit(row, "paste")
+            return True
+        return False
+
+    def _choose(self, mode: str) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        if self._pending is not None and self._pending[0].uid == row.uid:
+            self._pending = None
+            self.warning.hide()
+            self.chosen.emit(row, mode + "!")  # "!": the agent confirmed past the warning
+            return
+        if row.missing:
+            self.fill_requested.emit(row, mode)
+            return
+        self.chosen.emit(row, mode)
+
+    # -- the form page and the 禁语 warning -------------------------------------------------------------
+
+    def show_form(self, form: QWidget) -> None:
+        """Show the caller's fill-in form in place of the list; `back_to_list` returns."""
+        self.back_to_list()
+        self._form = form
+        self.pages.addWidget(form)
+        self.pages.setCurrentWidget(form)
+        form.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def back_to_list(self) -> None:
+        if self._form is not None:
+            self.pages.removeWidget(self._form)
+            self._form.deleteLater()
+            self._form = None
+        self.pages.setCurrentIndex(0)
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def warn(self, row: Row, mode: str, message: str, *, blocking: bool) -> None:
+        """Show a 禁语 warning; unless `blocking`, Enter again on the same row pastes anyway."""
+        self.back_to_list()
+        self._pending = None if blocking else (row, mode)
+        suffix = self.tr("请修改后再发送。") if blocking else self.tr("再按 Enter 仍然发送,Esc 取消。")
+        self.warning.setText(f"⚠ {message} {suffix}")
+        self.warning.show()
