@@ -69,6 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     q = psub.add_parser("set")
     q.add_argument("key", metavar="KEY")
     q.add_argument("value", metavar="VALUE")
+
+    p = sub.add_parser("render", help="the finished text of a phrase, or the values it still misses (exit 2)")
+    p.add_argument("uid", metavar="UID")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a value for this render")
+    p.add_argument("--json", action="store_true", help='print {"uid","rendered","missing"}')
+
+    p = sub.add_parser("lint", help="placeholders and 禁语 in every phrase; exit 1 when it finds problems")
+    p.add_argument("--library", metavar="NAME", help="only this library")
+    p.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
@@ -90,6 +99,7 @@ def _open_store() -> Any:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from palette.core.placeholders import render
     from palette.core.search import search
 
     if args.limit < 1:
@@ -97,6 +107,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     with _open_store() as store:
         hits = search(store.visible_phrases(), query, limit=args.limit)
+        context = _render_context(store)
+    rendered = {h.phrase.uid: render(h.phrase.body, context) for h in hits}
     rows = [
         {
             "uid": h.phrase.uid,
@@ -106,8 +118,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             "body": h.phrase.body,
             "shortcut": h.phrase.shortcut,
             "score": round(h.score, 4),
-            "rendered": h.phrase.body,
-            "missing": [],
+            "rendered": rendered[h.phrase.uid].text,
+            "missing": list(rendered[h.phrase.uid].missing),
         }
         for h in hits
     ]
@@ -135,6 +147,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         owner = store.shortcut_owner(shortcut)
         if owner is not None:
             raise UsageError(f"--shortcut {shortcut!r} is already used by {owner.title!r} ({owner.uid})")
+        warnings = _check_new_body(store, args.body)
         phrase = store.add_phrase(
             category=args.category.strip(),
             title=args.title.strip(),
@@ -142,6 +155,8 @@ def cmd_add(args: argparse.Namespace) -> int:
             shortcut=shortcut,
             tags=_split_tags(args.tags),
         )
+    for line in warnings:
+        print(f"palette: warning: --body: {line}", file=sys.stderr)
     print(phrase.uid)
     return EXIT_OK
 
@@ -177,6 +192,131 @@ def cmd_config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- placeholders and the 禁语 guard (render, lint; the checks in add and search) -------------------
+
+
+def _render_context(store: Any) -> Any:
+    """Profile, aliases and the clock; no conversation and no clipboard outside the palette."""
+    from palette.core.config import Settings
+    from palette.core.placeholders import Context
+
+    return Context(profile=store.profile(), aliases=Settings(store).get("placeholder_aliases"))
+
+
+def _guard(store: Any) -> Any:
+    from palette.core.guard import Guard
+
+    return Guard(store.forbidden_words())
+
+
+def _check_new_body(store: Any, body: str) -> list[str]:
+    """Warnings for a phrase about to be saved; a 禁语 refuses it when guard_mode is block."""
+    from palette.core.config import Settings
+    from palette.core.guard import Kind
+
+    settings = Settings(store)
+    mode = settings.get("guard_mode")
+    findings = _guard(store).lint(
+        body, profile_keys=store.profile().keys(), aliases=settings.get("placeholder_aliases")
+    )
+    if mode == "off":
+        findings = [f for f in findings if f.kind is not Kind.FORBIDDEN]
+    forbidden = [f for f in findings if f.kind is Kind.FORBIDDEN]
+    if mode == "block" and forbidden:
+        raise UsageError(f"--body: {forbidden[0].describe()} (guard_mode is block)")
+    return [f.describe() for f in findings]
+
+
+def _parse_sets(items: Sequence[str], aliases: dict[str, str]) -> dict[str, str]:
+    from palette.core.placeholders import canonical
+
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--set {item!r}: expected NAME=VALUE")
+        values[canonical(name, aliases)] = value
+    return values
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from palette.core.config import Settings
+    from palette.core.guard import Decision, decide
+    from palette.core.model import PERSONAL_LIBRARY
+    from palette.core.placeholders import UnfilledPlaceholderError, ensure_pasteable, render
+
+    with _open_store() as store:
+        phrase = store.get(args.uid)
+        if phrase is None:
+            raise UsageError(f"no phrase with uid {args.uid!r}")
+        # What the palette would paste: the agent's own version of it, when there is one.
+        phrase = next((p for p in store.phrases(PERSONAL_LIBRARY) if p.override_of == phrase.uid), phrase)
+        context = _render_context(store)
+        guard = _guard(store)
+        mode = Settings(store).get("guard_mode")
+    rendered = render(phrase.body, context, typed=_parse_sets(args.set, dict(context.aliases)))
+    if args.json:
+        _print_json({"uid": args.uid, "rendered": rendered.text, "missing": list(rendered.missing)})
+    if rendered.missing:
+        if not args.json:
+            print("\n".join(rendered.missing))
+        names = ", ".join(rendered.missing)
+        print(f"palette: error: {args.uid} needs a value for {names} (use --set NAME=VALUE)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        text = ensure_pasteable(rendered)
+    except UnfilledPlaceholderError as e:
+        raise UsageError(f"{args.uid}: {e} (brought in by a --set value or a stray bracket)") from None
+    findings = guard.check(rendered)
+    decision = decide(findings, mode)
+    if decision is Decision.REFUSE:
+        raise UsageError(f"{args.uid}: {findings[0].describe()} (guard_mode is block)")
+    if decision is Decision.CONFIRM:
+        for f in findings:
+            print(f"palette: warning: {f.describe()}", file=sys.stderr)
+    if not args.json:
+        print(text)
+    return EXIT_OK
+
+
+EXIT_LINT_FOUND = 1
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    """Every phrase with a malformed bracket, a likely mistyped placeholder or a 禁语: exit 1 if any."""
+    from palette.core.config import Settings
+
+    with _open_store() as store:
+        if args.library is not None and store.library(args.library) is None:
+            raise UsageError(f"--library: no library named {args.library!r}")
+        phrases = store.phrases(library=args.library)
+        guard = _guard(store)
+        profile_keys = list(store.profile())
+        aliases = Settings(store).get("placeholder_aliases")
+    rows = [
+        {
+            "uid": p.uid,
+            "library": p.library,
+            "title": p.title,
+            "kind": f.kind.value,
+            "word": f.word,
+            "span": list(f.span),
+            "suggestion": f.suggestion,
+            "problem": f.describe(),
+        }
+        for p in phrases
+        for f in guard.lint(p.body, profile_keys=profile_keys, aliases=aliases)
+    ]
+    if args.json:
+        _print_json(rows)
+    else:
+        for row in rows:
+            print(f"{row['uid']}\t{row['title']}\t{row['problem']}")
+    flagged = len({row["uid"] for row in rows})
+    print(f"palette lint: {len(phrases)} phrases, {flagged} with problems", file=sys.stderr)
+    return EXIT_LINT_FOUND if rows else EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from palette.app import main as run_app
 
@@ -190,6 +330,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "add": cmd_add,
     "profile": cmd_profile,
     "config": cmd_config,
+    "render": cmd_render,
+    "lint": cmd_lint,
 }
 
 
