@@ -41,40 +41,28 @@ def build(app: object, store: object) -> PaletteApp:
 
     from palette.core import events, paths
     from palette.core.config import Settings
-    from palette.core.search import search
     from palette.core.store import Store
     from palette.platform import load as load_backends
     from palette.platform.base import HotkeyError
     from palette.platform.clipboard import ClipboardKeeper
     from palette.platform.paster import Paster
     from palette.ui.controller import PaletteController
-    from palette.ui.palette_window import PaletteWindow, Row
+    from palette.ui.palette_window import PaletteWindow
     from palette.ui.tray import Tray, app_icon
 
     assert isinstance(app, QApplication) and isinstance(store, Store)
     settings = Settings(store)
 
-    def rows(query: str) -> list[Row]:
-        return [
-            Row(h.phrase.uid, h.phrase.category, h.phrase.title, h.phrase.shortcut, h.phrase.body, payload=h)
-            for h in search(store.visible_phrases(), query, limit=9)
-        ]
-
-    def finish(row: Row) -> str:
-        text = row.text
-        for key, value in store.profile().items():
-            text = text.replace(f"[{key}]", value)
-        return text
-
     icon = app_icon(str(paths.resource("icons", "palette.svg")))
     app.setWindowIcon(icon)
-    window = PaletteWindow(rows)
+    window = PaletteWindow()
     window.winId()  # create the native window now, so the first show is as fast as the others
     backends = load_backends(QGuiApplication.platformName())
     paster = Paster(backends.desktop, ClipboardKeeper(app))
-    controller = PaletteController(store, settings, window, paster, backends.desktop, finish)
+    controller = PaletteController(store, window, paster, backends.desktop, _SubstringSearch(store).query)
     tray = Tray(icon, autostart=bool(settings.get("autostart")))
     tray.open_palette.connect(controller.open)
+    tray.new_conversation.connect(controller.new_conversation)
     tray.quit.connect(app.quit)
     controller.notify.connect(tray.notify)
 
@@ -92,6 +80,23 @@ def build(app: object, store: object) -> PaletteApp:
     if not tray.available:
         events.emit("tray.unavailable")
     return PaletteApp(store, window, controller, tray, backends)
+
+
+class _SubstringSearch:
+    def __init__(self, store: object) -> None:
+        self.store = store
+
+    def query(self, text: str, limit: int) -> list[object]:
+        from palette.core.search import search
+
+        class _Hit:
+            def __init__(self, phrase: object) -> None:
+                self.phrase = phrase
+
+            def field_spans(self, field: str) -> list[tuple[int, int]]:
+                return []
+
+        return [_Hit(h.phrase) for h in search(self.store.visible_phrases(), text, limit)]  # type: ignore[attr-defined]
 
 
 def _problem_text(tray: object, problem: str) -> str:

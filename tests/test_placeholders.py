@@ -369,3 +369,14 @@ def test_conversation_idle_time_can_change() -> None:
     conv.idle_minutes = 5
     clock.now += 5 * 60
     assert len(conv) == 0
+
+
+def test_display_spans_map_matches_and_gaps_onto_the_finished_text() -> None:
+    from palette.core.placeholders import display_spans
+
+    body = "您好,[公司名称]客服[工号],请问[客户姓名]"
+    r = render(body, Context(profile={"公司名称": "中国电信", "工号": "1024"}))
+    assert r.text == "您好,中国电信客服1024,请问[客户姓名]"
+    matched, gaps = display_spans(body, r, [(0, 2), (9, 11), (4, 6)])  # 您好, 客服, and inside [公司名称]
+    assert [r.text[a:b] for a, b in matched] == ["您好", "中国电信", "客服"]
+    assert [r.text[a:b] for a, b in gaps] == ["[客户姓名]"]

@@ -34,7 +34,7 @@ import html
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
@@ -309,6 +309,34 @@ def render(body: str, context: Context | None = None, typed: Mapping[str, str] =
             else:
                 segments.append(Segment(found[0], "value", name, found[1]))
     return Rendered("".join(s.text for s in segments), tuple(missing), tuple(segments))
+
+
+def display_spans(body: str, rendered: Rendered, spans: Iterable[Span]) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """Map match spans in `body` onto `rendered.text`, and find the gaps still unfilled there.
+
+    Returns (matched, gaps). A match inside literal text keeps its characters; a match touching a
+    placeholder highlights the whole value that replaced it. `rendered` must come from `render(body)`.
+    """
+    tokens = parse(body)
+    matched: list[Span] = []
+    gaps: list[Span] = []
+    wanted = [s for s in spans if s[1] > s[0]]
+    out = 0
+    for token, segment in zip(tokens, rendered.segments, strict=True):
+        start, end = token.span
+        length = len(segment.text)
+        if segment.kind == "missing":
+            gaps.append((out, out + length))
+        for a, b in wanted:
+            lo, hi = max(a, start), min(b, end)
+            if lo >= hi:
+                continue
+            if isinstance(token, Text):
+                matched.append((out + lo - start, out + hi - start))
+            else:
+                matched.append((out, out + length))
+        out += length
+    return tuple(matched), tuple(gaps)
 
 
 class UnfilledPlaceholderError(ValueError):

@@ -1,23 +1,52 @@
 """The main flow, hotkey to paste: remember the target, show the palette, fill, check, paste, record.
 
-This is the one object that knows the order of things; the palette window, the paster and the
-engines stay ignorant of each other. Everything here runs on the GUI thread: the hotkey thread only
-reaches it through the queued signals of `HotkeyBridge`.
+This is the one object that knows the order of things; the palette window, the fill-in form, the
+paster and the engines stay ignorant of each other. Everything here runs on the GUI thread: the
+hotkey thread only reaches it through the queued signal of `HotkeyBridge`.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from palette.core import events
 from palette.core.config import Settings, paste_key_for
-from palette.core.store import Store
+from palette.core.guard import Decision, Guard, Kind, decide
+from palette.core.model import Phrase
+from palette.core.placeholders import (
+    PROFILE_KEYS,
+    Context,
+    Conversation,
+    Rendered,
+    UnfilledPlaceholderError,
+    display_spans,
+    ensure_pasteable,
+    render,
+)
+from palette.core.store import Store, StoreChange
 from palette.platform.base import Desktop, HotkeyBackend, WindowRef
 from palette.platform.paster import Paster
+from palette.ui.fill_form import FillForm
 from palette.ui.palette_window import PaletteWindow, Row
+
+Span = tuple[int, int]
+
+
+class SearchHit(Protocol):
+    """What the palette needs of a search result."""
+
+    @property
+    def phrase(self) -> Phrase: ...
+
+    def field_spans(self, field: str) -> Sequence[Span]: ...
+
+
+Search = Callable[[str, int], Sequence[SearchHit]]
 
 
 class HotkeyBridge(QObject):
@@ -37,33 +66,50 @@ class PaletteController(QObject):
     def __init__(
         self,
         store: Store,
-        settings: Settings,
         window: PaletteWindow,
         paster: Paster,
         desktop: Desktop | None,
-        finish: Callable[[Row], str],
+        search: Search,
+        *,
+        clock: Callable[[], datetime] = datetime.now,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
-        self.settings = settings
+        self.settings = Settings(store)
         self.window = window
         self.paster = paster
         self.desktop = desktop
-        self._finish = finish
+        self._search = search
+        self._clock = clock
         self.target: WindowRef | None = None
         self._opened_at = 0.0
+        self._pasting = False
+        self._hotkey: HotkeyBackend | None = None
+        self.conversation = Conversation(idle_minutes=float(self.settings.get("idle_minutes")))
+        self.guard = Guard(store.forbidden_words())
+        self._context = self._new_context()
+        self.form = FillForm(guard=self.guard)
+        window.set_form(self.form)
+        self._form_for: tuple[Row, str] | None = None
+
         self.bridge = HotkeyBridge(self)
         self.bridge.activated.connect(self.open, Qt.ConnectionType.QueuedConnection)
+        window.set_rows(self.rows)
         window.chosen.connect(self._chosen)
+        window.fill_requested.connect(self._ask)
+        window.new_conversation.connect(self.new_conversation)
         window.ready.connect(self._ready)
         window.hidden.connect(self._hidden)
+        self.form.accepted.connect(self._filled)
+        self.form.cancelled.connect(self._form_cancelled)
         paster.finished.connect(self._pasted)
-        self._hotkey: HotkeyBackend | None = None
-        self._pasting = False
+        store.subscribe(self._store_changed)
 
     def attach_hotkey(self, hotkey: HotkeyBackend) -> None:
         self._hotkey = hotkey
+
+    # -- opening -------------------------------------------------------------------------------------
 
     def open(self) -> None:
         """Hotkey, tray or `palette show`: remember where the agent was, then show the palette."""
@@ -73,8 +119,23 @@ class PaletteController(QObject):
             return
         self._opened_at = time.perf_counter()
         self.target = self.desktop.active_window() if self.desktop is not None else None
+        self._context = self._new_context()
         self.window.present()
-        QTimer.singleShot(0, self.paster.clipboard.snapshot)
+        QTimer.singleShot(0, self._snapshot_clipboard)
+
+    def _snapshot_clipboard(self) -> None:
+        self.paster.clipboard.snapshot()
+        if self.paster.clipboard.text_at_open:  # [剪贴板] can only be filled once we have read it
+            self._context = self._new_context()
+
+    def _new_context(self) -> Context:
+        return Context(
+            profile=self.store.profile(),
+            conversation=self.conversation,
+            aliases=self.settings.get("placeholder_aliases"),
+            clipboard=self.paster.clipboard.text_at_open or None,
+            clock=self._clock,
+        )
 
     def _ready(self) -> None:
         if self._opened_at:
@@ -86,26 +147,120 @@ class PaletteController(QObject):
                 self.window.replay_keys([(k.qt_key, k.text) for k in early])
 
     def _hidden(self) -> None:
+        self._form_for = None
+        self.form.clear()
         if not self._pasting:
             self.paster.clipboard.forget_snapshot()
+
+    # -- results -------------------------------------------------------------------------------------
+
+    def rows(self, query: str) -> list[Row]:
+        """The hits for `query`, rendered with what is known now, matches and gaps marked."""
+        out = []
+        for hit in self._search(query, 9):
+            p = hit.phrase
+            r = render(p.body, self._context)
+            text_spans, gaps = display_spans(p.body, r, hit.field_spans("body"))
+            out.append(
+                Row(
+                    uid=p.uid,
+                    category=p.category,
+                    title=p.title,
+                    shortcut=p.shortcut,
+                    text=r.text,
+                    missing=r.missing,
+                    title_spans=tuple(hit.field_spans("title")),
+                    text_spans=text_spans,
+                    gap_spans=gaps,
+                    payload=p,
+                )
+            )
+        return out
+
+    def new_conversation(self) -> None:
+        """A new customer: forget every value typed for the last one."""
+        self.conversation.reset()
+        self._context = self._new_context()
+        events.emit("conversation.reset")
+
+    # -- choosing, filling, checking ---------------------------------------------------------------------
 
     def _chosen(self, row: Row, mode: str) -> None:
         confirmed = mode.endswith("!")
         mode = mode.rstrip("!")
-        text = self._finish(row)
-        del confirmed  # the 禁语 check lands with the guard
+        phrase: Phrase = row.payload  # type: ignore[assignment]
+        rendered = render(phrase.body, self._context)
+        if rendered.missing:
+            self._ask(row, mode)
+            return
+        self._finish(row, phrase, rendered, mode, confirmed)
+
+    def _ask(self, row: Row, mode: str) -> None:
+        phrase: Phrase = row.payload  # type: ignore[assignment]
+        rendered = render(phrase.body, self._context)
+        if not rendered.missing:
+            return
+        self._form_for = (row, mode)
+        profile = [name for name in rendered.missing if name in PROFILE_KEYS]
+        self.form.load(phrase.body, rendered.missing, self._context, profile_fields=profile)
+        self.window.show_form()
+
+    def _filled(self, values: dict[str, str], save: list[str]) -> None:
+        if self._form_for is None:
+            return
+        row, mode = self._form_for
+        self._form_for = None
+        for name in save:
+            self.store.set_profile(name, values[name])
+        self.conversation.remember({k: v for k, v in values.items() if k not in save})
+        self._context = self._new_context()
+        self.window.back_to_list()
+        self._chosen(row, mode)
+
+    def _form_cancelled(self) -> None:
+        self._form_for = None
+        self.window.back_to_list()
+
+    def _finish(self, row: Row, phrase: Phrase, rendered: Rendered, mode: str, confirmed: bool) -> None:
+        try:
+            text = ensure_pasteable(rendered)
+        except UnfilledPlaceholderError as e:
+            self.window.warn(row, mode, self.tr("还有未填写的占位符:{0}").format("、".join(e.names)), blocking=True)
+            return
+        findings = self.guard.check(rendered)
+        decision = decide(findings, str(self.settings.get("guard_mode")))
+        if decision is not Decision.PASTE and not (decision is Decision.CONFIRM and confirmed):
+            words = [f for f in findings if f.kind is Kind.FORBIDDEN]
+            parts = [
+                self.tr("含服务禁语“{0}”").format(f.word)
+                + (self.tr(",建议:“{0}”").format(f.suggestion) if f.suggestion else "")
+                for f in words
+            ]
+            self.window.warn(row, mode, ";".join(parts) + "。", blocking=decision is Decision.REFUSE)
+            events.emit("guard.warned", blocked=decision is Decision.REFUSE, words=len(words))
+            return
+        self._paste(phrase, text, mode)
+
+    def _paste(self, phrase: Phrase, text: str, mode: str) -> None:
         self._pasting = True
         self.window.dismiss()
         if mode == "copy":
             self.paster.copy_only(text)
         else:
             wm_class = self.target.wm_class if self.target else ""
-            combo = paste_key_for(wm_class, self.settings.get("paste_rules"), self.settings.get("paste_key"))
+            combo = paste_key_for(wm_class, self.settings.get("paste_rules"), str(self.settings.get("paste_key")))
             restore = self.settings.get("restore_delay_ms") if self.settings.get("restore_clipboard") else None
             self.paster.paste(text, self.target, combo, restore_ms=restore)
-        self.store.record_use(row.uid)
+        self.conversation.touch()
+        self.store.record_use(phrase.uid)
 
     def _pasted(self, outcome: str, reason: str) -> None:
         self._pasting = False
         if outcome == "copied" and reason != "asked":
             self.notify.emit(self.tr("已复制"), self.tr("已复制,请按 Ctrl+V 粘贴"))
+
+    def _store_changed(self, change: StoreChange) -> None:
+        if change.settings:  # profile, settings or forbidden words
+            self.guard = self.form.guard = Guard(self.store.forbidden_words())
+            self.conversation.idle_minutes = float(self.settings.get("idle_minutes"))
+            self._context = self._new_context()

@@ -34,7 +34,7 @@ class FillForm(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *, guard: Guard | None = None) -> None:
         super().__init__(parent)
-        self._guard = guard
+        self.guard = guard  # the 禁语 check behind the inline warning; the owner may replace it
         self._body = ""
         self._context = Context()
         self._edits: dict[str, QLineEdit] = {}
@@ -156,7 +156,7 @@ class FillForm(QWidget):
             return
         rendered = self.rendered()
         self._preview.setText(rendered.html(value="<b>{}</b>"))
-        findings = self._guard.forbidden(rendered.text) if self._guard else []
+        findings = self.guard.forbidden(rendered.text) if self.guard else []
         lines = [
             self.tr("“%1”是服务禁语,建议:%2").replace("%1", f.word).replace("%2", f.suggestion)
             if f.suggestion

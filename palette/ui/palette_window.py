@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QLabel,
+    QLayout,
     QLineEdit,
     QListView,
     QStackedWidget,
@@ -180,17 +181,17 @@ class SearchField(QLineEdit):
 
 
 class PaletteWindow(QWidget):
-    """The palette. `rows(query)` supplies hits; `chosen(row, mode)` fires on Enter / Ctrl+Enter / Alt+n."""
+    """The palette. `set_rows(fn)` supplies hits; `chosen(row, mode)` fires on Enter / Ctrl+Enter / Alt+n."""
 
     chosen = Signal(object, str)  # Row, "paste" | "copy"
-    fill_requested = Signal(object, str)  # Row, mode: the caller shows its form via show_form()
+    fill_requested = Signal(object, str)  # Row, mode: the caller loads its form, then show_form()
     new_conversation = Signal()
     hidden = Signal()
     ready = Signal()  # shown and holding the keyboard focus
 
-    def __init__(self, rows: Callable[[str], list[Row]], parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows = rows
+        self._rows: Callable[[str], list[Row]] = lambda _query: []
         self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         self.setObjectName("palette")
         self.setWindowTitle(self.tr("快捷话术板"))
@@ -246,6 +247,7 @@ class PaletteWindow(QWidget):
         self.pages.addWidget(list_page)
 
         outer = QVBoxLayout(self)
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # the palette keeps its size
         outer.setContentsMargins(10, 10, 10, 8)
         outer.addWidget(self.search)
         outer.addWidget(self.pages, 1)
@@ -255,6 +257,10 @@ class PaletteWindow(QWidget):
         )
         self._pending: tuple[Row, str] | None = None  # a choice waiting for the agent to confirm a 禁语 warning
         self._form: QWidget | None = None
+
+    def set_rows(self, rows: Callable[[str], list[Row]]) -> None:
+        """Where hits come from: `rows(query)`, best first."""
+        self._rows = rows
 
     # -- showing and hiding --------------------------------------------------------------------------
 
@@ -401,19 +407,20 @@ class PaletteWindow(QWidget):
 
     # -- the form page and the 禁语 warning -------------------------------------------------------------
 
-    def show_form(self, form: QWidget) -> None:
-        """Show the caller's fill-in form in place of the list; `back_to_list` returns."""
-        self.back_to_list()
+    def set_form(self, form: QWidget) -> None:
+        """The fill-in form page, built once by the caller and shown by `show_form`."""
         self._form = form
         self.pages.addWidget(form)
-        self.pages.setCurrentWidget(form)
-        form.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_form(self) -> None:
+        assert self._form is not None
+        self.warning.hide()
+        self.pages.setCurrentWidget(self._form)
+
+    def showing_form(self) -> bool:
+        return self._form is not None and self.pages.currentWidget() is self._form
 
     def back_to_list(self) -> None:
-        if self._form is not None:
-            self.pages.removeWidget(self._form)
-            self._form.deleteLater()
-            self._form = None
         self.pages.setCurrentIndex(0)
         self.search.setFocus(Qt.FocusReason.OtherFocusReason)
 
