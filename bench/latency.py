@@ -1,0 +1,149 @@
+"""Latency of the real app under Xvfb: hotkey → palette shown, Enter → text in a target, cold start, RSS.
+
+usage: .venv/bin/python bench/latency.py [--trials 30] [--wm none|openbox]
+
+Drives `python -m palette` with xdotool against the Tk target, as the end-to-end tests do, and prints
+JSON. Baselines measured in the same run on the same X server:
+- cold start: a bare PySide6 QApplication that only creates and shows one widget (Qt's floor);
+- Enter → text: the same finished phrase typed as key events by `xdotool type` (what a key-injecting
+  expander does; it also garbles Chinese on X11, which is why Palette pastes through the clipboard).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.e2e.xsession import App, XSession, start_target, wait_for, x_session  # noqa: E402
+
+GREETING = "您好,中国电信客服1024,很高兴为您服务,请问有什么可以帮您?"
+BARE_QT = (
+    "import sys,time;from PySide6.QtWidgets import QApplication,QLabel;app=QApplication([]);w=QLabel('x');w.show();"
+    "app.processEvents();print(time.time(),flush=True)"
+)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"p50": pct(values, 0.5), "p95": pct(values, 0.95), "n": len(values)}
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def cold_start(session: XSession, home: Path) -> tuple[float, App]:
+    started = time.time()
+    app = App(session, home)
+    armed = app.wait_event("hotkey.armed", timeout=30)
+    return (armed["t"] - started) * 1000, app
+
+
+def bare_qt_start(session: XSession) -> float:
+    started = time.time()
+    out = subprocess.run([sys.executable, "-c", BARE_QT], env=session.env, capture_output=True, text=True, timeout=60)
+    return (float(out.stdout.split()[0]) - started) * 1000
+
+
+def arrived_at(target_file: Path, text: str) -> float:
+    wait_for(lambda: target_file.exists() and target_file.read_text(encoding="utf-8") == text, 5, "text in target")
+    return target_file.stat().st_mtime_ns / 1e9
+
+
+def _settle(path: Path, quiet_s: float = 0.3, limit_s: float = 10.0) -> float:
+    """When a file stopped changing (its last write), for typed text that may never be complete."""
+    deadline = time.time() + limit_s
+    last = path.stat().st_mtime_ns if path.exists() else 0
+    quiet_since = time.time()
+    while time.time() < deadline:
+        time.sleep(0.01)
+        now = path.stat().st_mtime_ns if path.exists() else 0
+        if now != last:
+            last, quiet_since = now, time.time()
+        elif time.time() - quiet_since >= quiet_s:
+            break
+    return last / 1e9
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--trials", type=int, default=30)
+    parser.add_argument("--wm", choices=["none", "openbox"], default="none")
+    args = parser.parse_args()
+    result: dict[str, object] = {"trials": args.trials, "wm": args.wm}
+    with tempfile.TemporaryDirectory() as tmp, x_session(args.wm) as session:
+        home = Path(tmp) / "home"
+        env = {"PALETTE_HOME": str(home)}
+        for name, value in (("公司名称", "中国电信"), ("工号", "1024")):
+            subprocess.run([sys.executable, "-m", "palette", "profile", "set", name, value],
+                           env={**session.env, **env}, check=True)
+        starts, bare = [], []
+        app: App | None = None
+        for i in range(5):
+            ms, candidate = cold_start(session, home)
+            starts.append(ms)
+            bare.append(bare_qt_start(session))
+            if i < 4:
+                candidate.proc.terminate()
+                candidate.proc.wait(10)
+            else:
+                app = candidate
+        assert app is not None
+        target = start_target(session, "tk", Path(tmp))
+        shown, pasted, typed = [], [], []
+        typed_exact = 0
+        for _ in range(args.trials):
+            target.out.write_text("", encoding="utf-8")
+            mark = app.mark()
+            t0 = time.time()
+            session.xdotool("key", "ctrl+alt+space")
+            event = app.wait_event("palette.shown", after=mark)
+            shown.append((event["t"] - t0) * 1000)
+            session.xdotool("type", "kc1")
+            time.sleep(0.05)
+            t1 = time.time()
+            session.xdotool("key", "Return")
+            pasted.append((arrived_at(target.out, GREETING) - t1) * 1000)
+            app.wait_event("clipboard.restored", after=mark)
+            session.xdotool("key", "ctrl+End", "ctrl+shift+Home", "Delete")
+            wait_for(lambda: target.text() == "", 5, "target cleared")
+            t2 = time.time()
+            session.xdotool("type", "--delay", "0", GREETING)
+            settled = _settle(target.out)
+            typed.append((settled - t2) * 1000)
+            typed_exact += target.text() == GREETING
+            session.xdotool("key", "ctrl+End", "ctrl+shift+Home", "Delete")
+            wait_for(lambda: target.text() == "", 5, "target cleared")
+        time.sleep(2)
+        rss = rss_mb(app.proc.pid)
+    result.update(
+        hotkey_to_shown_ms=summary(shown),
+        enter_to_text_ms=summary(pasted),
+        baseline_xdotool_type_ms=summary(typed),
+        baseline_typed_exact=f"{typed_exact}/{args.trials}",
+        cold_start_to_hotkey_armed_ms=summary(starts),
+        baseline_bare_qt_start_ms=summary(bare),
+        idle_rss_mb=rss,
+        targets={"hotkey_to_shown_ms": 30, "enter_to_text_ms": 100, "cold_start_ms": 1000, "idle_rss_mb": 120},
+    )
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
