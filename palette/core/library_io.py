@@ -60,7 +60,6 @@ IGNORE = "ignore"  # `--map 备注=ignore` leaves a column out
 EXPORT_HEADER = ("编号", "分类", "标题", "内容", "快捷码", "标签")
 EXPORT_FIELDS = ("id", "category", "title", "body", "shortcut", "tags")
 FORBIDDEN_HEADER = ("禁语", "建议")
-_EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"})
 _TAG_SPLIT = re.compile(r"[,,、;;\n]")
 _SPACE = re.compile(r"\s")
 _FIELD_LIMITS = {"body": MAX_BODY_CHARS, "tags": MAX_TAGS_CHARS, "shortcut": MAX_BODY_CHARS}  # else MAX_FIELD_CHARS
@@ -181,7 +180,9 @@ def sniff_format(source: LibraryBytes) -> str:
         raise LibraryFileError(f"{label}: not {kind} (the content does not match the name)")
     if source.suffix == ".json" or text_head.startswith((b"{", b"[")):
         return ".json"
-    if b"\0" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.count(0) > len(head) // 16 and not head.startswith(
+        (b"\xff\xfe", b"\xfe\xff")
+    ):  # a stray NUL is a row warning
         raise LibraryFileError(f"{label}: a binary file, not a spreadsheet (use .xlsx, .csv, .json or .db)")
     return ".csv"
 
@@ -509,9 +510,7 @@ def _parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None)
             ws = wb[name]
             if not hasattr(ws, "iter_rows"):
                 continue  # a chart sheet
-            seen = _read_table(
-                collector, f"sheet {name}, ", _numbered(collector, name, ws.iter_rows(values_only=True)), mapping, name
-            )
+            seen = _read_table(collector, f"sheet {name}, ", _numbered(collector, name, ws.iter_rows()), mapping, name)
             if seen is None:
                 found = True
             elif seen:
@@ -521,9 +520,7 @@ def _parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None)
             raise _no_body(label, first_seen)
         _check_mapping(collector, mapping)
         for name in forbidden:
-            _read_forbidden(
-                collector, f"sheet {name}, ", _numbered(collector, name, wb[name].iter_rows(values_only=True))
-            )
+            _read_forbidden(collector, f"sheet {name}, ", _numbered(collector, name, wb[name].iter_rows()))
         version = str(wb.properties.version or "")
     except LibraryFileError:
         raise
@@ -535,17 +532,18 @@ def _parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None)
 
 
 def _numbered(
-    collector: _Collector, sheet: str, rows: Iterable[Sequence[object]]
+    collector: _Collector, sheet: str, rows: Iterable[Sequence[Any]]
 ) -> Iterator[tuple[int, Sequence[object]]]:
-    """Rows numbered as Excel shows them, with formula errors (#REF! …) reported and left empty."""
-    from openpyxl.utils import get_column_letter
+    """Cell values numbered as Excel shows the rows; formula errors (#REF! …) reported and left empty.
 
-    for n, row in enumerate(rows, start=1):
-        if any(isinstance(v, str) and v in _EXCEL_ERRORS for v in row):
-            for i, v in enumerate(row):
-                if isinstance(v, str) and v in _EXCEL_ERRORS:
-                    collector.warn(f"sheet {sheet}, row {n}, column {get_column_letter(i + 1)}", f"formula error {v}")
-            row = tuple(None if isinstance(v, str) and v in _EXCEL_ERRORS else v for v in row)
+    Cells, not bare values: only the cell type tells a formula error from the text "#N/A".
+    """
+    for n, cells in enumerate(rows, start=1):
+        row = [c.value for c in cells]
+        for i, c in enumerate(cells):
+            if c.data_type == "e":
+                row[i] = None
+                collector.warn(f"sheet {sheet}, row {n}, column {c.column_letter}", f"formula error {c.value}")
         yield n, row
 
 
