@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import io
 import re
 import sqlite3
+import threading
+import time
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -14,6 +18,7 @@ import openpyxl
 from palette.core.library_io import LibraryData, ReadOptions, parse_library
 from palette.core.sources import fetch
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = ["编号", "分类", "标题", "话术内容", "快捷码", "标签"]
 ROWS = [
     ["1001", "投诉处理", "安抚", "您好,非常抱歉给您带来不便。", "ts1", "投诉,安抚"],
@@ -147,3 +152,35 @@ BAD_FILES: dict[str, BadFile] = {
     "not gbk either": ("weird.csv", _bytes(b"\xff\xff\xff\xfe\x81\x30" * 10), "UTF-8"),
     "only a header": ("header.csv", _csv([HEADER]), "no phrases"),
 }
+
+
+class Server:
+    """A local web server: path → (status, content type, body, delay in seconds)."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, str, bytes, float]] = {}
+        routes = self.routes
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                status, ctype, body, delay = routes.get(self.path, (404, "text/plain", b"missing", 0.0))
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                time.sleep(delay)  # the server being slow, not the test waiting
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = False  # close() joins the handlers, so no socket outlives a test
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

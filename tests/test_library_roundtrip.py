@@ -26,9 +26,11 @@ def _text(max_size: int, alphabet: st.SearchStrategy[str] = _chars) -> st.Search
     return st.text(alphabet, min_size=1, max_size=max_size).map(str.strip).filter(bool)
 
 
-_body = st.lists(_text(60, st.characters(blacklist_categories=("Cc", "Cs", "Cn")) | st.just("\t")), min_size=1, max_size=3).map(
-    lambda lines: "\n".join(lines).strip()
-).filter(bool)
+_body = (
+    st.lists(_text(60, st.characters(blacklist_categories=("Cc", "Cs", "Cn")) | st.just("\t")), min_size=1, max_size=3)
+    .map(lambda lines: "\n".join(lines).strip())
+    .filter(bool)
+)
 _tag = _text(8, st.characters(blacklist_categories=("Cc", "Cs", "Cn"), blacklist_characters=",,、;;"))
 _shortcut = st.text(st.sampled_from("abcdefghijkmnpqrstuvwxyz0123456789_.-"), min_size=1, max_size=20)
 

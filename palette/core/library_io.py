@@ -188,7 +188,7 @@ def sniff_format(source: LibraryBytes) -> str:
 
 
 def _header_key(text: object) -> str:
-    t = unicodedata.normalize("NFKC", _cell_text(text)).strip().lower()
+    t = unicodedata.normalize("NFKC", _cell_text(text)).replace("\ufeff", "").strip().lower()
     t = re.sub(r"\(.*?\)$|\[.*?\]$|【.*?】$", "", t)  # 内容(必填)
     return re.sub(r"[\s_\-*::]+", "", t)
 

@@ -81,6 +81,7 @@ def _fetch_url(url: str, timeout: float) -> LibraryBytes:
                     raise TimeoutError
                 chunks.append(chunk)
     except urllib.error.HTTPError as e:
+        e.close()  # it holds the response's socket
         raise LibraryFileError(f"{url}: the server answered HTTP {e.code} {e.reason}") from None
     except (http.client.HTTPException, ValueError) as e:
         raise LibraryFileError(f"{url}: broken answer or address ({type(e).__name__}: {e})") from None
