@@ -266,9 +266,10 @@ def _ask(prompt: str) -> str:
 
 
 def _counts(diff: Any) -> str:
+    moved = f" ({len(diff.moved)} only moved)" if diff.moved else ""
     return (
-        f"{len(diff.added)} added, {len(diff.changed)} changed, {len(diff.removed)} removed,"
-        f" {len(diff.unchanged)} unchanged, {len(diff.warnings)} warning(s)"
+        f"{len(diff.added)} added, {len(diff.changed) - len(diff.moved)} changed, {len(diff.removed)} removed,"
+        f" {len(diff.unchanged)} unchanged{moved}, {len(diff.warnings)} warning(s)"
     )
 
 
@@ -279,7 +280,7 @@ def _print_plan(plan: Any, args: argparse.Namespace) -> None:
     print(f"  {_counts(plan.diff)}")
     if plan.forbidden_changed:
         print(f"  禁语: {len(plan.forbidden_added)} added, {len(plan.forbidden_removed)} removed")
-    for mark, phrases in (("+", plan.added), ("~", [new for _, new in plan.changed]), ("-", plan.removed)):
+    for mark, phrases in (("+", plan.added), ("~", [after for _, after in plan.changed]), ("-", plan.removed)):
         for p in phrases[:_DETAIL_LIMIT]:
             print(f"{mark} {p.category} › {p.title}")
         if len(phrases) > _DETAIL_LIMIT:
@@ -295,7 +296,8 @@ def _import_json(layer: Any, diff: Any, args: argparse.Namespace, is_new: bool) 
         "dry_run": bool(args.dry_run),
         "new_library": is_new,
         "added": list(diff.added),
-        "changed": list(diff.changed),
+        "changed": [uid for uid in diff.changed if uid not in set(diff.moved)],
+        "moved": list(diff.moved),
         "removed": list(diff.removed),
         "unchanged": len(diff.unchanged),
         "warnings": list(diff.warnings),

@@ -155,7 +155,10 @@ def _row_to_phrase(row: Sequence[Any]) -> Phrase:
 
 
 def _content(p: Phrase) -> tuple[object, ...]:
-    """The fields a library layer owns; agent state (pins, hidden, usage) is not part of it."""
+    """The fields a library layer owns; agent state (pins, hidden, usage) is not part of it.
+
+    `sort_order` stays last: `_diff` tells a moved phrase from an edited one by it.
+    """
     return (p.category, p.title, p.body, p.shortcut, tuple(p.tags), p.sort_order)
 
 
@@ -611,18 +614,22 @@ def diff_phrases(old: Iterable[Phrase], new: Sequence[Phrase]) -> LayerDiff:
 
 
 def _diff(before: dict[str, tuple[object, ...]], new: Sequence[Phrase]) -> LayerDiff:
-    added, changed, unchanged = [], [], []
+    added, changed, unchanged, moved = [], [], [], []
     for p in new:
         prev = before.get(p.uid)
         if prev is None:
             added.append(p.uid)
-        elif prev != _content(p):
-            changed.append(p.uid)
-        else:
+            continue
+        content = _content(p)
+        if prev == content:
             unchanged.append(p.uid)
+            continue
+        changed.append(p.uid)
+        if prev[:-1] == content[:-1]:  # sort_order is last
+            moved.append(p.uid)
     new_uids = {p.uid for p in new}
     removed = [uid for uid in before if uid not in new_uids]
-    return LayerDiff(tuple(added), tuple(changed), tuple(removed), tuple(unchanged))
+    return LayerDiff(tuple(added), tuple(changed), tuple(removed), tuple(unchanged), moved=tuple(moved))
 
 
 def effective_phrases(phrases: Iterable[Phrase], library_order: Sequence[str] = ()) -> list[Phrase]:

@@ -141,7 +141,8 @@ class ImportPlan:
 
     @property
     def changed(self) -> list[tuple[Phrase, Phrase]]:
-        wanted = set(self.diff.changed)
+        """(before, after) of phrases whose text changed; a phrase that only moved is not listed."""
+        wanted = set(self.diff.changed) - set(self.diff.moved)
         return [(self.before[p.uid], p) for p in self.layer.phrases if p.uid in wanted]
 
     @property
