@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -91,8 +90,9 @@ def main() -> None:
         home = Path(tmp) / "home"
         env = {"PALETTE_HOME": str(home)}
         for name, value in (("公司名称", "中国电信"), ("工号", "1024")):
-            subprocess.run([sys.executable, "-m", "palette", "profile", "set", name, value],
-                           env={**session.env, **env}, check=True)
+            subprocess.run(
+                [sys.executable, "-m", "palette", "profile", "set", name, value], env={**session.env, **env}, check=True
+            )
         starts, bare = [], []
         app: App | None = None
         for i in range(5):

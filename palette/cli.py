@@ -78,7 +78,44 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lint", help="placeholders and 禁语 in every phrase; exit 1 when it finds problems")
     p.add_argument("--library", metavar="NAME", help="only this library")
     p.add_argument("--json", action="store_true", help="print JSON")
+    _add_library_commands(sub)
     return parser
+
+
+def _add_library_commands(sub: Any) -> None:
+    """`import`, `export` and `library`: team libraries (see the README's team lead section)."""
+    p = sub.add_parser("import", help="import a team library from .xlsx, .csv, .json or .db (a path or URL)")
+    p.add_argument("source", metavar="PATH_OR_URL")
+    p.add_argument("--library", metavar="NAME", help="library name (default: the name in a .db/.json, else the file's)")
+    p.add_argument("--sheet", metavar="SHEET", help="read only this sheet (default: every sheet with a body column)")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADER=FIELD",
+        help="column HEADER holds FIELD: id, category, title, body, shortcut, tags or ignore (repeatable)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="print what would change and write nothing")
+    p.add_argument("--yes", action="store_true", help="on a terminal, do not ask before removing phrases")
+    p.add_argument("--subscribe", action="store_true", help="keep the source; the app re-imports it when it changes")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for a URL (default 10)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    p = sub.add_parser("export", help="export a library; the format follows the extension (.xlsx .csv .json .db)")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--library", metavar="NAME", help="which library (default: 我的话术, your own phrases)")
+
+    p = sub.add_parser("library", help="list libraries, check subscriptions, unsubscribe, remove")
+    lsub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    q = lsub.add_parser("list", help="libraries with their phrase counts and sources")
+    q.add_argument("--json", action="store_true")
+    q = lsub.add_parser("check", help="fetch subscribed sources now and apply what changed")
+    q.add_argument("name", metavar="NAME", nargs="?")
+    q.add_argument("--timeout", type=float, default=10.0, metavar="S")
+    q = lsub.add_parser("unsubscribe", help="stop following the source; the phrases stay")
+    q.add_argument("name", metavar="NAME")
+    q = lsub.add_parser("remove", help="remove a team library and its phrases (your own phrases stay)")
+    q.add_argument("name", metavar="NAME")
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -317,6 +354,170 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return EXIT_LINT_FOUND if rows else EXIT_OK
 
 
+# -- team libraries: import, export, library -------------------------------------------------------
+
+_DETAIL_LIMIT = 20  # phrases listed per kind of change; the counts are always complete
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from palette.core.library_io import ReadOptions, parse_map
+    from palette.core.sources import canonical
+    from palette.core.subscribe import subscribe
+    from palette.core.team_library import apply_layer, load_library, review, team_layer
+
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    options = ReadOptions(sheet=args.sheet, mapping=parse_map(args.map))
+    data = load_library(args.source, options, library=args.library, timeout=args.timeout)
+    interactive = not args.yes and sys.stdin.isatty() and sys.stdout.isatty()
+    with _open_store() as store:
+        layer = team_layer(store, data, source=canonical(args.source) if args.subscribe else None)
+        if args.dry_run or interactive:  # a review costs a second pass over the layer: only when shown
+            plan = review(store, layer)
+            if args.json:
+                _print_json(_import_json(layer, plan.diff, args, plan.is_new))
+            else:
+                _print_plan(plan, args)
+            if args.dry_run:
+                return EXIT_OK
+            if plan.diff.removed:
+                answer = _ask(f"remove {len(plan.diff.removed)} phrase(s) from {layer.library.name}? [y/N] ")
+                if answer not in ("y", "yes", "是"):
+                    print("cancelled; nothing changed", file=sys.stderr)
+                    return 1
+        is_new = store.library(layer.library.name) is None
+        diff = apply_layer(store, layer)
+        if args.subscribe:
+            subscribe(store, layer.library.name, args.source, options)
+    if args.json:
+        _print_json(_import_json(layer, diff, args, is_new))
+    else:
+        for w in [] if interactive else diff.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        print(f"imported {layer.library.name}: {_counts(diff)}" + (", subscribed" if args.subscribe else ""))
+    return EXIT_OK
+
+
+def _ask(prompt: str) -> str:
+    try:
+        return input(prompt).strip().lower()
+    except EOFError:
+        return ""
+
+
+def _counts(diff: Any) -> str:
+    moved = f" ({len(diff.moved)} only moved)" if diff.moved else ""
+    return (
+        f"{len(diff.added)} added, {len(diff.changed) - len(diff.moved)} changed, {len(diff.removed)} removed,"
+        f" {len(diff.unchanged)} unchanged{moved}, {len(diff.warnings)} warning(s)"
+    )
+
+
+def _print_plan(plan: Any, args: argparse.Namespace) -> None:
+    lib = plan.layer.library
+    state = "new library" if plan.is_new else "replaces the current layer"
+    print(f"{lib.name} ← {args.source} ({state}{'; dry run, nothing written' if args.dry_run else ''})")
+    print(f"  {_counts(plan.diff)}")
+    if plan.forbidden_changed:
+        print(f"  禁语: {len(plan.forbidden_added)} added, {len(plan.forbidden_removed)} removed")
+    for mark, phrases in (("+", plan.added), ("~", [after for _, after in plan.changed]), ("-", plan.removed)):
+        for p in phrases[:_DETAIL_LIMIT]:
+            print(f"{mark} {p.category} › {p.title}")
+        if len(phrases) > _DETAIL_LIMIT:
+            print(f"{mark} … and {len(phrases) - _DETAIL_LIMIT} more")
+    for w in plan.diff.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+
+
+def _import_json(layer: Any, diff: Any, args: argparse.Namespace, is_new: bool) -> dict[str, Any]:
+    return {
+        "library": layer.library.name,
+        "source": args.source,
+        "dry_run": bool(args.dry_run),
+        "new_library": is_new,
+        "added": list(diff.added),
+        "changed": [uid for uid in diff.changed if uid not in set(diff.moved)],
+        "moved": list(diff.moved),
+        "removed": list(diff.removed),
+        "unchanged": len(diff.unchanged),
+        "warnings": list(diff.warnings),
+        "forbidden_words": len(layer.forbidden),
+        "subscribed": bool(args.subscribe and not args.dry_run),
+    }
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from palette.core.model import PERSONAL_LIBRARY
+    from palette.core.team_library import export_library
+
+    path = Path(args.path)
+    with _open_store() as store:
+        try:
+            data, written = export_library(store, args.library or PERSONAL_LIBRARY, path)
+        except OSError as e:
+            raise UsageError(f"{path}: cannot write ({e.strerror or e})") from None
+    files = " and ".join(str(p) for p in written)
+    print(f"exported {data.name}: {len(data.phrases)} phrases, {len(data.forbidden)} forbidden words → {files}")
+    return EXIT_OK
+
+
+def cmd_library(args: argparse.Namespace) -> int:
+    from palette.core.model import LibraryKind
+    from palette.core.subscribe import NoticeKind, SubscriptionChecker, unsubscribe
+
+    with _open_store() as store:
+        if args.action == "list":
+            rows = [
+                {
+                    "name": lib.name,
+                    "kind": lib.kind.value,
+                    "phrases": len(store.phrases(library=lib.name)),
+                    "version": lib.version,
+                    "source": lib.source,
+                    "imported_at": lib.imported_at,
+                }
+                for lib in store.libraries()
+            ]
+            if args.json:
+                _print_json(rows)
+            for r in [] if args.json else rows:
+                source = f"  ← {r['source']}" if r["source"] else ""
+                print(f"{r['name']}  {r['kind']}  {r['phrases']} phrases  {r['version']}{source}")
+            return EXIT_OK
+        if args.action == "check":
+            if args.timeout <= 0:
+                raise UsageError("--timeout must be positive")
+            checker = SubscriptionChecker(store, timeout=args.timeout)
+            if args.name is not None and args.name not in [sub.library for sub, _ in checker.pending()]:
+                raise UsageError(f"{args.name!r} is not subscribed to a source (see palette library list)")
+            notices = checker.check_all(only=args.name)
+            failed = False
+            for n in notices:
+                if n.kind is NoticeKind.UPDATED:
+                    print(f"{n.library}: updated: {_counts(n.diff)}")
+                else:
+                    failed = True
+                    print(
+                        f"palette: error: {n.library}: {n.kind.value}, the last good copy stays: {n.message}",
+                        file=sys.stderr,
+                    )
+            if not notices:
+                print("every subscription is up to date" if checker.pending() else "no subscriptions")
+            return EXIT_BAD_INPUT if failed else EXIT_OK
+        lib = store.library(args.name)
+        if lib is None or lib.kind is not LibraryKind.TEAM:
+            raise UsageError(f"{args.name!r} is not a team library (see palette library list)")
+        if args.action == "unsubscribe":
+            unsubscribe(store, args.name)
+            print(f"{args.name}: no longer follows {lib.source or 'any source'}; its phrases stay")
+        else:
+            store.remove_library(args.name)
+            print(f"removed {args.name}; your own phrases, pins and statistics stay")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from palette.app import main as run_app
 
@@ -332,6 +533,9 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "config": cmd_config,
     "render": cmd_render,
     "lint": cmd_lint,
+    "import": cmd_import,
+    "export": cmd_export,
+    "library": cmd_library,
 }
 
 

@@ -1,22 +1,69 @@
 """Library files: reading and writing a whole phrase library outside the user database.
 
-A library file (`phrases.db`, or a team lead's export) is a small SQLite database of its own:
-`meta` (format, name, version), `phrases` and `forbidden_words`. It is opened read-only and its
-schema is checked before anything is read, so a wrong file is refused with one clear line.
+Four formats carry a library: `.xlsx` (what team leads keep), `.csv`, `.json` (documented in the
+README) and the SQLite library database that `phrases.db` is. The SQLite file has `meta` (format,
+name, version), `phrases` and `forbidden_words`; it is opened read-only and its schema is checked
+before anything is read.
+
+Every row of every format goes through one `_Collector`, so the rules are the same everywhere:
+problems that make the whole file untrustworthy (unreadable, no body column, duplicate ids, too many
+rows) raise `LibraryFileError` with one line naming the file, row and column; problems confined to
+one row (an empty body, a huge cell, control characters, a repeated shortcut) become warnings and
+the rest of the file is used. Phrase ids here are the file's own ids; `team_library` namespaces them.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
+import re
 import sqlite3
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from palette.core.model import ForbiddenWord, Phrase
 
 LIBRARY_FORMAT = "palette-library"
 LIBRARY_FORMAT_VERSION = 1
+
+MAX_ROWS = 100_000  # phrases in one library; more is a mistake (a log, a whole CRM export)
+MAX_BODY_CHARS = 10_000  # a phrase longer than this is pasted by nobody; Excel itself stops at 32,767
+MAX_FIELD_CHARS = 200  # id, category, title
+MAX_TAGS_CHARS = 1_000
+MAX_SHORTCUT_CHARS = 20
+HEADER_SCAN_ROWS = 10  # a sheet may start with a title row or two above the header
+DEFAULT_CATEGORY = "未分类"
+FORMATS = (".xlsx", ".csv", ".json", ".db")
+
+# Header synonyms, compared after `_header_key` (NFKC, lower case, no spaces, no "(必填)" suffix).
+FIELD_SYNONYMS: Mapping[str, tuple[str, ...]] = {
+    "id": ("编号", "id", "uid", "话术编号", "话术id"),
+    "category": ("分类", "类别", "场景", "category", "分组", "类型", "话术分类", "场景分类", "业务分类"),
+    "title": ("标题", "名称", "title", "话术标题", "话术名称", "name", "主题"),
+    "body": ("内容", "话术", "话术内容", "正文", "回复内容", "body", "text", "回复", "content", "话术正文"),
+    "shortcut": ("快捷码", "快捷键", "缩写", "code", "shortcut", "快捷词", "简码", "短码"),
+    "tags": ("标签", "tags", "tag", "关键词", "关键字"),
+}
+FORBIDDEN_SHEETS = ("禁语", "服务禁语", "禁用语", "敏感词", "forbidden", "forbiddenwords")
+FORBIDDEN_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "word": ("禁语", "服务禁语", "禁用语", "敏感词", "词语", "word", "forbidden"),
+    "suggestion": ("建议", "建议用语", "建议话术", "推荐用语", "替换", "替代用语", "suggestion"),
+}
+IGNORE = "ignore"  # `--map 备注=ignore` leaves a column out
+EXPORT_HEADER = ("编号", "分类", "标题", "内容", "快捷码", "标签")
+EXPORT_FIELDS = ("id", "category", "title", "body", "shortcut", "tags")
+FORBIDDEN_HEADER = ("禁语", "建议")
+_TAG_SPLIT = re.compile(r"[,,、;;\n]")
+_SPACE = re.compile(r"\s")
+_FIELD_LIMITS = {"body": MAX_BODY_CHARS, "tags": MAX_TAGS_CHARS, "shortcut": MAX_BODY_CHARS}  # else MAX_FIELD_CHARS
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # \r is turned into \n before this applies
 
 
 class LibraryFileError(Exception):
@@ -45,6 +92,667 @@ class LibraryData:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a spreadsheet: one sheet or all, and columns the synonyms do not cover."""
+
+    sheet: str | None = None
+    mapping: tuple[tuple[str, str], ...] = ()  # (header as written, field)
+
+
+DEFAULT_OPTIONS = ReadOptions()
+
+
+@dataclass(frozen=True)
+class LibraryBytes:
+    """A library file's bytes and how to name it in messages; `companion` is a CSV's 禁语 file."""
+
+    label: str  # the path or URL as the user gave it
+    suffix: str  # ".xlsx", ".csv" … from the name; the content decides when they disagree
+    stem: str  # the default library name
+    data: bytes
+    companion: bytes | None = None
+
+    def digest(self) -> str:
+        h = hashlib.sha256(self.data)
+        if self.companion is not None:
+            h.update(b"\0companion\0" + self.companion)
+        return h.hexdigest()
+
+
+def parse_map(items: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """`话术=body` (or `话术=内容`): a column header and the field it holds."""
+    pairs: list[tuple[str, str]] = []
+    for item in items:
+        header, sep, target = item.partition("=")
+        if not sep or not header.strip() or not target.strip():
+            raise LibraryFileError(f"--map {item!r}: expected HEADER=FIELD, e.g. 话术=body")
+        key = _header_key(target)
+        if key == IGNORE:
+            pairs.append((header.strip(), IGNORE))
+            continue
+        fld = next((f for f, names in FIELD_SYNONYMS.items() if key == f or key in names), None)
+        if fld is None:
+            known = ", ".join([*FIELD_SYNONYMS, IGNORE])
+            raise LibraryFileError(f"--map {item!r}: unknown field {target.strip()!r} (use {known})")
+        pairs.append((header.strip(), fld))
+    return tuple(pairs)
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+
+def parse_library(
+    source: LibraryBytes, options: ReadOptions = DEFAULT_OPTIONS, *, library: str | None = None
+) -> LibraryData:
+    """Read any supported format; `library` names the result (else the file's stored name or stem)."""
+    fmt = sniff_format(source)
+    if fmt == ".db":
+        return _parse_db(source, library)
+    if fmt == ".json":
+        return _parse_json(source, options, library)
+    if fmt == ".xlsx":
+        return _parse_xlsx(source, options, library)
+    return _parse_csv(source, options, library)
+
+
+def sniff_format(source: LibraryBytes) -> str:
+    """The format by content (a renamed file still reads), refusing what is no library at all."""
+    data, label = source.data, source.label
+    if not data.strip():
+        raise LibraryFileError(f"{label}: the file is empty")
+    head = data[:4096]
+    if head.startswith(b"SQLite format 3\0"):
+        return ".db"
+    if head.startswith(b"PK\x03\x04"):
+        return ".xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        if "EncryptionInfo".encode("utf-16-le") in data:
+            raise LibraryFileError(f"{label}: the workbook is password-protected; save a copy without a password")
+        raise LibraryFileError(f"{label}: an old Excel 97-2003 (.xls) file; save it as .xlsx")
+    text_head = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text_head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        raise LibraryFileError(f"{label}: an HTML page, not a library file (a login or error page?)")
+    if text_head.startswith((b"%pdf", b"\x89png", b"\xff\xd8\xff", b"gif8", b"{\\rtf")):
+        raise LibraryFileError(f"{label}: not a spreadsheet (use .xlsx, .csv, .json or a Palette .db)")
+    if source.suffix in (".xlsx", ".xlsm", ".db", ".sqlite"):
+        kind = "an Excel workbook" if source.suffix.startswith(".xls") else "a SQLite database"
+        raise LibraryFileError(f"{label}: not {kind} (the content does not match the name)")
+    if source.suffix == ".json" or text_head.startswith((b"{", b"[")):
+        return ".json"
+    if head.count(0) > len(head) // 16 and not head.startswith(
+        (b"\xff\xfe", b"\xfe\xff")
+    ):  # a stray NUL is a row warning
+        raise LibraryFileError(f"{label}: a binary file, not a spreadsheet (use .xlsx, .csv, .json or .db)")
+    return ".csv"
+
+
+def _header_key(text: object) -> str:
+    t = unicodedata.normalize("NFKC", _cell_text(text)).replace("\ufeff", "").strip().lower()
+    t = re.sub(r"\(.*?\)$|\[.*?\]$|【.*?】$", "", t)  # 内容(必填)
+    return re.sub(r"[\s_\-*::]+", "", t)
+
+
+_SYNONYM_INDEX = {name: fld for fld, names in FIELD_SYNONYMS.items() for name in names}
+_FORBIDDEN_INDEX = {name: fld for fld, names in FORBIDDEN_FIELDS.items() for name in names}
+
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as text: whole numbers without '.0', dates as ISO."""
+    if type(value) is str:
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+class _Collector:
+    """Turns located rows into phrases with the same checks for every format."""
+
+    def __init__(self, label: str, name: str) -> None:
+        self.label = label
+        self.name = name
+        self.phrases: list[Phrase] = []
+        self.forbidden: list[ForbiddenWord] = []
+        self.warnings: list[str] = []
+        self._ids: dict[str, str] = {}  # id → where it was first seen
+        self._shortcuts: dict[str, str] = {}
+        self._titles: dict[tuple[str, str], tuple[int, str]] = {}  # (category, title) → (count, where)
+        self._words: set[str] = set()
+        self.mapped_seen: set[str] = set()  # --map headers found in some header row
+
+    def warn(self, where: str, message: str) -> None:
+        self.warnings.append(f"{self.label}: {where}: {message}")
+
+    def _clean(self, where: str, column: str, value: object, limit: int) -> str | None:
+        """Text of one cell, or None (with a warning) when it is too long to be a phrase field."""
+        text = _cell_text(value)
+        if not text:
+            return ""
+        if len(text) > limit:
+            self.warn(f"{where}, column {column}", f"{len(text):,} characters (limit {limit:,}); row skipped")
+            return None
+        if _CONTROL.search(text) is not None:  # rare: the common row takes no copy
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            cleaned = _CONTROL.sub("", text)
+            if cleaned != text:
+                self.warn(f"{where}, column {column}", f"removed {len(text) - len(cleaned)} control character(s)")
+            text = cleaned
+        return text.strip()
+
+    def add(self, where: str, cells: Mapping[str, tuple[str, object]], default_category: str) -> bool:
+        """One row: field → (column name, raw value). Returns False when the row was skipped."""
+        values: dict[str, str] = {}
+        for fld in EXPORT_FIELDS:
+            column, raw = cells.get(fld, ("", None))
+            text = self._clean(where, column or fld, raw, _FIELD_LIMITS.get(fld, MAX_FIELD_CHARS))
+            if text is None:
+                return False
+            values[fld] = text
+        if not any(values.values()):
+            return False  # a blank row: nothing to say
+        body = values["body"]
+        if not body:
+            self.warn(where, "no body (empty, or a formula Excel never calculated); row skipped")
+            return False
+        if len(self.phrases) >= MAX_ROWS:
+            raise LibraryFileError(f"{self.label}: more than {MAX_ROWS:,} phrases; split the library")
+        category = values["category"] or default_category
+        title = values["title"] or _title_from(body)
+        phrase_id = values["id"]
+        if phrase_id:
+            first = self._ids.get(phrase_id)
+            if first is not None:
+                raise LibraryFileError(f"{self.label}: {where}: id {phrase_id!r} repeats {first}; ids must be unique")
+        else:
+            phrase_id = self._derive_id(where, category, title)
+        self._ids[phrase_id] = where
+        shortcut = self._shortcut(where, cells.get("shortcut", ("", None))[0] or "shortcut", values["shortcut"])
+        self.phrases.append(
+            Phrase(
+                uid=phrase_id,
+                library=self.name,
+                category=category,
+                title=title,
+                body=body,
+                shortcut=shortcut,
+                tags=split_tags(values["tags"]),
+                sort_order=len(self.phrases),
+            )
+        )
+        return True
+
+    def _derive_id(self, where: str, category: str, title: str) -> str:
+        """Without an id column: the same category and title give the same id on every import."""
+        count, first = self._titles.get((category, title), (0, where))
+        count += 1
+        self._titles[(category, title)] = (count, first)
+        if count > 1:
+            self.warn(
+                where,
+                f"title {title!r} repeats {first} in category {category!r}; add an id column (编号)"
+                " or distinct titles so each keeps its pins and statistics if the rows are reordered",
+            )
+        key = f"{category}\x1f{title}" + (f"\x1f{count}" if count > 1 else "")
+        phrase_id = "k-" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+        if phrase_id in self._ids:
+            raise LibraryFileError(f"{self.label}: {where}: id {phrase_id!r} repeats {self._ids[phrase_id]}")
+        return phrase_id
+
+    def _shortcut(self, where: str, column: str, code: str) -> str:
+        if not code:
+            return ""
+        if len(code) > MAX_SHORTCUT_CHARS or _SPACE.search(code):
+            self.warn(f"{where}, column {column}", f"shortcut {code[:30]!r} has spaces or is too long; dropped")
+            return ""
+        first = self._shortcuts.get(code.casefold())
+        if first is not None:
+            self.warn(f"{where}, column {column}", f"shortcut {code!r} repeats {first}; dropped here")
+            return ""
+        self._shortcuts[code.casefold()] = where
+        return code
+
+    def add_forbidden(self, where: str, word: object, suggestion: object) -> None:
+        w = self._clean(where, "禁语", word, MAX_FIELD_CHARS)
+        s = self._clean(where, "建议", suggestion, MAX_BODY_CHARS)
+        if not w or s is None:
+            if w == "" and s:
+                self.warn(where, "a suggestion without a forbidden word; skipped")
+            return
+        if w in self._words:
+            self.warn(where, f"forbidden word {w!r} listed twice; the first is kept")
+            return
+        self._words.add(w)
+        self.forbidden.append(ForbiddenWord(w, s, self.name))
+
+    def result(self, version: str) -> LibraryData:
+        if not self.phrases:
+            raise LibraryFileError(f"{self.label}: no phrases found (every row is empty or was skipped)")
+        return LibraryData(self.name, version, tuple(self.phrases), tuple(self.forbidden), tuple(self.warnings))
+
+
+def _title_from(body: str) -> str:
+    first = body.split("\n", 1)[0].strip()
+    return first if len(first) <= 20 else first[:20] + "…"
+
+
+def split_tags(text: str) -> tuple[str, ...]:
+    """Tags as typed in a cell: separated by commas (either width), 、 or semicolons; no repeats."""
+    seen: dict[str, None] = {}
+    for t in _TAG_SPLIT.split(text):
+        t = t.strip()
+        if t:
+            seen.setdefault(t, None)
+    return tuple(seen)
+
+
+# -- tables (xlsx sheets, csv files, json objects) ------------------------------------------------
+
+
+@dataclass
+class _Columns:
+    """Which column index holds which field, found from a header row."""
+
+    index: dict[str, int]
+    names: dict[str, str]  # field → header as written, for messages
+
+    def cells(self, row: Sequence[object]) -> dict[str, tuple[str, object]]:
+        return {f: (self.names[f], row[i] if i < len(row) else None) for f, i in self.index.items()}
+
+
+def _match_header(
+    label: str, row: Sequence[object], mapping: Mapping[str, str], synonyms: Mapping[str, str], mapped: set[str]
+) -> _Columns | None:
+    index: dict[str, int] = {}
+    names: dict[str, str] = {}
+    explicit = {_header_key(h): f for h, f in mapping.items()}
+    explicit_fields = set(explicit.values())
+    for i, cell in enumerate(row):
+        key = _header_key(cell)
+        if not key:
+            continue
+        fld = explicit.get(key)
+        if fld is not None:
+            mapped.add(key)
+        else:
+            fld = synonyms.get(key)
+            if fld is None or fld in explicit_fields:
+                continue
+        if fld == IGNORE:
+            continue
+        if fld in index:
+            raise LibraryFileError(
+                f"{label}: columns {names[fld]!r} and {_cell_text(cell).strip()!r} both look like the {fld};"
+                f" choose one with --map {_cell_text(cell).strip()}={fld}"
+            )
+        index[fld] = i
+        names[fld] = _cell_text(cell).strip()
+    if "body" not in index and "word" not in index:
+        return None
+    return _Columns(index, names)
+
+
+def _find_header(
+    collector: _Collector,
+    where: str,
+    rows: Iterator[tuple[int, Sequence[object]]],
+    mapping: Mapping[str, str],
+    synonyms: Mapping[str, str],
+) -> tuple[_Columns | None, list[str]]:
+    """Scan the first rows for the header; returns the columns, or what the first row held."""
+    seen: list[str] = []
+    label = f"{collector.label}: {where.rstrip(', ')}" if where else collector.label
+    for n, row in rows:
+        mapped: set[str] = set()
+        columns = _match_header(label, row, mapping, synonyms, mapped)
+        if columns is not None:
+            collector.mapped_seen |= mapped
+            return columns, seen
+        if not seen:
+            seen = [_cell_text(c).strip() for c in row if _cell_text(c).strip()]
+        if n >= HEADER_SCAN_ROWS:
+            break
+    return None, seen
+
+
+def _no_body(label: str, seen: Sequence[str]) -> LibraryFileError:
+    found = "、".join(seen[:12]) or "none"
+    return LibraryFileError(
+        f"{label}: no body column (looked for {'/'.join(FIELD_SYNONYMS['body'][:7])}; found {found});"
+        " name it with --map HEADER=body"
+    )
+
+
+def _read_table(
+    collector: _Collector,
+    where_prefix: str,
+    rows: Iterator[tuple[int, Sequence[object]]],
+    mapping: Mapping[str, str],
+    default_category: str,
+) -> list[str] | None:
+    """Read one sheet or csv file of phrases; without a body column, the headers its first row had."""
+    columns, seen = _find_header(collector, where_prefix, rows, mapping, _SYNONYM_INDEX)
+    if columns is None or "body" not in columns.index:
+        return seen
+    category = default_category
+    for n, row in rows:
+        cells = columns.cells(row)
+        text = _cell_text(cells["category"][1]).strip() if "category" in cells else ""
+        category = text or category  # an empty category cell (a merged cell) continues the one above
+        collector.add(f"{where_prefix}row {n}", cells, category)
+    return None
+
+
+def _check_mapping(collector: _Collector, mapping: Mapping[str, str]) -> None:
+    missing = [h for h in mapping if _header_key(h) not in collector.mapped_seen]
+    if missing:
+        raise LibraryFileError(f"{collector.label}: --map {missing[0]}=…: no column named {missing[0]!r}")
+
+
+def _read_forbidden(collector: _Collector, where_prefix: str, rows: Iterator[tuple[int, Sequence[object]]]) -> None:
+    """A 禁语 list: columns 禁语 and 建议 under a header, or the first two columns without one."""
+    first = next(rows, None)
+    if first is None:
+        return
+    columns = _match_header(collector.label, first[1], {}, _FORBIDDEN_INDEX, set())
+    word_i, sugg_i = (columns.index.get("word", 0), columns.index.get("suggestion", 1)) if columns else (0, 1)
+    body = rows if columns else _chain(first, rows)
+    for n, row in body:
+        word = row[word_i] if word_i < len(row) else None
+        sugg = row[sugg_i] if sugg_i < len(row) else None
+        collector.add_forbidden(f"{where_prefix}row {n}", word, sugg)
+
+
+def _chain(
+    first: tuple[int, Sequence[object]], rest: Iterator[tuple[int, Sequence[object]]]
+) -> Iterator[tuple[int, Sequence[object]]]:
+    yield first
+    yield from rest
+
+
+# -- xlsx -----------------------------------------------------------------------------------------
+
+
+def _parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None) -> LibraryData:
+    import zipfile
+
+    import openpyxl  # ~140 ms: only when a workbook is read
+
+    label = source.label
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
+    except zipfile.BadZipFile as e:
+        raise LibraryFileError(f"{label}: not a valid .xlsx workbook ({e})") from None
+    except Exception as e:  # openpyxl raises many types for a damaged package; each is a bad file
+        raise LibraryFileError(f"{label}: damaged .xlsx workbook ({type(e).__name__}: {e})") from None
+    try:
+        collector = _Collector(label, library or source.stem)
+        sheets = list(wb.sheetnames)
+        forbidden = [s for s in sheets if _header_key(s) in FORBIDDEN_SHEETS]
+        if options.sheet is not None:
+            if options.sheet not in sheets:
+                raise LibraryFileError(f"{label}: no sheet {options.sheet!r} (sheets: {'、'.join(sheets)})")
+            phrase_sheets = [options.sheet]
+        else:
+            phrase_sheets = [s for s in sheets if s not in forbidden]
+        mapping = dict(options.mapping)
+        found = False
+        first_seen: list[str] = []
+        for name in phrase_sheets:
+            ws = wb[name]
+            if not hasattr(ws, "iter_rows"):
+                continue  # a chart sheet
+            seen = _read_table(collector, f"sheet {name}, ", _numbered(collector, name, ws.iter_rows()), mapping, name)
+            if seen is None:
+                found = True
+            elif seen:
+                first_seen = first_seen or seen
+                collector.warn(f"sheet {name}", "no body column; sheet skipped")
+        if not found:
+            raise _no_body(label, first_seen)
+        _check_mapping(collector, mapping)
+        for name in forbidden:
+            _read_forbidden(collector, f"sheet {name}, ", _numbered(collector, name, wb[name].iter_rows()))
+        version = str(wb.properties.version or "")
+    except LibraryFileError:
+        raise
+    except Exception as e:  # a damaged sheet inside a readable package
+        raise LibraryFileError(f"{label}: damaged .xlsx workbook ({type(e).__name__}: {e})") from None
+    finally:
+        wb.close()
+    return collector.result(version)
+
+
+def _numbered(
+    collector: _Collector, sheet: str, rows: Iterable[Sequence[Any]]
+) -> Iterator[tuple[int, Sequence[object]]]:
+    """Cell values numbered as Excel shows the rows; formula errors (#REF! …) reported and left empty.
+
+    Cells, not bare values: only the cell type tells a formula error from the text "#N/A".
+    """
+    for n, cells in enumerate(rows, start=1):
+        row = [c.value for c in cells]
+        for i, c in enumerate(cells):
+            if c.data_type == "e":
+                row[i] = None
+                collector.warn(f"sheet {sheet}, row {n}, column {c.column_letter}", f"formula error {c.value}")
+        yield n, row
+
+
+# -- csv ------------------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes, label: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GBK/GB18030 as Chinese Excel writes it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise LibraryFileError(f"{label}: damaged UTF-16 text at byte {e.start}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as e:
+        raise LibraryFileError(
+            f"{label}: not text in UTF-8 or GBK/GB18030 (byte {e.start}); save it as CSV UTF-8 or .xlsx"
+        ) from None
+
+
+def _parse_csv(source: LibraryBytes, options: ReadOptions, library: str | None) -> LibraryData:
+    label = source.label
+    text = decode_text(source.data, label)
+    collector = _Collector(label, library or source.stem)
+    mapping = dict(options.mapping)
+    seen = _read_table(collector, "", _csv_rows(text, label), mapping, DEFAULT_CATEGORY)
+    if seen is not None:
+        raise _no_body(label, seen)
+    _check_mapping(collector, mapping)
+    if source.companion is not None:
+        words = decode_text(source.companion, f"{label} (禁语 file)")
+        _read_forbidden(collector, "禁语 file, ", _csv_rows(words, f"{label} (禁语 file)"))
+    return collector.result("")
+
+
+def _csv_rows(text: str, label: str) -> Iterator[tuple[int, Sequence[object]]]:
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",\t;", key=first_line.count)
+    limit = csv.field_size_limit()
+    if limit < 64 * 1024 * 1024:
+        csv.field_size_limit(64 * 1024 * 1024)  # a huge cell is reported on its row, not as a parse error
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    n = 0
+    try:
+        for n, row in enumerate(reader, start=1):
+            yield n, row
+    except csv.Error as e:
+        raise LibraryFileError(f"{label}: row {n + 1}: not valid CSV ({e})") from None
+
+
+# -- json -----------------------------------------------------------------------------------------
+
+
+def _parse_json(source: LibraryBytes, options: ReadOptions, library: str | None) -> LibraryData:
+    label = source.label
+    try:
+        doc = json.loads(decode_text(source.data, label))
+    except json.JSONDecodeError as e:
+        raise LibraryFileError(f"{label}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
+    meta: Mapping[str, Any] = doc if isinstance(doc, dict) else {}
+    items = doc if isinstance(doc, list) else _json_key(meta, ("phrases", "话术"))
+    if not isinstance(items, list):
+        raise LibraryFileError(f'{label}: expected a list of phrases under "phrases"')
+    collector = _Collector(label, library or _json_text(meta.get("name")) or source.stem)
+    mapping = {_header_key(h): f for h, f in options.mapping}
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise LibraryFileError(f"{label}: phrase {n}: expected an object, found {type(item).__name__}")
+        cells: dict[str, tuple[str, object]] = {}
+        for key, value in item.items():
+            k = _header_key(key)
+            fld = mapping.get(k) or (k if k in EXPORT_FIELDS else _SYNONYM_INDEX.get(k))
+            if fld is None or fld == IGNORE or fld in cells:
+                continue
+            if fld == "tags" and isinstance(value, list):
+                value = ",".join(_cell_text(v) for v in value)
+            elif isinstance(value, dict | list):
+                raise LibraryFileError(f"{label}: phrase {n}, field {key!r}: expected text")
+            cells[fld] = (str(key), value)
+        if "body" not in cells:
+            raise LibraryFileError(f'{label}: phrase {n}: no body (use "body" or map a key with --map KEY=body)')
+        collector.add(f"phrase {n}", cells, DEFAULT_CATEGORY)
+    words = _json_key(meta, ("forbidden", "forbidden_words", "禁语"))
+    if words is not None:
+        if not isinstance(words, list):
+            raise LibraryFileError(f'{label}: "forbidden" should be a list')
+        for n, w in enumerate(words, start=1):
+            if isinstance(w, str):
+                collector.add_forbidden(f"forbidden word {n}", w, "")
+            elif isinstance(w, dict):
+                collector.add_forbidden(f"forbidden word {n}", w.get("word"), w.get("suggestion"))
+            else:
+                raise LibraryFileError(f"{label}: forbidden word {n}: expected text or an object")
+    return collector.result(_json_text(meta.get("version")))
+
+
+def _json_key(meta: Mapping[str, Any], keys: Sequence[str]) -> Any:
+    return next((meta[k] for k in keys if k in meta), None)
+
+
+def _json_text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+# -- SQLite library database ----------------------------------------------------------------------
+
+
+def _parse_db(source: LibraryBytes, library: str | None) -> LibraryData:
+    with tempfile.TemporaryDirectory(prefix="palette-lib-") as tmp:
+        path = Path(tmp) / "library.db"
+        path.write_bytes(source.data)
+        raw = read_library_db(path, library=library, label=source.label, fallback_name=source.stem)
+    collector = _Collector(source.label, raw.name)
+    for n, p in enumerate(raw.phrases, start=1):
+        cells: dict[str, tuple[str, object]] = {
+            "id": ("uid", p.uid),
+            "category": ("category", p.category),
+            "title": ("title", p.title),
+            "body": ("body", p.body),
+            "shortcut": ("shortcut", p.shortcut),
+            "tags": ("tags", ",".join(p.tags)),
+        }
+        collector.add(f"phrase {n} ({p.uid})", cells, DEFAULT_CATEGORY)
+    for n, w in enumerate(raw.forbidden, start=1):
+        collector.add_forbidden(f"forbidden word {n}", w.word, w.suggestion)
+    return collector.result(raw.version)
+
+
+def read_library_db(
+    path: Path, *, library: str | None = None, label: str | None = None, fallback_name: str = ""
+) -> LibraryData:
+    """Read a library database as stored (the standard library's loader; no cleaning).
+
+    `library` renames it (a team may import a file under its own name); `label` names it in messages;
+    `fallback_name` applies when the file stores no name.
+    """
+    shown = label or str(path)
+    if not path.is_file():
+        raise LibraryFileError(f"{shown}: no such file")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        raise LibraryFileError(f"{shown}: cannot open ({e})") from None
+    try:
+        return _read(conn, shown, library or None, fallback_name)
+    except sqlite3.DatabaseError as e:
+        raise LibraryFileError(f"{shown}: not a Palette library database ({e})") from None
+    finally:
+        conn.close()
+
+
+def _read(conn: sqlite3.Connection, path: str, library: str | None, fallback_name: str) -> LibraryData:
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not {"meta", "phrases"} <= tables:
+        raise LibraryFileError(
+            f"{path}: not a Palette library database (tables: {', '.join(sorted(tables)) or 'none'})"
+        )
+    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    if meta.get("format") != LIBRARY_FORMAT:
+        raise LibraryFileError(f"{path}: not a Palette library database (format {meta.get('format')!r})")
+    if int(meta.get("format_version", "0")) > LIBRARY_FORMAT_VERSION:
+        raise LibraryFileError(f"{path}: made by a newer Palette (library format {meta['format_version']})")
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(phrases)")}
+    if not columns >= _PHRASE_COLUMNS:
+        raise LibraryFileError(f"{path}: table phrases lacks {', '.join(sorted(_PHRASE_COLUMNS - columns))}")
+    name = library or meta.get("name", "") or fallback_name
+    if not name:
+        raise LibraryFileError(f"{path}: the library has no name; give one with --library")
+    phrases = []
+    rows = conn.execute(
+        "SELECT uid, category, title, body, shortcut, tags, sort_order FROM phrases ORDER BY sort_order, rowid"
+    )
+    for n, (uid, category, title, body, shortcut, tags, order) in enumerate(rows, start=1):
+        if n > MAX_ROWS:
+            raise LibraryFileError(f"{path}: more than {MAX_ROWS:,} phrases; split the library")
+        try:
+            tag_list = json.loads(tags) if tags else []
+            if not isinstance(tag_list, list):
+                raise ValueError
+        except ValueError:
+            raise LibraryFileError(f"{path}: phrase {uid!r} (row {n}): tags are not a JSON list") from None
+        phrases.append(
+            Phrase(
+                uid=str(uid),
+                library=name,
+                category=str(category),
+                title=str(title),
+                body=str(body),
+                shortcut=str(shortcut or ""),
+                tags=tuple(str(t) for t in tag_list),
+                sort_order=int(order),
+            )
+        )
+    forbidden: list[ForbiddenWord] = []
+    if "forbidden_words" in tables:
+        forbidden = [
+            ForbiddenWord(str(w), str(s or ""), name)
+            for w, s in conn.execute("SELECT word, suggestion FROM forbidden_words ORDER BY rowid")
+        ]
+    return LibraryData(name=name, version=meta.get("version", ""), phrases=tuple(phrases), forbidden=tuple(forbidden))
+
+
+# -- writing --------------------------------------------------------------------------------------
+
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE phrases (
@@ -59,6 +767,105 @@ CREATE TABLE phrases (
 CREATE TABLE forbidden_words (word TEXT PRIMARY KEY, suggestion TEXT NOT NULL DEFAULT '');
 """
 _PHRASE_COLUMNS = {"uid", "category", "title", "body", "shortcut", "tags", "sort_order"}
+
+
+def write_library(data: LibraryData, path: Path) -> list[Path]:
+    """Write `data` in the format named by `path`'s extension; returns the files written.
+
+    A CSV holds phrases only; its 禁语 go to `NAME.禁语.csv` beside it, which import reads back.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".db":
+        write_library_db(data, path)
+    elif suffix == ".json":
+        _atomic_write(path, _json_bytes(data))
+    elif suffix == ".csv":
+        _atomic_write(path, _csv_bytes(_phrase_rows(data), EXPORT_HEADER))
+        companion = companion_path(path)
+        if data.forbidden or companion.exists():  # never leave stale words to be read back
+            _atomic_write(companion, _csv_bytes(([w.word, w.suggestion] for w in data.forbidden), FORBIDDEN_HEADER))
+            return [path, companion]
+    elif suffix == ".xlsx":
+        _write_xlsx(data, path)
+    else:
+        raise LibraryFileError(f"{path}: unknown format {suffix or '(none)'!r} (use {', '.join(FORMATS)})")
+    return [path]
+
+
+def companion_path(csv_path: Path) -> Path:
+    """Where a CSV library keeps its 禁语 list: `team.csv` → `team.禁语.csv`."""
+    return csv_path.with_name(f"{csv_path.stem}.禁语{csv_path.suffix}")
+
+
+def _phrase_rows(data: LibraryData) -> Iterator[list[str]]:
+    for p in sorted(data.phrases, key=lambda p: p.sort_order):
+        yield [p.uid, p.category, p.title, p.body, p.shortcut, ", ".join(p.tags)]
+
+
+def _json_bytes(data: LibraryData) -> bytes:
+    doc = {
+        "format": LIBRARY_FORMAT,
+        "format_version": LIBRARY_FORMAT_VERSION,
+        "name": data.name,
+        "version": data.version,
+        "phrases": [
+            {
+                "id": p.uid,
+                "category": p.category,
+                "title": p.title,
+                "body": p.body,
+                "shortcut": p.shortcut,
+                "tags": list(p.tags),
+            }
+            for p in sorted(data.phrases, key=lambda p: p.sort_order)
+        ],
+        "forbidden": [{"word": w.word, "suggestion": w.suggestion} for w in data.forbidden],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _csv_bytes(rows: Iterable[Sequence[str]], header: Sequence[str]) -> bytes:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read it as UTF-8
+
+
+def _write_xlsx(data: LibraryData, path: Path) -> None:
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = openpyxl.Workbook(write_only=True)
+    wb.properties.title = data.name
+    wb.properties.version = data.version or None
+
+    def cells(ws: Any, values: Sequence[str]) -> list[Any]:
+        out = []
+        for v in values:
+            c = WriteOnlyCell(ws, value=v)
+            c.data_type = "s"  # text stays text, even '=1+1' or '0012'
+            out.append(c)
+        return out
+
+    ws = wb.create_sheet("话术")
+    ws.append(cells(ws, EXPORT_HEADER))
+    for row in _phrase_rows(data):
+        ws.append(cells(ws, row))
+    if data.forbidden:
+        fw = wb.create_sheet("禁语")
+        fw.append(cells(fw, FORBIDDEN_HEADER))
+        for w in data.forbidden:
+            fw.append(cells(fw, [w.word, w.suggestion]))
+    tmp = path.with_name(path.name + ".tmp")
+    wb.save(tmp)
+    tmp.replace(path)
+
+
+def _atomic_write(path: Path, blob: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(blob)
+    tmp.replace(path)
 
 
 def write_library_db(data: LibraryData, path: Path) -> None:
@@ -99,68 +906,3 @@ def write_library_db(data: LibraryData, path: Path) -> None:
     finally:
         conn.close()
     tmp.replace(path)
-
-
-def read_library_db(path: Path, *, library: str | None = None) -> LibraryData:
-    """Read a library database; `library` renames it (a team may import a file under its own name)."""
-    if not path.is_file():
-        raise LibraryFileError(f"{path}: no such file")
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as e:
-        raise LibraryFileError(f"{path}: cannot open ({e})") from None
-    try:
-        return _read(conn, path, library)
-    except sqlite3.DatabaseError as e:
-        raise LibraryFileError(f"{path}: not a Palette library database ({e})") from None
-    finally:
-        conn.close()
-
-
-def _read(conn: sqlite3.Connection, path: Path, library: str | None) -> LibraryData:
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if not {"meta", "phrases"} <= tables:
-        raise LibraryFileError(
-            f"{path}: not a Palette library database (tables: {', '.join(sorted(tables)) or 'none'})"
-        )
-    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-    if meta.get("format") != LIBRARY_FORMAT:
-        raise LibraryFileError(f"{path}: not a Palette library database (format {meta.get('format')!r})")
-    if int(meta.get("format_version", "0")) > LIBRARY_FORMAT_VERSION:
-        raise LibraryFileError(f"{path}: made by a newer Palette (library format {meta['format_version']})")
-    columns = {r[1] for r in conn.execute("PRAGMA table_info(phrases)")}
-    if not columns >= _PHRASE_COLUMNS:
-        raise LibraryFileError(f"{path}: table phrases lacks {', '.join(sorted(_PHRASE_COLUMNS - columns))}")
-    name = library or meta.get("name", "")
-    if not name:
-        raise LibraryFileError(f"{path}: the library has no name; give one with --library")
-    phrases = []
-    rows = conn.execute(
-        "SELECT uid, category, title, body, shortcut, tags, sort_order FROM phrases ORDER BY sort_order, rowid"
-    )
-    for n, (uid, category, title, body, shortcut, tags, order) in enumerate(rows, start=1):
-        try:
-            tag_list = json.loads(tags) if tags else []
-            if not isinstance(tag_list, list):
-                raise ValueError
-        except ValueError:
-            raise LibraryFileError(f"{path}: phrase {uid!r} (row {n}): tags are not a JSON list") from None
-        phrases.append(
-            Phrase(
-                uid=str(uid),
-                library=name,
-                category=str(category),
-                title=str(title),
-                body=str(body),
-                shortcut=str(shortcut or ""),
-                tags=tuple(str(t) for t in tag_list),
-                sort_order=int(order),
-            )
-        )
-    forbidden: list[ForbiddenWord] = []
-    if "forbidden_words" in tables:
-        forbidden = [
-            ForbiddenWord(str(w), str(s or ""), name)
-            for w, s in conn.execute("SELECT word, suggestion FROM forbidden_words ORDER BY rowid")
-        ]
-    return LibraryData(name=name, version=meta.get("version", ""), phrases=tuple(phrases), forbidden=tuple(forbidden))

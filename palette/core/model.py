@@ -76,6 +76,7 @@ class LayerDiff:
     removed: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    moved: tuple[str, ...] = ()  # the part of `changed` whose only change is the position (a row deleted above)
 
     @property
     def is_empty(self) -> bool:

@@ -155,7 +155,10 @@ def _row_to_phrase(row: Sequence[Any]) -> Phrase:
 
 
 def _content(p: Phrase) -> tuple[object, ...]:
-    """The fields a library layer owns; agent state (pins, hidden, usage) is not part of it."""
+    """The fields a library layer owns; agent state (pins, hidden, usage) is not part of it.
+
+    `sort_order` stays last: `_diff` tells a moved phrase from an edited one by it.
+    """
     return (p.category, p.title, p.body, p.shortcut, tuple(p.tags), p.sort_order)
 
 
@@ -290,19 +293,13 @@ class Store:
 
     def diff_layer(self, name: str, phrases: Sequence[Phrase]) -> LayerDiff:
         """What `replace_layer(name, phrases)` would change, without writing."""
-        old = {p.uid: p for p in self.phrases(library=name)}
-        added, changed, unchanged = [], [], []
-        for p in phrases:
-            before = old.get(p.uid)
-            if before is None:
-                added.append(p.uid)
-            elif _content(before) != _content(p):
-                changed.append(p.uid)
-            else:
-                unchanged.append(p.uid)
-        new_uids = {p.uid for p in phrases}
-        removed = [uid for uid in old if uid not in new_uids]
-        return LayerDiff(tuple(added), tuple(changed), tuple(removed), tuple(unchanged))
+        rows = self.db.execute(
+            "SELECT uid, category, title, body, shortcut, tags, sort_order FROM phrases"
+            " WHERE library = ? ORDER BY sort_order, rowid",
+            [name],
+        )
+        # raw rows, not Phrase objects: at 100,000 phrases this is several times faster
+        return _diff({r[0]: (r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), r[6]) for r in rows}, phrases)
 
     def replace_layer(
         self,
@@ -321,9 +318,9 @@ class Store:
             if p.uid in seen:
                 raise StoreError(f"{library.name}: duplicate uid {p.uid!r}")
             seen.add(p.uid)
-        diff = self.diff_layer(library.name, phrases)
         now = time.time()
         with self.transaction():
+            diff = self.diff_layer(library.name, phrases)  # inside: a concurrent import cannot leave a mix
             if seen:
                 clash = self._uids_elsewhere(seen, library.name)
                 if clash:
@@ -344,9 +341,15 @@ class Store:
             if diff.removed:
                 self.db.conn.executemany("DELETE FROM phrases WHERE uid = ?", [(u,) for u in diff.removed])
             write = set(diff.added) | set(diff.changed)
-            self.db.table("phrases").upsert_all(
-                (_phrase_row(replace(p, library=library.name), now) for p in phrases if p.uid in write),
-                pk="uid",
+            self.db.conn.executemany(  # plain executemany: 3x faster than upsert_all at 100,000 rows
+                _UPSERT_PHRASE,
+                (
+                    tuple(
+                        _phrase_row(p if p.library == library.name else replace(p, library=library.name), now).values()
+                    )
+                    for p in phrases
+                    if p.uid in write
+                ),
             )
             if forbidden is not None:
                 self._replace_forbidden(library.name, forbidden)
@@ -605,6 +608,30 @@ class Store:
         return list(self.db.conn.iterdump())
 
 
+def diff_phrases(old: Iterable[Phrase], new: Sequence[Phrase]) -> LayerDiff:
+    """Compare a layer's stored phrases with a replacement, by uid and layer-owned content."""
+    return _diff({p.uid: _content(p) for p in old}, new)
+
+
+def _diff(before: dict[str, tuple[object, ...]], new: Sequence[Phrase]) -> LayerDiff:
+    added, changed, unchanged, moved = [], [], [], []
+    for p in new:
+        prev = before.get(p.uid)
+        if prev is None:
+            added.append(p.uid)
+            continue
+        content = _content(p)
+        if prev == content:
+            unchanged.append(p.uid)
+            continue
+        changed.append(p.uid)
+        if prev[:-1] == content[:-1]:  # sort_order is last
+            moved.append(p.uid)
+    new_uids = {p.uid for p in new}
+    removed = [uid for uid in before if uid not in new_uids]
+    return LayerDiff(tuple(added), tuple(changed), tuple(removed), tuple(unchanged), moved=tuple(moved))
+
+
 def effective_phrases(phrases: Iterable[Phrase], library_order: Sequence[str] = ()) -> list[Phrase]:
     """Resolve layers: an override takes its original's place; hidden phrases are dropped."""
     phrases = list(phrases)
@@ -622,7 +649,26 @@ def effective_phrases(phrases: Iterable[Phrase], library_order: Sequence[str] = 
     return [p for _, _, p in placed]
 
 
+_PHRASE_ROW_COLUMNS = (
+    "uid",
+    "library",
+    "category",
+    "title",
+    "body",
+    "shortcut",
+    "tags",
+    "sort_order",
+    "override_of",
+    "updated_at",
+)
+_UPSERT_PHRASE = (
+    f"INSERT INTO phrases ({', '.join(_PHRASE_ROW_COLUMNS)}) VALUES ({', '.join('?' * len(_PHRASE_ROW_COLUMNS))})"
+    f" ON CONFLICT(uid) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _PHRASE_ROW_COLUMNS[1:])}"
+)
+
+
 def _phrase_row(p: Phrase, now: float) -> dict[str, Any]:
+    """A phrases row; keys in `_PHRASE_ROW_COLUMNS` order."""
     return {
         "uid": p.uid,
         "library": p.library,

@@ -1,0 +1,115 @@
+"""How fast a team library imports: a 10,000-row .xlsx and a 100,000-row .csv.
+
+Each file is imported by the real command line (`palette import … --yes`) into a fresh PALETTE_HOME,
+then re-imported with 10% of the rows changed. Every run is a separate process, so the seconds
+include start-up and the peak memory is that process's own (ru_maxrss from wait4). Baselines in the
+same run make the figures comparable across machines: `startup_s` is `palette --version`, and
+`parse_only_s` is reading the same file with openpyxl or the csv module and nothing else.
+
+    .venv/bin/python bench/import_speed.py        prints JSON; exit 1 when a target is missed
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS_S = {"xlsx_10k": 2.0, "csv_100k": 5.0}
+HEADER = ["编号", "分类", "标题", "话术内容", "快捷码", "标签"]
+CATEGORIES = ["问候与开场", "身份核验", "业务咨询", "套餐推荐", "话费与流量查询", "故障报修", "投诉处理", "感谢与道别"]
+
+
+def rows(n: int, changed_every: int = 0) -> list[list[str]]:
+    """`n` phrases; with `changed_every`, every such row has a different body (a weekly edit)."""
+    out = []
+    for i in range(n):
+        body = (
+            f"您好,[客户姓名],关于您咨询的第{i}号业务,[公司名称]已为您核实:当前套餐[套餐名称=畅享套餐]"
+            f"本月剩余流量充足,如需办理变更请告知,客服[工号]竭诚为您服务。"
+        )
+        if changed_every and i % changed_every == 0:
+            body += "(本周更新)"
+        out.append([f"T{i:06d}", CATEGORIES[i % len(CATEGORIES)], f"业务说明{i}", body, f"b{i}", "咨询,业务"])
+    return out
+
+
+def write_xlsx(path: Path, data: list[list[str]]) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("话术")
+    ws.append(HEADER)
+    for r in data:
+        ws.append(r)
+    wb.save(path)
+
+
+def write_csv(path: Path, data: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(HEADER)
+        w.writerows(data)
+
+
+def run(args: list[str], home: Path) -> tuple[float, float]:
+    """Seconds and peak resident memory (MB) of one process."""
+    env = {**os.environ, "PALETTE_HOME": str(home)}
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}): {err}")
+    return round(elapsed, 3), round(usage.ru_maxrss / 1024, 1)
+
+
+PARSE_ONLY = {
+    ".xlsx": "import openpyxl,sys\n"
+    "wb=openpyxl.load_workbook(sys.argv[1],read_only=True,data_only=True)\n"
+    "n=sum(1 for ws in wb.worksheets for _ in ws.iter_rows(values_only=True))",
+    ".csv": "import csv,sys\nn=sum(1 for _ in csv.reader(open(sys.argv[1],encoding='utf-8-sig',newline='')))",
+}
+
+
+def case(name: str, suffix: str, n: int, tmp: Path) -> dict[str, object]:
+    writer = write_xlsx if suffix == ".xlsx" else write_csv
+    first, second = tmp / f"{name}{suffix}", tmp / f"{name}-changed{suffix}"
+    writer(first, rows(n))
+    writer(second, rows(n, changed_every=10))
+    home = tmp / f"home-{name}"
+    palette = [sys.executable, "-m", "palette"]
+    first_s, first_mb = run([*palette, "import", str(first), "--library", "基准", "--yes"], home)
+    again_s, again_mb = run([*palette, "import", str(second), "--library", "基准", "--yes"], home)
+    parse_s, parse_mb = run([sys.executable, "-c", PARSE_ONLY[suffix], str(first)], home)
+    return {
+        "rows": n,
+        "file_mb": round(first.stat().st_size / 1e6, 1),
+        "first_import_s": first_s,
+        "reimport_10pct_changed_s": again_s,
+        "peak_rss_mb": max(first_mb, again_mb),
+        "parse_only_s": parse_s,
+        "parse_only_rss_mb": parse_mb,
+        "target_s": TARGETS_S[name],
+        "ok": max(first_s, again_s) <= TARGETS_S[name],
+    }
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="palette-bench-") as t:
+        tmp = Path(t)
+        startup_s, startup_mb = run([sys.executable, "-m", "palette", "--version"], tmp / "home-startup")
+        cases = {"xlsx_10k": case("xlsx_10k", ".xlsx", 10_000, tmp), "csv_100k": case("csv_100k", ".csv", 100_000, tmp)}
+    print(json.dumps({"startup_s": startup_s, "startup_rss_mb": startup_mb, **cases}, ensure_ascii=False, indent=2))
+    return 0 if all(c["ok"] for c in cases.values()) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

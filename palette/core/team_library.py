@@ -1,0 +1,208 @@
+"""Team libraries as layers of the user database: naming, uid namespaces, review, apply, export.
+
+A file's phrase ids are its own (`1001`, or `k-…` derived from category and title); in the user
+database every uid is global, so a team phrase's uid is `LIBRARY#ID`. Two teams can both number
+their phrases from 1, and a team may even re-publish the standard library under its own name,
+without a clash. Exporting strips the prefix again, so import(export(x)) gives the same uids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from palette.core.library_io import (
+    DEFAULT_OPTIONS,
+    LibraryData,
+    LibraryFileError,
+    ReadOptions,
+    parse_library,
+    write_library,
+)
+from palette.core.model import (
+    PERSONAL_LIBRARY,
+    STANDARD_LIBRARY,
+    ForbiddenWord,
+    LayerDiff,
+    Library,
+    LibraryKind,
+    Phrase,
+)
+from palette.core.sources import DEFAULT_TIMEOUT_S, fetch
+from palette.core.store import Store, diff_phrases
+
+UID_SEPARATOR = "#"
+MAX_NAME_CHARS = 40
+
+# A check run over an import before it is applied (the 禁语 guard plugs in here); returns warnings.
+Lint = Callable[[Sequence[Phrase], Sequence[ForbiddenWord]], Sequence[str]]
+
+
+class LibraryNameError(LibraryFileError):
+    """A library name that cannot be used for a team import."""
+
+
+def check_name(store: Store, name: str) -> str:
+    """The name a team layer may have: not the standard or personal library, usable in uids."""
+    name = name.strip()
+    if not name:
+        raise LibraryNameError("the library has no name; give one with --library")
+    if name == STANDARD_LIBRARY:
+        raise LibraryNameError(f"{name} is the bundled standard library; import under another name with --library")
+    if name == PERSONAL_LIBRARY:
+        raise LibraryNameError(f"{name} holds your own phrases; import under another name with --library")
+    existing = store.library(name)
+    if existing is not None and existing.kind is not LibraryKind.TEAM:
+        raise LibraryNameError(f"{name} is a {existing.kind.value} library; choose another --library name")
+    if UID_SEPARATOR in name or re.search(r"[\x00-\x1f\x7f]", name) or len(name) > MAX_NAME_CHARS:
+        raise LibraryNameError(
+            f"library name {name[:60]!r}: use at most {MAX_NAME_CHARS} characters, without '#' or control characters"
+        )
+    return name
+
+
+def layer_uid(library: str, local_id: str) -> str:
+    return f"{library}{UID_SEPARATOR}{local_id}"
+
+
+def local_id(library: str, uid: str) -> str:
+    """The id a file carries for `uid`: without this library's prefix (other uids stay whole)."""
+    prefix = library + UID_SEPARATOR
+    return uid[len(prefix) :] if uid.startswith(prefix) else uid
+
+
+@dataclass(frozen=True)
+class TeamLayer:
+    """What replacing one team library's layer writes."""
+
+    library: Library
+    phrases: tuple[Phrase, ...]
+    forbidden: tuple[ForbiddenWord, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def load_library(
+    location: str,
+    options: ReadOptions = DEFAULT_OPTIONS,
+    *,
+    library: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+) -> LibraryData:
+    """Fetch and parse a path or URL (blocking; the app calls it off the GUI thread)."""
+    return parse_library(fetch(location, timeout=timeout), options, library=library)
+
+
+def team_layer(store: Store, data: LibraryData, *, source: str | None = None) -> TeamLayer:
+    """`data` as the layer of team library `data.name`; `source` None keeps the stored subscription."""
+    name = check_name(store, data.name)
+    existing = store.library(name)
+    library = Library(
+        name=name,
+        kind=LibraryKind.TEAM,
+        source=source if source is not None else (existing.source if existing else ""),
+        version=data.version,
+        checksum=data.checksum(),
+        read_only=True,
+    )
+    phrases = tuple(
+        Phrase(
+            uid=layer_uid(name, p.uid),
+            library=name,
+            category=p.category,
+            title=p.title,
+            body=p.body,
+            shortcut=p.shortcut,
+            tags=p.tags,
+            sort_order=n,
+        )
+        for n, p in enumerate(data.phrases)
+    )
+    forbidden = tuple(ForbiddenWord(w.word, w.suggestion, name) for w in data.forbidden)
+    return TeamLayer(library, phrases, forbidden, data.warnings)
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """An import reviewed before it is applied: the diff, with the stored phrases for before/after."""
+
+    layer: TeamLayer
+    diff: LayerDiff
+    before: Mapping[str, Phrase]
+    forbidden_added: tuple[str, ...] = ()
+    forbidden_removed: tuple[str, ...] = ()
+    is_new: bool = False
+
+    @property
+    def added(self) -> list[Phrase]:
+        wanted = set(self.diff.added)
+        return [p for p in self.layer.phrases if p.uid in wanted]
+
+    @property
+    def changed(self) -> list[tuple[Phrase, Phrase]]:
+        """(before, after) of phrases whose text changed; a phrase that only moved is not listed."""
+        wanted = set(self.diff.changed) - set(self.diff.moved)
+        return [(self.before[p.uid], p) for p in self.layer.phrases if p.uid in wanted]
+
+    @property
+    def removed(self) -> list[Phrase]:
+        return [self.before[uid] for uid in self.diff.removed]
+
+    @property
+    def forbidden_changed(self) -> bool:
+        return bool(self.forbidden_added or self.forbidden_removed)
+
+
+def review(store: Store, layer: TeamLayer, *, lint: Lint | None = None) -> ImportPlan:
+    """What applying `layer` would change, without writing (the dry run and the import dialog)."""
+    name = layer.library.name
+    old = store.phrases(library=name)
+    diff = diff_phrases(old, layer.phrases)
+    warnings = layer.warnings + (tuple(lint(layer.phrases, layer.forbidden)) if lint else ())
+    old_words = [w.word for w in store.forbidden_words() if w.source == name]
+    new_words = [w.word for w in layer.forbidden]
+    old_set, new_set = set(old_words), set(new_words)
+    return ImportPlan(
+        layer=replace(layer, warnings=warnings),
+        diff=replace(diff, warnings=warnings),
+        before={p.uid: p for p in old},
+        forbidden_added=tuple(w for w in new_words if w not in old_set),
+        forbidden_removed=tuple(w for w in old_words if w not in new_set),
+        is_new=store.library(name) is None,
+    )
+
+
+def apply_layer(store: Store, layer: TeamLayer) -> LayerDiff:
+    """Replace the team layer in one transaction; the diff is what actually changed, with the warnings."""
+    diff = store.replace_layer(layer.library, layer.phrases, layer.forbidden)
+    return replace(diff, warnings=layer.warnings)
+
+
+def library_data(store: Store, name: str) -> LibraryData:
+    """A stored library as file content: ids without the team prefix, order as the palette shows it."""
+    lib = store.library(name)
+    if lib is None:
+        known = "、".join(lib.name for lib in store.libraries())
+        raise LibraryNameError(f"no library named {name!r} (libraries: {known})")
+    phrases = tuple(
+        Phrase(
+            uid=local_id(name, p.uid),
+            library=name,
+            category=p.category,
+            title=p.title,
+            body=p.body,
+            shortcut=p.shortcut,
+            tags=p.tags,
+            sort_order=n,
+        )
+        for n, p in enumerate(store.phrases(library=name))
+    )
+    forbidden = tuple(w for w in store.forbidden_words() if w.source == name)
+    return LibraryData(name=name, version=lib.version, phrases=phrases, forbidden=forbidden)
+
+
+def export_library(store: Store, name: str, path: Path) -> tuple[LibraryData, list[Path]]:
+    """Write library `name` to `path` (format from the extension); returns what was written where."""
+    data = library_data(store, name)
+    return data, write_library(data, path)

@@ -1,0 +1,74 @@
+"""import(export(x)) == x for every export format, over libraries hypothesis makes up.
+
+The domain is what an import can produce: trimmed text without control characters (a body may
+hold inner line breaks and tabs), unique ids, unique shortcuts, tags without separators, order
+as given. A CSV keeps no version (it has nowhere to), everything else is kept exactly.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from palette.core.library_io import FORMATS, LibraryData, parse_library, write_library
+from palette.core.model import ForbiddenWord, Phrase
+from palette.core.sources import fetch
+
+NAME = "一组"
+_chars = st.characters(blacklist_categories=("Cc", "Cs", "Cn"))
+
+
+def _text(max_size: int, alphabet: st.SearchStrategy[str] = _chars) -> st.SearchStrategy[str]:
+    return st.text(alphabet, min_size=1, max_size=max_size).map(str.strip).filter(bool)
+
+
+_body = (
+    st.lists(_text(60, st.characters(blacklist_categories=("Cc", "Cs", "Cn")) | st.just("\t")), min_size=1, max_size=3)
+    .map(lambda lines: "\n".join(lines).strip())
+    .filter(bool)
+)
+_tag = _text(8, st.characters(blacklist_categories=("Cc", "Cs", "Cn"), blacklist_characters=",,、;;"))
+_shortcut = st.text(st.sampled_from("abcdefghijkmnpqrstuvwxyz0123456789_.-"), min_size=1, max_size=20)
+
+
+@st.composite
+def libraries(draw: st.DrawFn) -> LibraryData:
+    n = draw(st.integers(min_value=1, max_value=8))
+    ids = draw(st.lists(_text(20), min_size=n, max_size=n, unique=True))
+    codes = draw(st.lists(_shortcut, min_size=n, max_size=n, unique_by=str.casefold))
+    phrases = tuple(
+        Phrase(
+            uid=ids[i],
+            library=NAME,
+            category=draw(_text(12)),
+            title=draw(_text(20)),
+            body=draw(_body),
+            shortcut=codes[i] if draw(st.booleans()) else "",
+            tags=tuple(draw(st.lists(_tag, max_size=3, unique=True))),
+            sort_order=i,
+        )
+        for i in range(n)
+    )
+    words = draw(st.lists(_text(10), max_size=4, unique=True))
+    forbidden = tuple(ForbiddenWord(w, draw(st.just("") | _text(20)), NAME) for w in words)
+    return LibraryData(NAME, draw(st.just("") | _text(10)), phrases, forbidden)
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=libraries())
+def test_import_of_export_is_lossless(suffix: str, data: LibraryData) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{NAME}{suffix}"
+        write_library(data, path)
+        back = parse_library(fetch(str(path)))
+    assert back.warnings == ()
+    assert back.name == data.name
+    assert back.phrases == data.phrases
+    assert back.forbidden == data.forbidden
+    assert back.version == ("" if suffix == ".csv" else data.version)
+    assert back.checksum() == data.checksum()
