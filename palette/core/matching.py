@@ -177,7 +177,7 @@ class CodeBook:
         folded = raw.lower()
         for ch in set(_FULL_WIDTH.findall(folded)):
             folded = folded.replace(ch, unicodedata.normalize("NFKC", ch))
-        return folded if unicodedata.is_normalized("NFKC", folded) else None
+        return folded if len(folded) == len(raw) and unicodedata.is_normalized("NFKC", folded) else None
 
     def encode(self, folded: str) -> str:
         """The coded text: each Chinese character replaced by the code of its readings."""
@@ -342,7 +342,7 @@ class Alternative:
     filter: list[frozenset[int]]
     domain: str
     anchors: tuple[str, ...]
-    at_start: bool = False  # an anchor is found where a match starts (else: somewhere inside it)
+    offset: int | None = None  # how many units into a match its anchor sits (None: not known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -582,7 +582,7 @@ class Compiler:
 
     def alternative(self, parse: Parse) -> Alternative:
         """A whole parse: its anchors (its initials, or itself) start where it matches."""
-        return Alternative(self.parse_filter(parse), *self.parse_anchor(parse), at_start=True)
+        return Alternative(self.parse_filter(parse), *self.parse_anchor(parse), offset=0)
 
     def runs_filter(self, runs: Iterable[Sequence[Token]]) -> list[frozenset[int]]:
         """Keys for pieces of text that each occur contiguously (a scattered match, a typo's intact parts)."""
@@ -624,16 +624,14 @@ class Compiler:
         return WordPattern(word, exact, fallback)
 
     def _alternatives(self, parses: Iterable[Parse]) -> list[str]:
-        alts: list[str] = []
-        seen: set[str] = set()
+        """The parses as regex alternatives, common beginnings shared (xie(?:hao|ha[o…])): each
+        character class costs the `re` compiler a good deal, so fewer of them compile faster."""
+        rows = []
         for p in parses:
             parts = [self.token_regex(t) for t in p]
             if all(parts):
-                alt = "".join(parts)
-                if alt not in seen:
-                    seen.add(alt)
-                    alts.append(alt)
-        return alts
+                rows.append(parts)
+        return _shared(rows)
 
     def _scattered(self, parses: list[Parse], *, coded: bool) -> Pattern | None:
         """Pieces of at least two units each, in order, with gaps, inside one field (宽带…装机)."""
@@ -653,8 +651,8 @@ class Compiler:
                     chunks.append("(" + "".join(parts[at : at + size]) + ")")
                     runs.append(p[at : at + size])
                     at += size
-                rarest = min(runs, key=self._rarity)
-                alternatives.append(Alternative(self.runs_filter(runs), *self.parse_anchor(rarest)))
+                # anchored on the first piece, so that a candidate is checked right where it starts
+                alternatives.append(Alternative(self.runs_filter(runs), *self.parse_anchor(runs[0]), offset=0))
                 alts.append(_GAP.join(chunks))
                 pieces[group + len(split) - 1] = (group, len(split))
                 group += len(split)
@@ -740,7 +738,7 @@ class Compiler:
     def _compile_literal(self, word: str) -> WordPattern:
         """A word with Chinese (or other non-ASCII) characters: matched as typed, with fallbacks."""
         parse: Parse = tuple(Token("L", ch) for ch in word)
-        alternative = Alternative(self.parse_filter(parse), "lit", (word,), at_start=True)
+        alternative = Alternative(self.parse_filter(parse), "lit", (word,), offset=0)
         exact = Pattern(re.compile(f"(?P<T>{re.escape(word)})"), False, (alternative,), {"T": (Kind.TEXT, 0.0)}, {}, {})
 
         def fallback() -> list[Pattern]:
@@ -759,29 +757,52 @@ class Compiler:
         by_cost: dict[float, list[str]] = {}
         alternatives: list[Alternative] = []
 
-        def add_variant(cost: float, parts: list[str], *runs: str) -> None:
+        def add_variant(cost: float, parts: list[str], head: str, tail: str = "", gap: int = 0) -> None:
+            """A variant matching `head`, `gap` other characters, then `tail`."""
             by_cost.setdefault(cost, []).append("".join(parts))
-            pieces = [tuple(Token("L", ch) for ch in run) for run in runs if run]
-            anchor = "".join(t.text for t in min(pieces, key=self._rarity)) if pieces else ""
+            runs = [(run, at) for run, at in ((head, 0), (tail, len(head) + gap)) if run]
+            pieces = [tuple(Token("L", ch) for ch in run) for run, _ in runs]
             keys = self.runs_filter(pieces)
-            alternatives.append(Alternative(keys, "lit" if anchor else "", (anchor,) if anchor else ()))
+            if not runs:
+                alternatives.append(Alternative(keys, "", ()))
+                return
+            anchor, offset = min(runs, key=lambda ra: self._rarity(tuple(Token("L", ch) for ch in ra[0])))
+            alternatives.append(Alternative(keys, "lit", (anchor,), offset))
 
         for i, ch in enumerate(word):
             head, tail = word[:i], word[i + 1 :]
             same, near = self.book.homophones(ch, self.present)
             if same:
-                add_variant(0.2, [*esc[:i], f"[{same}]", *esc[i + 1 :]], head, tail)
+                add_variant(0.2, [*esc[:i], f"[{same}]", *esc[i + 1 :]], head, tail, 1)
             if near:
-                add_variant(0.35, [*esc[:i], f"[{near}]", *esc[i + 1 :]], head, tail)
+                add_variant(0.35, [*esc[:i], f"[{near}]", *esc[i + 1 :]], head, tail, 1)
             if n >= 3:
-                add_variant(0.8, [*esc[:i], "[^\x1e\x1f]", *esc[i + 1 :]], head, tail)
+                add_variant(0.8, [*esc[:i], "[^\x1e\x1f]", *esc[i + 1 :]], head, tail, 1)
                 add_variant(0.6, esc[:i] + esc[i + 1 :], head + tail)
         for i in range(n - 1):
             if word[i] != word[i + 1]:
                 swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
                 add_variant(0.4, [*esc[:i], esc[i + 1], esc[i], *esc[i + 2 :]], swapped)
-            add_variant(0.6, [*esc[: i + 1], "[^\x1e\x1f]", *esc[i + 1 :]], word[: i + 1], word[i + 1 :])
+            add_variant(0.6, [*esc[: i + 1], "[^\x1e\x1f]", *esc[i + 1 :]], word[: i + 1], word[i + 1 :], 1)
         return self._typo_pattern(by_cost, alternatives, coded=False, parses={})
+
+
+def _shared(rows: list[list[str]]) -> list[str]:
+    """Alternatives for token sequences, in their order, with equal first tokens merged."""
+    groups: dict[str, list[list[str]]] = {}
+    for row in rows:
+        groups.setdefault(row[0], []).append(row[1:])
+    out = []
+    for head, rests in groups.items():
+        tails = _shared([r for r in rests if r])
+        ends = any(not r for r in rests)
+        if not tails:
+            out.append(head)
+        elif len(tails) == 1 and not ends:
+            out.append(head + tails[0])
+        else:
+            out.append(head + "(?:" + "|".join(tails) + ")" + ("?" if ends else ""))
+    return out
 
 
 def _no_initials(parse: Parse) -> bool:

@@ -43,13 +43,13 @@ library gets there). Scattered and typo matches are looked for only when fewer t
 
 from __future__ import annotations
 
-import re
 import time
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from palette.core.matching import (
@@ -79,7 +79,7 @@ if TYPE_CHECKING:
 FIELDS = ("shortcut", "title", "tags", "category", "body")
 _SHORTCUT, _TITLE, _TAGS, _CATEGORY, _BODY = range(5)
 TAG_SEPARATOR = " "
-BLOCK_SIZE = 128
+BLOCK_SIZE = 256
 SCAN_CAP = 50  # matching phrases a keystroke evaluates before it stops scanning
 FALLBACK_BELOW = 3  # scattered and typo matches are looked for when fewer exact ones are found
 FALLBACK_BLOCKS = 128  # blocks a scattered or typo search scans at most
@@ -172,34 +172,48 @@ def _code_book(table: PinyinTable) -> CodeBook:
 # -- the prepared index ---------------------------------------------------------------------------
 
 
-class _Entry:
-    __slots__ = ("block", "category", "code", "key", "lit", "maps", "phrase", "rank", "starts")
+Maps = tuple[tuple[int, ...] | None, ...] | None  # per field, the raw index of each folded character
 
-    def __init__(
-        self,
-        phrase: Phrase,
-        rank: tuple[int, int, str],
-        lit: str,
-        code: str,
-        maps: tuple[tuple[int, ...] | None, ...] | None,
-        block: int,
-    ) -> None:
+
+class _Entry:
+    """One shown phrase: where its text sits in its block, and what ranking needs."""
+
+    __slots__ = ("block", "index", "key", "maps", "phrase", "place", "rank", "starts")
+
+    def __init__(self, phrase: Phrase, place: tuple[str, int] | None = None) -> None:
         self.phrase = phrase
-        self.rank = rank
-        self.lit = lit
-        self.code = code
-        self.maps = maps
-        self.block = block
+        self.place = place  # an override's original's (library, sort order)
+        self.rank: tuple[int, int, str] | None = None  # library order, made when first needed
         self.key = phrase.usage_key
-        starts = [0]
-        for _ in range(4):
-            starts.append(lit.index(FIELD_SEP, starts[-1]) + 1)
-        starts.append(len(lit) + 1)
-        self.starts = tuple(starts)  # field i is lit[starts[i] : starts[i + 1] - 1]
-        self.category = lit[starts[_CATEGORY] : starts[_BODY] - 1]
+        self.block: _Block | None = None
+        self.index = 0  # its place in the block
+        self.starts: tuple[int, ...] = ()  # field i is text[starts[i] : starts[i + 1] - 1]
+        self.maps: Maps = None
+
+    def text(self, coded: bool) -> str:
+        """Its folded (or coded) fields, joined by FIELD_SEP: shortcut, title, tags, category, body."""
+        b = self.block
+        assert b is not None
+        i = self.index
+        if coded:
+            head, body = b.head_code, b.body_code
+        else:
+            head, body = b.head_lit, b.body_lit
+        return (
+            head[b.head_starts[i] : b.head_starts[i + 1] - 1]
+            + FIELD_SEP
+            + body[b.body_starts[i] : b.body_starts[i + 1] - 1]
+        )
+
+    def field(self, f: int) -> str:
+        """One folded field."""
+        return self.text(False)[self.starts[f] : self.starts[f + 1] - 1]
 
 
 class _Block:
+    """Up to BLOCK_SIZE phrases' short fields (head) and bodies, folded and coded, as four texts;
+    `*_starts[i]` is where phrase i starts, with one more entry past the end."""
+
     __slots__ = (
         "_initials",
         "body_code",
@@ -211,17 +225,57 @@ class _Block:
         "pids",
     )
 
-    def __init__(self, entries: Sequence[_Entry], pids: list[int]) -> None:
+    def __init__(self, book: CodeBook, pids: list[int], entries: Sequence[_Entry]) -> None:
         self.pids = pids
         self._initials: tuple[tuple[str, str], tuple[str, str]] | None = None
-        heads = [e.lit[: e.starts[_BODY] - 1] for e in entries]
-        bodies = [e.lit[e.starts[_BODY] :] for e in entries]
-        self.head_lit = PHRASE_SEP.join(heads)
-        self.body_lit = PHRASE_SEP.join(bodies)
-        self.head_code = PHRASE_SEP.join(e.code[: e.starts[_BODY] - 1] for e in entries)
-        self.body_code = PHRASE_SEP.join(e.code[e.starts[_BODY] :] for e in entries)
-        self.head_starts = _offsets(heads)
-        self.body_starts = _offsets(bodies)
+        heads: list[str] = []
+        bodies: list[str] = []
+        hs, bs = [0], [0]
+        sep = TAG_SEPARATOR
+        for i, e in enumerate(entries):
+            p = e.phrase
+            tags = sep.join(p.tags)
+            heads.append(f"{p.shortcut}\x1f{p.title}\x1f{tags}\x1f{p.category}")
+            bodies.append(p.body)
+            a = len(p.shortcut) + 1
+            b = a + len(p.title) + 1
+            c = b + len(tags) + 1
+            d = c + len(p.category) + 1
+            e.block, e.index, e.maps = self, i, None
+            e.starts = (0, a, b, c, d, d + len(p.body) + 1)
+            hs.append(hs[-1] + d)
+            bs.append(bs[-1] + len(p.body) + 1)
+        n = len(entries)
+        head_raw, body_raw = PHRASE_SEP.join(heads), PHRASE_SEP.join(bodies)
+        clean = head_raw.count(FIELD_SEP) == 3 * n and body_raw.count(FIELD_SEP) == 0
+        clean = clean and head_raw.count(PHRASE_SEP) == body_raw.count(PHRASE_SEP) == max(0, n - 1)
+        head_lit = book.fold_block(head_raw) if clean else None
+        body_lit = book.fold_block(body_raw) if head_lit is not None else None
+        if head_lit is None or body_lit is None:  # rare: fold field by field, keeping where each came from
+            head_lit, body_lit, hs, bs = self._fold_slowly(entries)
+        self.head_lit, self.body_lit = head_lit, body_lit
+        self.head_code, self.body_code = book.encode(head_lit), book.encode(body_lit)
+        self.head_starts, self.body_starts = hs, bs
+
+    @staticmethod
+    def _fold_slowly(entries: Sequence[_Entry]) -> tuple[str, str, list[int], list[int]]:
+        heads, bodies = [], []
+        hs, bs = [0], [0]
+        for e in entries:
+            p = e.phrase
+            raw = [p.shortcut, p.title, TAG_SEPARATOR.join(p.tags), p.category, p.body]
+            folded = [fold_with_map(f.translate(_CONTROL)) for f in raw]
+            e.maps = tuple(m for _, m in folded) if any(m for _, m in folded) else None
+            texts = [f for f, _ in folded]
+            starts = [0]
+            for t in texts:
+                starts.append(starts[-1] + len(t) + 1)
+            e.starts = tuple(starts)
+            heads.append(FIELD_SEP.join(texts[:4]))
+            bodies.append(texts[4])
+            hs.append(hs[-1] + len(heads[-1]) + 1)
+            bs.append(bs[-1] + len(texts[4]) + 1)
+        return PHRASE_SEP.join(heads), PHRASE_SEP.join(bodies), hs, bs
 
     def initials(self, book: CodeBook, head: bool) -> tuple[str, str]:
         """The initials texts of the titles (or bodies), made when an initials query first needs them."""
@@ -233,50 +287,7 @@ class _Block:
         return self._initials[0] if head else self._initials[1]
 
 
-def _offsets(parts: Sequence[str]) -> list[int]:
-    out = []
-    at = 0
-    for p in parts:
-        out.append(at)
-        at += len(p) + 1
-    return out
-
-
-def _fields(p: Phrase) -> list[str]:
-    return [p.shortcut, p.title, tags_text(p), p.category, p.body]
-
-
 _CONTROL = str.maketrans({FIELD_SEP: " ", PHRASE_SEP: " "})
-
-
-def _encode(
-    book: CodeBook, phrases: Sequence[Phrase]
-) -> list[tuple[str, str, tuple[tuple[int, ...] | None, ...] | None]]:
-    """(folded, coded, raw maps) per phrase, folding a whole batch in one call when it keeps lengths."""
-    raws = []
-    for p in phrases:
-        raw = FIELD_SEP.join(_fields(p))
-        if raw.count(FIELD_SEP) != 4 or PHRASE_SEP in raw:
-            raw = FIELD_SEP.join(f.translate(_CONTROL) for f in _fields(p))
-        raws.append(raw)
-    joined = PHRASE_SEP.join(raws)
-    folded = book.fold_block(joined)
-    lits: list[str]
-    maps: list[tuple[tuple[int, ...] | None, ...] | None]
-    if folded is not None:
-        lits = folded.split(PHRASE_SEP)
-        maps = [None] * len(lits)
-    else:
-        lits, maps = [], []
-        for raw in raws:
-            pairs = [fold_with_map(f) for f in raw.split(FIELD_SEP)]
-            lits.append(FIELD_SEP.join(f for f, _ in pairs))
-            maps.append(tuple(m for _, m in pairs) if any(m for _, m in pairs) else None)
-    codes = book.encode(PHRASE_SEP.join(lits)).split(PHRASE_SEP)
-    return list(zip(lits, codes, maps, strict=True))
-
-
-_ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
 class _State:
@@ -296,27 +307,29 @@ class _State:
         self.letters = {ord(c): x for c, x in book.letters.items()}
         self.pinned: set[int] = set()
         self.unordered: set[int] = set()  # pids placed by an edit, so pid order may not be rank order
-        self.ascii_words: set[str] = set()
-        self.ascii_sorted: list[str] = []
         self.patterns: dict[str, WordPattern] = {}
         self.categories: dict[str, str] = {}  # folded category → coded
         self.compiler = Compiler(book, self._ascii_ok, self._present_only, lambda f: self.blocks_for(f).bit_count())
+        self.last: tuple[tuple[str, ...], tuple[str, ...], list[int]] | None = None
         self.usage: dict[str, Usage] = {}
         self.transitions: dict[str, dict[str, int]] = {}
         self.last_used: tuple[str, float] | None = None
         self.set_usage(source.usage, source.transitions, source.last_used)
         placed = source.placed
-        ranked = sorted(((self.rank(p, placed.get(p.uid)), p) for p in source.phrases), key=lambda rp: rp[0])
-        for at in range(0, len(ranked), BLOCK_SIZE):
-            self._append_block(ranked[at : at + BLOCK_SIZE])
+        phrases = source.phrases
+        for at in range(0, len(phrases), BLOCK_SIZE):
+            self._append_block([_Entry(p, placed.get(p.uid)) for p in phrases[at : at + BLOCK_SIZE]])
         self._derive(list(self.postings.items()))
-        self._vocabulary_changed()
 
     # -- contents -------------------------------------------------------------------------------
 
-    def rank(self, p: Phrase, placed: tuple[str, int] | None = None) -> tuple[int, int, str]:
-        library, order = placed or (p.library, p.sort_order)
-        return (self.lib_rank.get(library, len(self.lib_rank)), order, p.uid)
+    def rank_of(self, e: _Entry) -> tuple[int, int, str]:
+        """Library order: library (as the store lists them), sort order, uid."""
+        if e.rank is None:
+            p = e.phrase
+            library, order = e.place or (p.library, p.sort_order)
+            e.rank = (self.lib_rank.get(library, len(self.lib_rank)), order, p.uid)
+        return e.rank
 
     def set_usage(
         self, usage: Mapping[str, Usage], transitions: Mapping[str, Mapping[str, int]], last: tuple[str, float] | None
@@ -325,37 +338,43 @@ class _State:
         self.transitions = {k: dict(v) for k, v in transitions.items()}
         self.last_used = last
 
-    def _append_block(self, ranked: Sequence[tuple[tuple[int, int, str], Phrase]]) -> None:
+    def _append_block(self, entries: list[_Entry]) -> None:
         b = len(self.blocks)
-        encoded = _encode(self.book, [p for _, p in ranked])
-        entries = []
-        pids = []
-        for (rank, p), (lit, code, maps) in zip(ranked, encoded, strict=True):
-            pid = len(self.entries)
-            e = _Entry(p, rank, lit, code, maps, b)
-            self.entries.append(e)
-            self.slot_pid[_slot(p)] = pid
-            self._note(pid, e)
-            entries.append(e)
-            pids.append(pid)
-        block = _Block(entries, pids)
+        first = len(self.entries)
+        pids = list(range(first, first + len(entries)))
+        self.entries.extend(entries)
+        slot_pid = self.slot_pid
+        for pid, e in zip(pids, entries, strict=True):
+            slot_pid[e.phrase.override_of or e.phrase.uid] = pid
+        block = _Block(self.book, pids, entries)
         self.blocks.append(block)
+        head, hs = block.head_lit, block.head_starts
+        shortcuts, by_category = self.shortcuts, self.by_category
+        for i, (pid, e) in enumerate(zip(pids, entries, strict=True)):
+            at, starts = hs[i], e.starts
+            if e.phrase.shortcut:
+                shortcuts.setdefault(head[at : at + starts[1] - 1].strip(), set()).add(pid)
+            by_category.setdefault(head[at + starts[_CATEGORY] : at + starts[_BODY] - 1], set()).add(pid)
+            if e.phrase.pinned:
+                self.pinned.add(pid)
         self._index_block(b, block)
 
     def _note(self, pid: int, e: _Entry) -> None:
+        text = e.text(False)
         if e.phrase.shortcut:
-            self.shortcuts.setdefault(e.lit[: e.starts[1] - 1].strip(), set()).add(pid)
-        self.by_category.setdefault(e.category, set()).add(pid)
+            self.shortcuts.setdefault(text[: e.starts[1] - 1].strip(), set()).add(pid)
+        self.by_category.setdefault(text[e.starts[_CATEGORY] : e.starts[_BODY] - 1], set()).add(pid)
         if e.phrase.pinned:
             self.pinned.add(pid)
 
     def _forget(self, pid: int) -> None:
         e = self.entries[pid]
-        if e is None:
+        if e is None or e.block is None:
             return
+        text = e.text(False)
         if e.phrase.shortcut:
-            self.shortcuts.get(e.lit[: e.starts[1] - 1].strip(), set()).discard(pid)
-        self.by_category.get(e.category, set()).discard(pid)
+            self.shortcuts.get(text[: e.starts[1] - 1].strip(), set()).discard(pid)
+        self.by_category.get(text[e.starts[_CATEGORY] : e.starts[_BODY] - 1], set()).discard(pid)
         self.pinned.discard(pid)
 
     def _index_block(self, b: int, block: _Block) -> set[int]:
@@ -366,8 +385,6 @@ class _State:
         get = posts.get
         for key in keys:
             posts[key] = get(key, 0) | bit
-        self.ascii_words.update(_ASCII_WORD.findall(block.head_lit))
-        self.ascii_words.update(_ASCII_WORD.findall(block.body_lit))
         return keys
 
     def _derive(self, items: Iterable[tuple[int, int]]) -> None:
@@ -395,32 +412,22 @@ class _State:
                     k = initials_key(x, y)
                     posts[k] = get(k, 0) | bits
 
-    def _vocabulary_changed(self) -> None:
-        self.ascii_sorted = sorted(self.ascii_words)
-        self.patterns.clear()
-        self.categories.clear()
-        self.compiler.clear()
-
     def put(self, slot: str, phrase: Phrase, placed: tuple[str, int] | None) -> None:
-        """Show `phrase` for `slot` (the original's uid when it is overridden): add it or replace it."""
+        """Show `phrase` for `slot` (the original's uid when it is overridden): add it or replace it.
+        Its block is rebuilt before the next query (`refresh`)."""
         pid = self.slot_pid.get(slot)
-        rank = self.rank(phrase, placed)
         if pid is not None:
             old = self.entries[pid]
-            if old is not None and old.phrase == phrase and old.rank == rank:
+            if old is not None and old.phrase == phrase and old.place == placed:
                 return
             self._forget(pid)
         else:
             pid = len(self.entries)
             self.entries.append(None)
             self.slot_pid[slot] = pid
-        ((lit, code, maps),) = _encode(self.book, [phrase])
-        b = pid // BLOCK_SIZE
-        e = _Entry(phrase, rank, lit, code, maps, b)
-        self.entries[pid] = e
-        self._note(pid, e)
+        self.entries[pid] = _Entry(phrase, placed)
         self.unordered.add(pid)
-        self.dirty.add(b)
+        self.dirty.add(pid // BLOCK_SIZE)
 
     def drop(self, slot: str) -> None:
         pid = self.slot_pid.pop(slot, None)
@@ -435,25 +442,45 @@ class _State:
         """Rebuild the blocks edits touched. Their old filter bits stay: a superset only costs a scan."""
         if not self.dirty:
             return
-        before = len(self.ascii_words)
         for b in sorted(self.dirty):
-            live = [pid for pid in range(b * BLOCK_SIZE, min(len(self.entries), (b + 1) * BLOCK_SIZE))]
-            entries = [e for e in (self.entries[pid] for pid in live) if e is not None]
-            block = _Block(entries, [pid for pid in live if self.entries[pid] is not None])
+            pids = [pid for pid in range(b * BLOCK_SIZE, min(len(self.entries), (b + 1) * BLOCK_SIZE))]
+            live = [pid for pid in pids if self.entries[pid] is not None]
+            entries = [self.entry(pid) for pid in live]
+            for pid, e in zip(live, entries, strict=True):
+                if e.block is not None:
+                    self._forget(pid)
+            block = _Block(self.book, live, entries)
             while len(self.blocks) <= b:
-                self.blocks.append(_Block([], []))
+                self.blocks.append(_Block(self.book, [], []))
             self.blocks[b] = block
+            for pid, e in zip(live, entries, strict=True):
+                self._note(pid, e)
             bit = 1 << b
             self._derive((key, bit) for key in self._index_block(b, block))
         self.dirty.clear()
+        self.last = None
         self.categories.clear()
-        self.patterns.clear()  # typo corrections depend on which blocks hold what
-        if before != len(self.ascii_words):
-            self._vocabulary_changed()
+        self.patterns.clear()  # what patterns hold depends on which codes and blocks the library has
+        self.compiler.clear()
+
+    def remember(self, words: list[str], categories: list[str], matched: list[int] | None) -> None:
+        """What the last query matched exactly, when that is all it matches (for `narrowed`)."""
+        self.last = None if matched is None else (tuple(words), tuple(categories), matched)
+
+    def narrowed(self, words: list[str], categories: list[str]) -> list[int] | None:
+        """Typing on narrows: when the last query was these words with the last one shorter, and
+        it found every exact match, this one's exact matches are among them."""
+        last = self.last
+        if last is None or tuple(categories) != last[1] or len(words) != len(last[0]):
+            return None
+        before, word = last[0], words[-1]
+        if tuple(words[:-1]) != before[:-1] or len(word) <= len(before[-1]) or not word.startswith(before[-1]):
+            return None
+        return last[2]
 
     def live(self) -> Iterator[tuple[int, _Entry]]:
         for pid, e in enumerate(self.entries):
-            if e is not None:
+            if e is not None and e.block is not None:
                 yield pid, e
 
     def first_in_order(self, limit: int) -> list[int]:
@@ -465,7 +492,7 @@ class _State:
             if e is not None and pid not in self.unordered:
                 head.append(pid)
         head.extend(self.unordered)
-        return sorted(head, key=lambda pid: self.entry(pid).rank)[:limit]
+        return sorted(head, key=lambda pid: self.rank_of(self.entry(pid)))[:limit]
 
     def favourites(self) -> set[int]:
         """Pinned phrases and phrases the agent has used."""
@@ -484,10 +511,12 @@ class _State:
     # -- compiling --------------------------------------------------------------------------------
 
     def _ascii_ok(self, run: str) -> bool:
-        """Whether some ASCII word of the library starts with `run` (wifi, sim, 5g, kc1 …)."""
-        words = self.ascii_sorted
-        i = bisect_left(words, run)
-        return i < len(words) and words[i].startswith(run)
+        """Whether the library's text may hold `run` as typed (wifi, sim, 5g, kc1 …): every pair of
+        adjacent characters in it occurs somewhere."""
+        posts = self.postings
+        if len(run) == 1:
+            return bool(posts.get(ord(run)))
+        return all(posts.get(ord(a) | ord(b) << 16) for a, b in pairwise(run))
 
     def _present_only(self, chars: str) -> str:
         """The codes among `chars` that occur in the library."""
@@ -573,8 +602,8 @@ def _position(lit: str, fs: int, fe: int, s: int, t: int, f: int) -> tuple[float
 
 def _match_pattern(e: _Entry, pat: Pattern, spans: bool, book: CodeBook) -> _WordHit | None:
     """The best match of one pattern in one phrase, with a bonus for each other field it matches."""
-    text = e.code if pat.coded else e.lit
-    lit = e.lit
+    lit = e.text(False)
+    text = e.text(True) if pat.coded else lit
     starts = e.starts
     best: dict[int, tuple[tuple[int, float], list[Span], Span]] = {}  # field → (kind, local), spans, match
     kinds = pat.group_kinds
@@ -666,7 +695,9 @@ class SearchIndex:
     ) -> SearchIndex:
         """An index over a fixed list (benches, tests): no store, no updates."""
         index = cls(clock=clock, table=table)
-        source = IndexSource(tuple(phrases), tuple(libraries), usage or {}, transitions or {}, last_used)
+        order = {name: i for i, name in enumerate(libraries)}
+        ordered = sorted(phrases, key=lambda p: (order.get(p.library, len(order)), p.sort_order, p.uid))
+        source = IndexSource(tuple(ordered), tuple(libraries), usage or {}, transitions or {}, last_used)
         index.install(cls.prepare(source, table))
         return index
 
@@ -787,7 +818,7 @@ class SearchIndex:
             return []
         if not words:
             return self._browse(state, now, limit, allowed)
-        return _Query(state, words, allowed, now, limit).run()
+        return _Query(state, words, categories, allowed, now, limit).run()
 
     @staticmethod
     def _category_pids(state: _State, words: list[str]) -> set[int]:
@@ -811,7 +842,7 @@ class SearchIndex:
 
         def order(pid: int) -> tuple[float, tuple[int, int, str]]:
             e = state.entry(pid)
-            return (-frecency.get(e.key, 0.0), e.rank)
+            return (-frecency.get(e.key, 0.0), state.rank_of(e))
 
         def take(pids: Iterable[int], kind: MatchKind, score: Callable[[_Entry], float]) -> None:
             for pid in pids:
@@ -834,7 +865,7 @@ class SearchIndex:
             lambda e: 2.0 + frecency[e.key] / (frecency[e.key] + _USAGE_HALF),
         )
         if len(hits) < limit:
-            rest = sorted(allowed, key=lambda pid: state.entry(pid).rank) if allowed is not None else None
+            rest = sorted(allowed, key=lambda pid: state.rank_of(state.entry(pid))) if allowed is not None else None
             take(
                 rest if rest is not None else state.first_in_order(limit + len(seen)), MatchKind.LIBRARY, lambda e: 1.0
             )
@@ -857,9 +888,12 @@ def _split(text: str) -> tuple[list[str], list[str]]:
 class _Query:
     """One query against one prepared index."""
 
-    def __init__(self, state: _State, words: list[str], allowed: set[int] | None, now: float, limit: int) -> None:
+    def __init__(
+        self, state: _State, words: list[str], categories: list[str], allowed: set[int] | None, now: float, limit: int
+    ) -> None:
         self.state = state
         self.limit = limit
+        self.categories = categories
         self.words = words
         self.patterns = [state.compile(w) for w in words]
         self.allowed = allowed
@@ -878,7 +912,7 @@ class _Query:
             self._phase(fallback=True, extra=set())
         ranked = sorted(
             self.scores.items(),
-            key=lambda item: (-item[1][0], self._entry(item[0]).rank),
+            key=lambda item: (-item[1][0], state.rank_of(self._entry(item[0]))),
         )[:limit]
         out = []
         for pid, (score, kind, hits) in ranked:
@@ -918,23 +952,29 @@ class _Query:
             blocks &= bits
         if not blocks:
             return
-        driver = min(per_word, key=lambda wa: (wa[0] & blocks).bit_count())[1]
         found: list[int] = sorted(extra)
         have = set(found)
-        checked: dict[int, set[int]] = {id(pat): set() for pat, _, _ in driver}  # per pattern
         cap = self.limit + len(self.scores) if fallback else SCAN_CAP  # fallbacks only fill the list
-        limit = FALLBACK_BLOCKS if fallback else len(state.blocks)
-        for head in (True, False):
-            for scanned, b in enumerate(_bits(blocks)):
-                if len(found) >= cap or scanned >= limit:
-                    break
-                bit = 1 << b
-                block = state.blocks[b]
-                for pat, alt, bits in driver:
-                    if bits & bit:
-                        self._scan(block, pat, alt, head, found, have, checked[id(pat)], cap)
-        if len(found) >= cap:  # a crowded query: make sure the phrases the agent uses are considered
+        narrowed = None if fallback else state.narrowed(self.words, self.categories)
+        if narrowed is not None:  # the last query, one key shorter, matched only these
+            found += [pid for pid in narrowed if pid not in have and self._matches(pid)]
+        else:
+            driver = min(per_word, key=lambda wa: (wa[0] & blocks).bit_count())[1]
+            checked: dict[int, set[int]] = {id(pat): set() for pat, _, _ in driver}  # per pattern
+            limit = FALLBACK_BLOCKS if fallback else len(state.blocks)
+            for head in (True, False):
+                for scanned, b in enumerate(_bits(blocks)):
+                    if len(found) >= cap or scanned >= limit:
+                        break
+                    bit = 1 << b
+                    block = state.blocks[b]
+                    for pat, alt, bits in driver:
+                        if bits & bit:
+                            self._scan(block, pat, alt, head, found, have, checked[id(pat)], cap)
+        complete = len(found) < cap
+        if not complete:  # a crowded query: make sure the phrases the agent uses are considered
             found.extend(sorted(state.favourites() - have))
+        matched = []
         for pid in found:
             if pid in self.evaluated or not self._allowed(pid):
                 continue
@@ -942,6 +982,14 @@ class _Query:
             scored = self._score(pid, fallback, pid in extra)
             if scored is not None:
                 self.scores[pid] = scored
+                matched.append(pid)
+        if not fallback:
+            state.remember(self.words, self.categories, matched if complete else None)
+
+    def _matches(self, pid: int) -> bool:
+        """Whether every word matches the phrase exactly (a quick check before scoring)."""
+        e = self._entry(pid)
+        return all(wp.exact is not None and wp.exact.regex.search(e.text(wp.exact.coded)) for wp in self.patterns)
 
     def _scan(
         self,
@@ -959,7 +1007,7 @@ class _Query:
         marks where a match starts, else in the whole phrase); or by scanning with the regex."""
         starts = block.head_starts if head else block.body_starts
         pids = block.pids
-        last = len(starts) - 1
+        last = len(pids) - 1
         if pat.coded:
             whole = block.head_code if head else block.body_code
         else:
@@ -984,6 +1032,7 @@ class _Query:
         match = pat.regex.match
         search = pat.regex.search
         entries = self.state.entries
+        offset = alt.offset
         for text in texts:
             find = text.find
             for anchor in alt.anchors:
@@ -991,8 +1040,9 @@ class _Query:
                 while at >= 0 and len(found) < cap:
                     i = bisect_right(starts, at) - 1
                     pid = pids[i]
-                    if alt.at_start:
-                        if pid in have or not match(whole, at):
+                    if offset is not None:  # check right where the match would start
+                        start = at - offset
+                        if pid in have or start < starts[i] or not match(whole, start):
                             at = find(anchor, at + 1)
                             continue
                     elif pid in seen or pid in have:
@@ -1001,7 +1051,7 @@ class _Query:
                     else:
                         seen.add(pid)
                         e = entries[pid]
-                        if e is None or not search(e.code if pat.coded else e.lit):
+                        if e is None or not search(e.text(pat.coded)):
                             at = find(anchor, starts[i + 1]) if i < last else -1
                             continue
                     have.add(pid)
