@@ -79,7 +79,7 @@ if TYPE_CHECKING:
 FIELDS = ("shortcut", "title", "tags", "category", "body")
 _SHORTCUT, _TITLE, _TAGS, _CATEGORY, _BODY = range(5)
 TAG_SEPARATOR = " "
-BLOCK_SIZE = 256
+BLOCK_SIZE = 512
 SCAN_CAP = 50  # matching phrases a keystroke evaluates before it stops scanning
 FALLBACK_BELOW = 3  # scattered and typo matches are looked for when fewer exact ones are found
 FALLBACK_BLOCKS = 128  # blocks a scattered or typo search scans at most
@@ -178,17 +178,20 @@ Maps = tuple[tuple[int, ...] | None, ...] | None  # per field, the raw index of 
 class _Entry:
     """One shown phrase: where its text sits in its block, and what ranking needs."""
 
-    __slots__ = ("block", "index", "key", "maps", "phrase", "place", "rank", "starts")
+    __slots__ = ("block", "index", "maps", "phrase", "place", "rank", "starts")
 
     def __init__(self, phrase: Phrase, place: tuple[str, int] | None = None) -> None:
         self.phrase = phrase
         self.place = place  # an override's original's (library, sort order)
         self.rank: tuple[int, int, str] | None = None  # library order, made when first needed
-        self.key = phrase.usage_key
         self.block: _Block | None = None
         self.index = 0  # its place in the block
         self.starts: tuple[int, ...] = ()  # field i is text[starts[i] : starts[i + 1] - 1]
         self.maps: Maps = None
+
+    @property
+    def key(self) -> str:
+        return self.phrase.usage_key
 
     def text(self, coded: bool) -> str:
         """Its folded (or coded) fields, joined by FIELD_SEP: shortcut, title, tags, category, body."""
@@ -303,7 +306,7 @@ class _State:
         self.dirty: set[int] = set()
         self.postings: dict[int, int] = {}  # filter key (see matching) → blocks holding it, one bit each
         self.shortcuts: dict[str, set[int]] = {}
-        self.by_category: dict[str, set[int]] = {}
+        self._by_category: dict[str, set[int]] | None = None
         self.letters = {ord(c): x for c, x in book.letters.items()}
         self.pinned: set[int] = set()
         self.unordered: set[int] = set()  # pids placed by an edit, so pid order may not be rank order
@@ -349,12 +352,11 @@ class _State:
         block = _Block(self.book, pids, entries)
         self.blocks.append(block)
         head, hs = block.head_lit, block.head_starts
-        shortcuts, by_category = self.shortcuts, self.by_category
+        shortcuts = self.shortcuts
         for i, (pid, e) in enumerate(zip(pids, entries, strict=True)):
             at, starts = hs[i], e.starts
             if e.phrase.shortcut:
                 shortcuts.setdefault(head[at : at + starts[1] - 1].strip(), set()).add(pid)
-            by_category.setdefault(head[at + starts[_CATEGORY] : at + starts[_BODY] - 1], set()).add(pid)
             if e.phrase.pinned:
                 self.pinned.add(pid)
         self._index_block(b, block)
@@ -363,7 +365,6 @@ class _State:
         text = e.text(False)
         if e.phrase.shortcut:
             self.shortcuts.setdefault(text[: e.starts[1] - 1].strip(), set()).add(pid)
-        self.by_category.setdefault(text[e.starts[_CATEGORY] : e.starts[_BODY] - 1], set()).add(pid)
         if e.phrase.pinned:
             self.pinned.add(pid)
 
@@ -374,7 +375,6 @@ class _State:
         text = e.text(False)
         if e.phrase.shortcut:
             self.shortcuts.get(text[: e.starts[1] - 1].strip(), set()).discard(pid)
-        self.by_category.get(text[e.starts[_CATEGORY] : e.starts[_BODY] - 1], set()).discard(pid)
         self.pinned.discard(pid)
 
     def _index_block(self, b: int, block: _Block) -> set[int]:
@@ -459,6 +459,7 @@ class _State:
             self._derive((key, bit) for key in self._index_block(b, block))
         self.dirty.clear()
         self.last = None
+        self._by_category = None
         self.categories.clear()
         self.patterns.clear()  # what patterns hold depends on which codes and blocks the library has
         self.compiler.clear()
@@ -477,6 +478,16 @@ class _State:
         if tuple(words[:-1]) != before[:-1] or len(word) <= len(before[-1]) or not word.startswith(before[-1]):
             return None
         return last[2]
+
+    @property
+    def by_category(self) -> dict[str, set[int]]:
+        """Folded category → its phrases, made when a query first filters by category."""
+        if self._by_category is None:
+            groups: dict[str, set[int]] = {}
+            for pid, e in self.live():
+                groups.setdefault(e.text(False)[e.starts[_CATEGORY] : e.starts[_BODY] - 1], set()).add(pid)
+            self._by_category = groups
+        return self._by_category
 
     def live(self) -> Iterator[tuple[int, _Entry]]:
         for pid, e in enumerate(self.entries):
