@@ -137,13 +137,13 @@ def _open_store() -> Any:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from palette.core.placeholders import render
-    from palette.core.search import search
+    from palette.core.search import SearchIndex
 
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
     query = " ".join(args.query)
     with _open_store() as store:
-        hits = search(store.visible_phrases(), query, limit=args.limit)
+        hits = SearchIndex.from_store(store).query(query, limit=args.limit)
         context = _render_context(store)
     rendered = {h.phrase.uid: render(h.phrase.body, context) for h in hits}
     rows = [
