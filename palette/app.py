@@ -1,7 +1,8 @@
 """Composition root of the tray app: builds the store, engines, platform backends and windows, and wires them.
 
-Nothing here runs an event loop in a constructor: `build()` returns the wired objects so tests can drive
-them, and `main()` adds the single-instance handshake and `exec()`.
+Nothing here runs an event loop in a constructor: `PaletteApp(app, store)` returns the wired objects so
+tests can drive them, and `main()` adds the single-instance handshake and `exec()`. Widgets are
+imported inside the functions that need them, so `palette show` (the Wayland hotkey path) stays quick.
 """
 
 from __future__ import annotations
@@ -9,20 +10,14 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from palette.core.store import Store
 
 _STARTED = time.perf_counter()
-
-
-@dataclass
-class PaletteApp:
-    """Everything the running app holds on to."""
-
-    store: object
-    window: object
-    controller: object
-    tray: object
-    backends: object
 
 
 def _configure_logging() -> None:
@@ -34,72 +29,118 @@ def _configure_logging() -> None:
     events_log.propagate = False
 
 
-def build(app: object, store: object) -> PaletteApp:
-    """Wire the app around an open store. `app` is the running QApplication."""
-    from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication
+class PaletteApp:
+    """Everything the running app holds on to, wired; `start()` arms the hotkey and the subscriptions."""
 
-    from palette.core import events, paths
-    from palette.core.config import Settings
-    from palette.core.store import Store
-    from palette.platform import load as load_backends
-    from palette.platform.base import HotkeyError
-    from palette.platform.clipboard import ClipboardKeeper
-    from palette.platform.paster import Paster
-    from palette.ui.controller import PaletteController
-    from palette.ui.palette_window import PaletteWindow
-    from palette.ui.tray import Tray, app_icon
+    def __init__(self, app: QApplication, store: Store) -> None:
+        from PySide6.QtGui import QGuiApplication
 
-    assert isinstance(app, QApplication) and isinstance(store, Store)
-    settings = Settings(store)
+        from palette.core import paths
+        from palette.core.config import Settings
+        from palette.core.search import SearchIndex
+        from palette.platform import load as load_backends
+        from palette.platform.clipboard import ClipboardKeeper
+        from palette.platform.paster import Paster
+        from palette.ui.controller import PaletteController
+        from palette.ui.palette_window import PaletteWindow
+        from palette.ui.subscriptions import SubscriptionWatcher
+        from palette.ui.tray import Tray, app_icon
 
-    icon = app_icon(str(paths.resource("icons", "palette.svg")))
-    app.setWindowIcon(icon)
-    window = PaletteWindow()
-    window.winId()  # create the native window now, so the first show is as fast as the others
-    backends = load_backends(QGuiApplication.platformName())
-    paster = Paster(backends.desktop, ClipboardKeeper(app))
-    controller = PaletteController(store, window, paster, backends.desktop, _SubstringSearch(store).query)
-    tray = Tray(icon, autostart=bool(settings.get("autostart")))
-    tray.open_palette.connect(controller.open)
-    tray.new_conversation.connect(controller.new_conversation)
-    tray.quit.connect(app.quit)
-    controller.notify.connect(tray.notify)
-
-    if backends.hotkey is not None:
-        combo = str(settings.get("hotkey"))
-        try:
-            backends.hotkey.start(combo, controller.bridge.fire)
-            controller.attach_hotkey(backends.hotkey)
-            events.emit("hotkey.armed", ms=events.ms_since(_STARTED))
-        except HotkeyError as e:
-            backends.problem = str(e)
-            events.emit("hotkey.failed")
-    if backends.problem:
-        tray.notify(tray.tr("快捷键不可用"), _problem_text(tray, backends.problem), warning=True)
-    if not tray.available:
-        events.emit("tray.unavailable")
-    return PaletteApp(store, window, controller, tray, backends)
-
-
-class _SubstringSearch:
-    def __init__(self, store: object) -> None:
+        self.app = app
         self.store = store
+        self.settings = Settings(store)
+        self.icon = app_icon(str(paths.resource("icons", "palette.svg")))
+        app.setWindowIcon(self.icon)
+        self.index = SearchIndex(store)  # built in start(), off the hotkey's path
+        self.window = PaletteWindow()
+        self.window.winId()  # create the native window now, so the first show is as fast as the others
+        self.backends = load_backends(QGuiApplication.platformName())
+        self.paster = Paster(self.backends.desktop, ClipboardKeeper(app))
+        self.controller = PaletteController(store, self.window, self.paster, self.backends.desktop, self.index.query)
+        self.tray = Tray(self.icon, autostart=bool(self.settings.get("autostart")))
+        self.subscriptions = SubscriptionWatcher(store, interval_minutes=int(self.settings.get("subscribe_minutes")))
 
-    def query(self, text: str, limit: int) -> list[object]:
-        from palette.core.search import search
+        self.tray.open_palette.connect(self.controller.open)
+        self.tray.new_conversation.connect(self.controller.new_conversation)
+        self.tray.import_library.connect(self.import_library)
+        self.tray.quit.connect(app.quit)
+        self.controller.notify.connect(self.tray.notify)
+        self.subscriptions.notify.connect(self.tray.notify)
+        app.aboutToQuit.connect(self.stop)
 
-        class _Hit:
-            def __init__(self, phrase: object) -> None:
-                self.phrase = phrase
+    def start(self) -> None:
+        from palette.core import events
+        from palette.platform.base import HotkeyError
 
-            def field_spans(self, field: str) -> list[tuple[int, int]]:
-                return []
+        hotkey = self.backends.hotkey
+        if hotkey is not None:
+            try:
+                hotkey.start(str(self.settings.get("hotkey")), self.controller.bridge.fire)
+                self.controller.attach_hotkey(hotkey)
+                events.emit("hotkey.armed", ms=events.ms_since(_STARTED))
+            except HotkeyError as e:
+                self.backends.problem = str(e)
+                events.emit("hotkey.failed")
+        if self.backends.problem:
+            self.tray.notify(self.tray.tr("快捷键不可用"), _problem_text(self.backends.problem), warning=True)
+        if not self.tray.available:
+            events.emit("tray.unavailable")
+        self._build_index()
+        self.subscriptions.start()
 
-        return [_Hit(h.phrase) for h in search(self.store.visible_phrases(), text, limit)]  # type: ignore[attr-defined]
+    def _build_index(self) -> None:
+        """Snapshot here, compute on a worker thread, install back on the GUI thread (queued)."""
+        import threading
+
+        from PySide6.QtCore import QObject, Qt, Signal
+
+        from palette.core.search import SearchIndex
+
+        class _Built(QObject):
+            done = Signal(object)
+
+        self._built = _Built()
+        self._built.done.connect(self.index.install, Qt.ConnectionType.QueuedConnection)
+        source = self.index.snapshot()
+        threading.Thread(
+            target=lambda: self._built.done.emit(SearchIndex.prepare(source)), name="palette-index", daemon=True
+        ).start()
+
+    def stop(self) -> None:
+        self.subscriptions.stop()
+        if self.backends.hotkey is not None:
+            self.backends.hotkey.stop()
+
+    def import_library(self) -> None:
+        """Tray → 导入团队话术库: pick a file, review the changes, apply."""
+        from PySide6.QtCore import QCoreApplication
+        from PySide6.QtWidgets import QFileDialog
+
+        from palette.core.library_io import LibraryFileError
+        from palette.core.store import StoreError
+        from palette.ui.import_dialog import review_and_import
+
+        tr = QCoreApplication.translate
+        path, _ = QFileDialog.getOpenFileName(
+            None, tr("app", "导入团队话术库"), "", tr("app", "话术库 (*.xlsx *.csv *.json *.db)")
+        )
+        if not path:
+            return
+        try:
+            diff = review_and_import(self.store, path)
+        except (LibraryFileError, StoreError) as e:
+            self.tray.notify(tr("app", "导入失败"), str(e), warning=True)
+            return
+        if diff is not None:
+            self.tray.notify(
+                tr("app", "导入完成"),
+                tr("app", "新增 {0} 条,修改 {1} 条,删除 {2} 条").format(
+                    len(diff.added), len(diff.changed), len(diff.removed)
+                ),
+            )
 
 
-def _problem_text(tray: object, problem: str) -> str:
+def _problem_text(problem: str) -> str:
     from PySide6.QtCore import QCoreApplication
 
     tr = QCoreApplication.translate
@@ -143,15 +184,13 @@ def main(show_only: bool = False) -> int:
     except StoreError as e:
         print(f"palette: error: {e}", file=sys.stderr)
         return 2
-    palette = build(app, store)
-    controller = palette.controller
-    server.command.connect(
-        lambda cmd: controller.open() if cmd == "show" else app.quit() if cmd == "quit" else None  # type: ignore[attr-defined]
-    )
+    palette = PaletteApp(app, store)
+    commands = {"show": palette.controller.open, "new-conversation": palette.controller.new_conversation,
+                "quit": app.quit}  # fmt: skip
+    server.command.connect(lambda cmd: commands[cmd]())
+    palette.start()
     events.emit("app.ready", ms=events.ms_since(_STARTED))
     code = app.exec()
-    if palette.backends.hotkey is not None:  # type: ignore[attr-defined]
-        palette.backends.hotkey.stop()  # type: ignore[attr-defined]
     server.close()
     store.close()
     return code

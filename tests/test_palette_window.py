@@ -110,14 +110,14 @@ def test_keys_typed_while_opening_are_replayed_in_order(qtbot: QtBot, window: Pa
 
 @pytest.fixture
 def flow(qtbot: QtBot, store: Store) -> Iterator[PaletteController]:
-    from palette.app import _SubstringSearch
+    from palette.core.search import SearchIndex
 
     store.set_profile("公司名称", "中国电信")
     store.set_profile("工号", "1024")
     window = PaletteWindow()
     qtbot.addWidget(window)
     paster = Paster(None, ClipboardKeeper())
-    controller = PaletteController(store, window, paster, None, _SubstringSearch(store).query)  # type: ignore[arg-type]
+    controller = PaletteController(store, window, paster, None, SearchIndex.from_store(store).query)
     yield controller
     window.hide()
 

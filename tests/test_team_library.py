@@ -79,13 +79,10 @@ def test_review_lists_new_changed_with_before_and_after_and_removed(store: Store
     assert [w.word for w in store.forbidden_words() if w.source == "一组"] == ["没办法"]
 
 
-def test_review_runs_a_lint_hook(store: Store) -> None:
+def test_review_shows_the_guard_warnings(store: Store) -> None:
     layer = team_layer(store, data("一组", [["1", "c", "t", "我不知道"]]))
-
-    def lint(phrases: Sequence[Phrase], forbidden: Sequence[ForbiddenWord]) -> list[str]:
-        return [f"{p.uid}: contains 不知道" for p in phrases if "不知道" in p.body]
-
-    assert review(store, layer, lint=lint).diff.warnings == ("一组#1: contains 不知道",)
+    (warning,) = review(store, layer).diff.warnings
+    assert "c › t" in warning and "不知道" in warning and "我帮您核实一下" in warning
 
 
 def test_reimport_keeps_pins_hidden_flags_usage_and_personal_phrases(store: Store, tmp_path: Path) -> None:
@@ -169,3 +166,22 @@ def test_personal_phrases_export_and_import_as_a_team_library(store: Store, tmp_
 def test_export_of_an_unknown_library(store: Store, tmp_path: Path) -> None:
     with pytest.raises(LibraryFileError, match="no library named '不存在'"):
         export_library(store, "不存在", tmp_path / "x.json")
+
+
+def test_an_import_warns_of_forbidden_words_with_the_suggestion(store: Store) -> None:
+    from palette.core.library_io import LibraryData
+    from palette.core.model import ForbiddenWord, Phrase
+    from palette.core.team_library import team_layer
+
+    data = LibraryData(
+        name="客服一组",
+        version="1",
+        phrases=(
+            Phrase("1", "客服一组", "投诉处理", "推诿", "这不归我管,您找别人。"),
+            Phrase("2", "客服一组", "投诉处理", "团队自己的禁语", "随便你怎么说。"),
+        ),
+        forbidden=(ForbiddenWord("随便你", "您看这样是否可以", "客服一组"),),
+    )
+    warnings = team_layer(store, data).warnings
+    assert any("推诿" in w and "这不归我管" in w and "相关部门" in w for w in warnings)
+    assert any("团队自己的禁语" in w and "随便你" in w for w in warnings)

@@ -9,10 +9,12 @@ without a clash. Exporting strips the prefix again, so import(export(x)) gives t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from palette.core.config import Settings
+from palette.core.guard import Guard
 from palette.core.library_io import (
     DEFAULT_OPTIONS,
     LibraryData,
@@ -35,9 +37,6 @@ from palette.core.store import Store, diff_phrases
 
 UID_SEPARATOR = "#"
 MAX_NAME_CHARS = 40
-
-# A check run over an import before it is applied (the 禁语 guard plugs in here); returns warnings.
-Lint = Callable[[Sequence[Phrase], Sequence[ForbiddenWord]], Sequence[str]]
 
 
 class LibraryNameError(LibraryFileError):
@@ -120,7 +119,23 @@ def team_layer(store: Store, data: LibraryData, *, source: str | None = None) ->
         for n, p in enumerate(data.phrases)
     )
     forbidden = tuple(ForbiddenWord(w.word, w.suggestion, name) for w in data.forbidden)
-    return TeamLayer(library, phrases, forbidden, data.warnings)
+    return TeamLayer(
+        library, phrases, forbidden, data.warnings + tuple(_guard_warnings(store, name, phrases, forbidden))
+    )
+
+
+def _guard_warnings(
+    store: Store, name: str, phrases: Sequence[Phrase], forbidden: Sequence[ForbiddenWord]
+) -> list[str]:
+    """禁语 (the stored lists and the library's new one), malformed brackets and mistyped placeholders."""
+    guard = Guard([*(w for w in store.forbidden_words() if w.source != name), *forbidden])
+    aliases = Settings(store).get("placeholder_aliases")
+    keys = list(store.profile())
+    return [
+        f"{p.category} › {p.title}: {f.describe()}"
+        for p in phrases
+        for f in guard.lint(p.body, profile_keys=keys, aliases=aliases)
+    ]
 
 
 @dataclass(frozen=True)
@@ -154,12 +169,12 @@ class ImportPlan:
         return bool(self.forbidden_added or self.forbidden_removed)
 
 
-def review(store: Store, layer: TeamLayer, *, lint: Lint | None = None) -> ImportPlan:
+def review(store: Store, layer: TeamLayer) -> ImportPlan:
     """What applying `layer` would change, without writing (the dry run and the import dialog)."""
     name = layer.library.name
     old = store.phrases(library=name)
     diff = diff_phrases(old, layer.phrases)
-    warnings = layer.warnings + (tuple(lint(layer.phrases, layer.forbidden)) if lint else ())
+    warnings = layer.warnings
     old_words = [w.word for w in store.forbidden_words() if w.source == name]
     new_words = [w.word for w in layer.forbidden]
     old_set, new_set = set(old_words), set(new_words)

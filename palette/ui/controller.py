@@ -8,7 +8,7 @@ hotkey thread only reaches it through the queued signal of `HotkeyBridge`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -38,12 +38,13 @@ Span = tuple[int, int]
 
 
 class SearchHit(Protocol):
-    """What the palette needs of a search result."""
+    """What the palette needs of a search result (`search.Hit`)."""
 
     @property
     def phrase(self) -> Phrase: ...
 
-    def field_spans(self, field: str) -> Sequence[Span]: ...
+    @property
+    def spans(self) -> Mapping[str, tuple[Span, ...]]: ...
 
 
 Search = Callable[[str, int], Sequence[SearchHit]]
@@ -160,7 +161,7 @@ class PaletteController(QObject):
         for hit in self._search(query, 9):
             p = hit.phrase
             r = render(p.body, self._context)
-            text_spans, gaps = display_spans(p.body, r, hit.field_spans("body"))
+            text_spans, gaps = display_spans(p.body, r, hit.spans.get("body", ()))
             out.append(
                 Row(
                     uid=p.uid,
@@ -169,7 +170,7 @@ class PaletteController(QObject):
                     shortcut=p.shortcut,
                     text=r.text,
                     missing=r.missing,
-                    title_spans=tuple(hit.field_spans("title")),
+                    title_spans=tuple(hit.spans.get("title", ())),
                     text_spans=text_spans,
                     gap_spans=gaps,
                     payload=p,

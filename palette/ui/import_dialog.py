@@ -29,7 +29,7 @@ from palette.core.model import LayerDiff, Phrase
 from palette.core.sources import canonical
 from palette.core.store import Store
 from palette.core.subscribe import subscribe
-from palette.core.team_library import ImportPlan, Lint, apply_layer, load_library, review, team_layer
+from palette.core.team_library import ImportPlan, apply_layer, load_library, review, team_layer
 
 ITEMS_PER_GROUP = 2_000  # a 100,000-row first import lists this many, then says how many more
 
@@ -156,7 +156,6 @@ def review_and_import(
     *,
     library: str | None = None,
     options: ReadOptions = DEFAULT_OPTIONS,
-    lint: Lint | None = None,
     parent: QWidget | None = None,
 ) -> LayerDiff | None:
     """Read a file or URL the agent chose, show the review, apply on Apply; None when cancelled.
@@ -166,7 +165,7 @@ def review_and_import(
     """
     data = load_library(location, options, library=library)
     layer = team_layer(store, data)
-    choice = ImportDialog.ask(review(store, layer, lint=lint), can_subscribe=True, parent=parent)
+    choice = ImportDialog.ask(review(store, layer), can_subscribe=True, parent=parent)
     if choice is ImportChoice.CANCEL:
         return None
     if choice is ImportChoice.APPLY_AND_SUBSCRIBE:
