@@ -100,11 +100,19 @@ class PaletteApp:
             done = Signal(object)
 
         self._built = _Built()
-        self._built.done.connect(self.index.install, Qt.ConnectionType.QueuedConnection)
+        self._built.done.connect(self._install_index, Qt.ConnectionType.QueuedConnection)
         source = self.index.snapshot()
         threading.Thread(
             target=lambda: self._built.done.emit(SearchIndex.prepare(source)), name="palette-index", daemon=True
         ).start()
+
+    def _install_index(self, prepared: object) -> None:
+        from palette.core import events
+
+        self.index.install(prepared)
+        events.emit("index.ready", ms=events.ms_since(_STARTED))
+        if self.window.isVisible():  # the agent was quicker than the build: show what they typed matches
+            self.window.refresh()
 
     def stop(self) -> None:
         self.subscriptions.stop()
@@ -174,7 +182,7 @@ def main(show_only: bool = False) -> int:
     app.setApplicationName("Palette")
     app.setApplicationDisplayName("快捷话术板")
     app.setQuitOnLastWindowClosed(False)
-    server = InstanceServer(name)
+    server = InstanceServer(paths.data_dir())
     if not server.listen():
         ask_running(name, b"show")
         return 0

@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from palette.core.store import Store
 from palette.platform.clipboard import ClipboardKeeper
-from palette.platform.instance import InstanceServer, server_name
+from palette.platform.instance import InstanceServer
 from palette.platform.paster import Paster
 from palette.ui.controller import PaletteController
 from palette.ui.palette_window import PaletteWindow, Row
@@ -213,8 +213,9 @@ def test_profile_value_missing_is_asked_and_saved(qtbot: QtBot, flow: PaletteCon
 
 
 def test_second_start_asks_the_running_one_to_show(qtbot: QtBot, home: Path) -> None:
-    server = InstanceServer(server_name(home))
+    server = InstanceServer(home)
     assert server.listen()
+    assert not InstanceServer(home).listen()  # a second start in the same home is not the instance
     env = {**os.environ, "PALETTE_HOME": str(home)}
     with qtbot.waitSignal(server.command, timeout=10000) as blocker:
         proc = subprocess.Popen([sys.executable, "-m", "palette", "show"], env=env)

@@ -1,7 +1,10 @@
 """One Palette per user and data directory: a second start, or `palette show`, asks the running one.
 
-A QLocalServer listens on a name derived from the user and the data directory (so test runs with
-their own PALETTE_HOME never meet the agent's real instance). The protocol is one line each way.
+A lock file in the data directory decides who is first (QLockFile notices a lock left by a crash);
+the first then listens with a QLocalServer on a name derived from the user and the data directory
+(so test runs with their own PALETTE_HOME never meet the agent's real instance). Listening alone
+cannot decide it: Qt binds a private socket and renames it over the name, silently taking it from a
+running instance. The protocol is one line each way.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import getpass
 import hashlib
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 TIMEOUT_MS = 2000
@@ -41,24 +44,29 @@ class InstanceServer(QObject):
 
     command = Signal(str)
 
-    def __init__(self, name: str, parent: QObject | None = None) -> None:
+    def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.name = name
+        self.name = server_name(data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = QLockFile(str(data_dir / "palette.lock"))
+        self._lock.setStaleLockTime(0)  # only a dead owner's lock is stale, however old
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._accept)
 
     def listen(self) -> bool:
-        """Start listening; False when another live instance already owns the name."""
-        if self._server.listen(self.name):
-            return True
-        if ask_running(self.name, b"ping"):
+        """Become the instance; False when another live one already is."""
+        if not self._lock.tryLock(100):
             return False
-        QLocalServer.removeServer(self.name)  # a stale socket left by a crash
-        return self._server.listen(self.name)
+        QLocalServer.removeServer(self.name)  # a socket left by a crash
+        if not self._server.listen(self.name):
+            self._lock.unlock()
+            return False
+        return True
 
     def close(self) -> None:
         self._server.close()
+        self._lock.unlock()
 
     def _accept(self) -> None:
         while self._server.hasPendingConnections():

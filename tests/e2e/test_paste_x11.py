@@ -73,3 +73,11 @@ def test_paste_arrives_with_alt_still_held(session: XSession, app: App, kind: st
         wait_for(lambda: target.text() == GREETING, 5, f"the greeting (got {target.text()!r})")
     finally:
         session.xdotool("keyup", "alt")
+
+
+@pytest.mark.parametrize("kind", ["chromium", "mousepad", "xterm"])
+def test_real_programs_receive_the_finished_phrase(session: XSession, app: App, kind: str, tmp_path: Path) -> None:
+    """A web chat box (chromium), a GTK editor (mousepad) and a terminal (xterm: Shift+Insert, PRIMARY)."""
+    target = start_target(session, kind, tmp_path)
+    summon_and_paste(session, app, "kc1")
+    wait_for(lambda: target.text(session) == GREETING, 10, f"the greeting in {kind} (got {target.text()!r})")

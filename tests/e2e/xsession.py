@@ -7,6 +7,8 @@ condition with a deadline; the app is followed through its structured event log 
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import queue
@@ -151,26 +153,73 @@ class Target:
     window: str
     out: Path
     keylog: Path
+    save_keys: str = ""  # a key that makes the program write its text to `out` (an editor's Ctrl+S)
 
-    def text(self) -> str:
+    def text(self, session: XSession | None = None) -> str:
+        if self.save_keys and session is not None:
+            session.xdotool("key", self.save_keys)  # XTEST to the focused editor; GTK ignores sent events
+            time.sleep(0.2)
         return self.out.read_text(encoding="utf-8") if self.out.exists() else ""
 
     def keys(self) -> list[str]:
         return self.keylog.read_text(encoding="utf-8").splitlines() if self.keylog.exists() else []
 
 
+class _ChatPage(http.server.SimpleHTTPRequestHandler):
+    """Serves tests/targets/chat.html; its script posts the textarea's value on every input."""
+
+    out: Path
+
+    def do_POST(self) -> None:
+        data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.out.write_bytes(data)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def _serve_chat_page(out: Path) -> str:
+    handler = type("Handler", (_ChatPage,), {"out": out})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(TARGETS)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/chat.html"
+
+
 def start_target(session: XSession, kind: str, workdir: Path) -> Target:
+    """Start a paste target: our own Qt and Tk programs, or Debian's xterm, mousepad or chromium."""
     out, keylog = workdir / f"{kind}.txt", workdir / f"{kind}.keys"
+    save_keys = ""
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     if kind == "tk":
         session.spawn(SYSTEM_PYTHON, str(TARGETS / "tk_target.py"), str(out), str(keylog))
         title = "tk-target"
+        wait_for(Path(str(out) + ".ready").exists, 15, "tk target to start")
     elif kind == "qt":
         session.spawn(sys.executable, str(TARGETS / "qt_target.py"), str(out), str(keylog))
         title = "qt-target"
+        wait_for(Path(str(out) + ".ready").exists, 15, "qt target to start")
+    elif kind == "xterm":  # a terminal: pastes PRIMARY with Shift+Insert; cat writes what arrives
+        session.spawn("xterm", "-T", "xterm-target", "-e", "sh", "-c", f"stty -icanon; cat > '{out}'", **quiet)
+        title = "xterm-target"
+    elif kind == "mousepad":  # a GTK 3 editor: Ctrl+S writes the file
+        out.write_text("", encoding="utf-8")
+        session.spawn("mousepad", "--disable-server", str(out), **quiet)
+        title, save_keys = out.name, "ctrl+s"
+    elif kind == "chromium":  # a web chat box, what most agents type into
+        url = _serve_chat_page(out)
+        profile = workdir / "chromium-profile"
+        session.spawn(
+            "chromium", "--no-sandbox", "--test-type", "--no-first-run", "--disable-gpu", "--disable-quic",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--password-store=basic", f"--user-data-dir={profile}", f"--app={url}", **quiet,
+        )  # fmt: skip
+        title = "chat-target"
+        wait_for(out.exists, 30, "the chat page to load")
     else:
         raise ValueError(kind)
-    wait_for(Path(str(out) + ".ready").exists, 15, f"{kind} target to start")
-    target = Target(session.find_window(title), out, keylog)
+    target = Target(session.find_window(title, timeout=30), out, keylog, save_keys)
     session.focus(target.window)
     return target
 
