@@ -7,6 +7,7 @@ Settings are stored as JSON in the user database; everything that reads one goes
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -141,7 +142,11 @@ DEFAULT_PASTE_RULES = [
 
 KEYS: Mapping[str, Key] = {
     "hotkey": Key("ctrl+alt+space", _hotkey, "global hotkey that opens the palette"),
-    "paste_key": Key("ctrl+v", parse_key_combo, "key sent to paste into the previous window"),
+    "paste_key": Key(
+        "super+v" if sys.platform == "darwin" else "ctrl+v",
+        parse_key_combo,
+        "key sent to paste into the previous window",
+    ),
     "paste_rules": Key(DEFAULT_PASTE_RULES, _paste_rules, "per window class paste keys: CLASS=KEYS;..."),
     "restore_clipboard": Key(True, _bool, "put the agent's own clipboard back after pasting"),
     "restore_delay_ms": Key(200, _int_between(50, 5000), "quiet time after the last clipboard read"),
