@@ -55,7 +55,12 @@ class HotkeyBridge(QObject):
 
     activated = Signal()
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.fired_at = 0.0  # perf_counter() when the hotkey thread saw the key: latency is measured from it
+
     def fire(self) -> None:
+        self.fired_at = time.perf_counter()
         self.activated.emit()
 
 
@@ -118,7 +123,10 @@ class PaletteController(QObject):
             self.window.raise_()
             self.window.activateWindow()
             return
-        self._opened_at = time.perf_counter()
+        now = time.perf_counter()
+        fired = self.bridge.fired_at
+        self._opened_at = fired if 0 < now - fired < 1.0 else now
+        self.bridge.fired_at = 0.0
         self.target = self.desktop.active_window() if self.desktop is not None else None
         self._context = self._new_context()
         self.window.present()
