@@ -101,6 +101,7 @@ class PaletteApp:
 
         self._built = _Built()
         self._built.done.connect(self._install_index, Qt.ConnectionType.QueuedConnection)
+        self.window.loading = True
         source = self.index.snapshot()
         threading.Thread(
             target=lambda: self._built.done.emit(SearchIndex.prepare(source)), name="palette-index", daemon=True
@@ -111,8 +112,7 @@ class PaletteApp:
 
         self.index.install(prepared)
         events.emit("index.ready", ms=events.ms_since(_STARTED))
-        if self.window.isVisible():  # the agent was quicker than the build: show what they typed matches
-            self.window.refresh()
+        self.window.results_ready()  # the agent may have been quicker than the build
 
     def stop(self) -> None:
         self.subscriptions.stop()

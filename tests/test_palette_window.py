@@ -228,3 +228,16 @@ def test_show_with_nothing_running_exits_2(home: Path) -> None:
     env = {**os.environ, "PALETTE_HOME": str(home)}
     out = subprocess.run([sys.executable, "-m", "palette", "show"], env=env, capture_output=True, text=True, timeout=30)
     assert out.returncode == 2 and "not running" in out.stderr and out.stderr.count("\n") == 1
+
+
+def test_enter_before_the_index_is_ready_is_honoured_once_it_is(qtbot: QtBot, window: PaletteWindow) -> None:
+    window.set_rows(lambda q: [])
+    window.loading = True
+    window.search.setText("11")
+    chosen: list[tuple[Row, str]] = []
+    window.chosen.connect(lambda row, mode: chosen.append((row, mode)))
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert chosen == []
+    window.set_rows(lambda q: [r for r in rows(12) if q in r.title])
+    window.results_ready()
+    assert [(r.uid, m) for r, m in chosen] == [("u11", "paste")]

@@ -58,6 +58,9 @@ class Desktop(Protocol):
 
     def is_active(self, window: WindowRef) -> bool: ...
 
+    def geometry(self, window: WindowRef) -> tuple[int, int, int, int] | None:
+        """(x, y, width, height) of the window on the desktop, to open the palette on its screen."""
+
     def modifiers_held(self) -> bool:
         """Whether the agent still holds Ctrl, Alt, Shift or Super (from the hotkey)."""
 

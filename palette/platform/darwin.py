@@ -115,6 +115,9 @@ class DarwinDesktop:
         app = self.AppKit.NSWorkspace.sharedWorkspace().frontmostApplication()
         return app is not None and int(app.processIdentifier()) == window.handle
 
+    def geometry(self, window: WindowRef) -> tuple[int, int, int, int] | None:
+        return None  # the app, not a window, is remembered on macOS: the pointer's screen is used
+
     def _flags(self) -> int:
         q = self.Quartz
         return int(q.CGEventSourceFlagsState(q.kCGEventSourceStateHIDSystemState)) & _ALL_FLAGS

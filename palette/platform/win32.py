@@ -179,6 +179,12 @@ class Win32Desktop:
     def is_active(self, window: WindowRef) -> bool:
         return bool(self.user32.GetForegroundWindow() == window.handle)
 
+    def geometry(self, window: WindowRef) -> tuple[int, int, int, int] | None:
+        rect = wintypes.RECT()
+        if not self.user32.GetWindowRect(window.handle, ctypes.byref(rect)):
+            return None
+        return (rect.left, rect.top, rect.right - rect.left, rect.bottom - rect.top)
+
     def _held(self) -> list[int]:
         return [vk for vk in _HELD_CHECK if self.user32.GetAsyncKeyState(vk) & 0x8000]
 

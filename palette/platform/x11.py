@@ -269,6 +269,15 @@ class X11Desktop:
             target.set_input_focus(X.RevertToParent, X.CurrentTime, onerror=error.CatchError())
         self.d.sync()
 
+    def geometry(self, window: WindowRef) -> tuple[int, int, int, int] | None:
+        try:
+            win = self.d.create_resource_object("window", window.toplevel)
+            geo = win.get_geometry()
+            pos = win.translate_coords(self.root, 0, 0)
+            return (-pos.x, -pos.y, geo.width, geo.height)
+        except error.XError:
+            return None
+
     def is_active(self, window: WindowRef) -> bool:
         focus = self.d.get_input_focus().focus
         if isinstance(focus, int):

@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 
 from palette.core import events
 from palette.core.config import Settings, paste_key_for
@@ -129,8 +130,19 @@ class PaletteController(QObject):
         self.bridge.fired_at = 0.0
         self.target = self.desktop.active_window() if self.desktop is not None else None
         self._context = self._new_context()
-        self.window.present()
+        self.window.present(self._target_screen())
         QTimer.singleShot(0, self._snapshot_clipboard)
+
+    def _target_screen(self) -> QRect | None:
+        """The screen of the window the agent came from (None: the pointer's screen)."""
+        if self.desktop is None or self.target is None:
+            return None
+        geo = self.desktop.geometry(self.target)
+        if geo is None:
+            return None
+        x, y, w, h = geo
+        screen = QGuiApplication.screenAt(QPoint(x + w // 2, y + h // 2))
+        return screen.availableGeometry() if screen is not None else None
 
     def _snapshot_clipboard(self) -> None:
         self.paster.clipboard.snapshot()

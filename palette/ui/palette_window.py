@@ -195,7 +195,7 @@ class PaletteWindow(QWidget):
         self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         self.setObjectName("palette")
         self.setWindowTitle(self.tr("快捷话术板"))
-        self.resize(640, 520)
+        self.resize(660, 600)
 
         self.search = SearchField(self)
         self.search.setPlaceholderText(self.tr("输入拼音、首字母、快捷码或关键词…"))
@@ -257,6 +257,8 @@ class PaletteWindow(QWidget):
         )
         self._pending: tuple[Row, str] | None = None  # a choice waiting for the agent to confirm a 禁语 warning
         self._form: QWidget | None = None
+        self.loading = False  # the search engine is still loading: see results_ready()
+        self._early_choice = ""
 
     def set_rows(self, rows: Callable[[str], list[Row]]) -> None:
         """Where hits come from: `rows(query)`, best first."""
@@ -307,6 +309,15 @@ class PaletteWindow(QWidget):
         return super().event(e)
 
     # -- results ---------------------------------------------------------------------------------------
+
+    def results_ready(self) -> None:
+        """The search engine finished loading: show what matches, and act on an Enter pressed meanwhile."""
+        self.loading = False
+        if self.isVisible():
+            self.refresh()
+            mode, self._early_choice = self._early_choice, ""
+            if mode:
+                self._choose(mode)
 
     def refresh(self) -> None:
         self._pending = None
@@ -394,6 +405,8 @@ class PaletteWindow(QWidget):
     def _choose(self, mode: str) -> None:
         row = self.current_row()
         if row is None:
+            if self.loading:
+                self._early_choice = mode  # Enter before the index was ready: honour it when it is
             return
         if self._pending is not None and self._pending[0].uid == row.uid:
             self._pending = None
