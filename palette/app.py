@@ -85,6 +85,11 @@ class PaletteApp:
             self.tray.notify(self.tray.tr("快捷键不可用"), _problem_text(self.backends.problem), warning=True)
         if not self.tray.available:
             events.emit("tray.unavailable")
+            if hotkey is not None and not self.backends.problem:
+                self.tray.notify(
+                    self.tray.tr("快捷话术板已启动"),
+                    self.tray.tr("此桌面没有系统托盘:按 {0} 打开话术板。").format(self.settings.get("hotkey")),
+                )
         self._build_index()
         self.subscriptions.start()
 
