@@ -115,6 +115,9 @@ class CodeBook:
         self.readings: dict[str, tuple[str, ...]] = {c: k for k, c in code_of.items()}
         self._first = [k[0] for k in ordered]
         self.heteronyms = frozenset(c for c, rs in self.readings.items() if len(rs) > 1)
+        self._heteronym_codes = "".join(
+            sorted(c for c, rs in self.readings.items() if len({r[0] for r in rs}) > 1)
+        )  # readings starting with different letters
         # initial letters each unit can show: a code's readings', an ASCII character its own (as in
         # the initials text)
         self.letters: dict[str, str] = {c: "".join(sorted({r[0] for r in rs})) for c, rs in self.readings.items()}
@@ -135,13 +138,10 @@ class CodeBook:
             encode[cp] = "\ufffd"  # a private-use character in the text is not a code
         self._encode = "".join(encode)
         self.chars_of = {c: "".join(chars) for c, chars in chars_of.items()}
-        primary = [chr(i) if i < 0x80 else "?" for i in range(0x10000)]
-        other = list(primary)
+        initials = [chr(i) if i < 0x80 else "?" for i in range(0x10000)]
         for c, rs in self.readings.items():
-            primary[ord(c)] = rs[0][0]
-            other[ord(c)] = next((r[0] for r in rs[1:] if r[0] != rs[0][0]), rs[0][0])
-        self._primary_initials = "".join(primary)
-        self._other_initials = "".join(other)
+            initials[ord(c)] = rs[0][0]
+        self._initials = "".join(initials)
         self.context = table.context
         self._base = {ch: rs[0] for ch, rs in table.readings.items() if len(rs) > 1}
         shifted = {
@@ -183,25 +183,34 @@ class CodeBook:
         """The coded text: each Chinese character replaced by the code of its readings."""
         return folded.translate(self._encode)
 
-    def initials(self, coded: str, folded: str) -> tuple[str, str]:
-        """Two ASCII texts with each unit's initial letter: the reading its context gives it (长期:
-        c), and another reading's when that starts differently (z): a typed initial is in one of them."""
-        first = coded.translate(self._primary_initials)
-        other = coded.translate(self._other_initials)
+    def initials(self, coded: str, folded: str) -> str:
+        """An ASCII text with each unit's initial letter: that of the reading its context gives it
+        (长期: c), else of its most common reading; ASCII characters stay as they are."""
+        text = coded.translate(self._initials)
         if self._shifted is None:
-            return first, other
+            return text
         fixes = []
         for m in self._shifted.finditer(folded):
             i = m.start()
             reading = self.context_reading(folded, i)
-            if reading and reading[0] != first[i]:
+            if reading and reading[0] != text[i]:
                 fixes.append((i, reading[0]))
         if not fixes:
-            return first, other
-        a, b = list(first), list(other)
+            return text
+        letters = list(text)
         for i, letter in fixes:
-            a[i], b[i] = letter, a[i]
-        return "".join(a), "".join(b)
+            letters[i] = letter
+        return "".join(letters)
+
+    def letters_shown(self, letter: str, present: Callable[[str], str]) -> str:
+        """The initials a unit with a reading starting with `letter` may show in the initials text:
+        that letter, or another reading's of a heteronym present in the library (k: h, for 会)."""
+        shown = {letter}
+        for c in present(self._heteronym_codes):
+            rs = self.readings[c]
+            if any(r[0] == letter for r in rs):
+                shown.update(r[0] for r in rs)
+        return "".join(sorted(shown))
 
     def context_reading(self, folded: str, i: int) -> str | None:
         """The reading the 2-character word around folded[i] gives it, when that is not its first."""
@@ -403,10 +412,11 @@ class Compiler:
         self._codes_cache: dict[tuple[str, bool], tuple[str, str]] = {}
         self._parse_cache: dict[tuple[str, int, bool], list[Parse]] = {}
         self._filter_cache: dict[tuple[Parse, bool], Filter] = {}
+        self._shown_cache: dict[str, str] = {}
 
     def clear(self) -> None:
         """Forget what depended on the library's vocabulary (it changed)."""
-        for cache in (self._codes_cache, self._parse_cache, self._filter_cache):
+        for cache in (self._codes_cache, self._parse_cache, self._filter_cache, self._shown_cache):
             cache.clear()
 
     # -- parsing ----------------------------------------------------------------------------------
@@ -571,10 +581,27 @@ class Compiler:
         word is looked for by its initials (kuan|dai → "kd", kc1 → "kc1"); a Chinese word as typed."""
         if all(t.kind == "L" for t in parse) and not "".join(t.text for t in parse).isascii():
             return "lit", ("".join(t.text for t in parse),)
-        options = [self._letters(t) for t in parse]
-        if all(options) and prod(len(o) for o in options) <= _MAX_ANCHORS:
+        options: list[str] = []
+        for t in parse:
+            shown = self._shown(t)
+            if not shown or (options and prod(len(o) for o in options) * len(shown) > _MAX_ANCHORS):
+                break
+            options.append(shown)
+        if options:  # the initials of as many of its first units as stay few strings
             return "init", tuple("".join(p) for p in product(*options))
         return "", ()
+
+    def _shown(self, t: Token) -> str:
+        """The letters the initials text may show for a unit `t` matches."""
+        if t.kind == "L":
+            if t.text.isascii():
+                return t.text
+            code = self.book.char_codes.get(t.text)
+            return self.book.letters.get(code, "") if code else ""
+        got = self._shown_cache.get(t.text[0])
+        if got is None:
+            got = self._shown_cache[t.text[0]] = self.book.letters_shown(t.text[0], self.present)
+        return got
 
     def _rarity(self, run: Parse) -> tuple[int, int]:
         """How many blocks hold `run` (fewer is a better anchor), longer first among equals."""

@@ -230,7 +230,7 @@ class _Block:
 
     def __init__(self, book: CodeBook, pids: list[int], entries: Sequence[_Entry]) -> None:
         self.pids = pids
-        self._initials: tuple[tuple[str, str], tuple[str, str]] | None = None
+        self._initials: tuple[str, str] | None = None
         heads: list[str] = []
         bodies: list[str] = []
         hs, bs = [0], [0]
@@ -280,7 +280,7 @@ class _Block:
             bs.append(bs[-1] + len(texts[4]) + 1)
         return PHRASE_SEP.join(heads), PHRASE_SEP.join(bodies), hs, bs
 
-    def initials(self, book: CodeBook, head: bool) -> tuple[str, str]:
+    def initials(self, book: CodeBook, head: bool) -> str:
         """The initials texts of the titles (or bodies), made when an initials query first needs them."""
         if self._initials is None:
             self._initials = (
@@ -555,11 +555,19 @@ class _State:
                 break
         return acc
 
-    def category_matches(self, pattern: Pattern, category: str) -> bool:
+    def category_match(self, pattern: Pattern, category: str) -> int:
+        """2 when `pattern` matches the category as read, 1 only through another reading, else 0."""
         coded = self.categories.get(category)
         if coded is None:
             coded = self.categories[category] = self.book.encode(category)
-        return pattern.regex.search(coded if pattern.coded else category) is not None
+        text = coded if pattern.coded else category
+        found = 0
+        for m in pattern.regex.finditer(text):
+            s, t = m.span()
+            if not pattern.context_penalty(self.book, text[s:t], category, s):
+                return 2
+            found = 1
+        return found
 
 
 def _slot(p: Phrase) -> str:
@@ -833,12 +841,18 @@ class SearchIndex:
 
     @staticmethod
     def _category_pids(state: _State, words: list[str]) -> set[int]:
+        """The phrases in categories every `#word` matches; through a heteronym's other reading
+        (餐 can|sun for `#ts`) only when no category matches as read."""
         pats = [state.compile(w).exact for w in words]
-        out: set[int] = set()
+        if any(p is None for p in pats):
+            return set()
+        found: dict[int, set[int]] = {1: set(), 2: set()}
         for category, pids in state.by_category.items():
-            if pids and all(p is not None and state.category_matches(p, category) for p in pats):
-                out |= pids
-        return out
+            if pids:
+                grade = min(state.category_match(p, category) for p in pats if p is not None)
+                if grade:
+                    found[grade] |= pids
+        return found[2] or found[1]
 
     @staticmethod
     def _browse(state: _State, now: float, limit: int, allowed: set[int] | None) -> list[Hit]:
@@ -910,7 +924,6 @@ class _Query:
         self.allowed = allowed
         self.now = now
         self.scores: dict[int, tuple[float, Kind, list[_WordHit]]] = {}
-        self.evaluated: set[int] = set()
 
     def run(self) -> list[Hit]:
         limit = self.limit
@@ -987,9 +1000,8 @@ class _Query:
             found.extend(sorted(state.favourites() - have))
         matched = []
         for pid in found:
-            if pid in self.evaluated or not self._allowed(pid):
+            if pid in self.scores or not self._allowed(pid):
                 continue
-            self.evaluated.add(pid)
             scored = self._score(pid, fallback, pid in extra)
             if scored is not None:
                 self.scores[pid] = scored
@@ -1035,39 +1047,39 @@ class _Query:
                     return
                 pos = starts[i + 1]
             return
-        texts: tuple[str, ...]
         if alt.domain == "init":
-            texts = block.initials(self.state.book, head)
+            text = block.initials(self.state.book, head)
+        elif alt.domain == "lit":
+            text = block.head_lit if head else block.body_lit
         else:
-            texts = ((block.head_lit if head else block.body_lit) if alt.domain == "lit" else whole,)
+            text = whole
         match = pat.regex.match
         search = pat.regex.search
         entries = self.state.entries
         offset = alt.offset
-        for text in texts:
-            find = text.find
-            for anchor in alt.anchors:
-                at = find(anchor)
-                while at >= 0 and len(found) < cap:
-                    i = bisect_right(starts, at) - 1
-                    pid = pids[i]
-                    if offset is not None:  # check right where the match would start
-                        start = at - offset
-                        if pid in have or start < starts[i] or not match(whole, start):
-                            at = find(anchor, at + 1)
-                            continue
-                    elif pid in seen or pid in have:
+        find = text.find
+        for anchor in alt.anchors:
+            at = find(anchor)
+            while at >= 0 and len(found) < cap:
+                i = bisect_right(starts, at) - 1
+                pid = pids[i]
+                if offset is not None:  # check right where the match would start
+                    start = at - offset
+                    if pid in have or start < starts[i] or not match(whole, start):
+                        at = find(anchor, at + 1)
+                        continue
+                elif pid in seen or pid in have:
+                    at = find(anchor, starts[i + 1]) if i < last else -1
+                    continue
+                else:
+                    seen.add(pid)
+                    e = entries[pid]
+                    if e is None or not search(e.text(pat.coded)):
                         at = find(anchor, starts[i + 1]) if i < last else -1
                         continue
-                    else:
-                        seen.add(pid)
-                        e = entries[pid]
-                        if e is None or not search(e.text(pat.coded)):
-                            at = find(anchor, starts[i + 1]) if i < last else -1
-                            continue
-                    have.add(pid)
-                    found.append(pid)
-                    at = find(anchor, starts[i + 1]) if i < last else -1
+                have.add(pid)
+                found.append(pid)
+                at = find(anchor, starts[i + 1]) if i < last else -1
 
     def _score(self, pid: int, fallback: bool, shortcut: bool) -> tuple[float, Kind, list[_WordHit]] | None:
         e = self._entry(pid)
