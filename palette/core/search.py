@@ -33,12 +33,19 @@ little for a heteronym read against its context or for the kind of typo; then fr
 with the store's half-life), pins and next-phrase statistics; ties go to library order. A
 within-kind bonus never lifts a phrase over a better kind.
 
-How it stays fast: phrases sit in blocks of `BLOCK_SIZE`; per block the index keeps which codes,
-pairs of adjacent codes and initial letters occur (see `matching`), as one bit per block, so a
-keystroke scans only blocks that can match, with one compiled regular expression, titles before
-bodies, and stops scanning after `SCAN_CAP` matching phrases (only a one-letter query in a large
-library gets there). Scattered and typo matches are looked for only when fewer than
-`FALLBACK_BELOW` phrases match exactly: they rank below every exact match anyway.
+How it stays fast: phrases sit in blocks of `BLOCK_SIZE`, each kept as four texts (short fields
+and bodies, folded and coded). Per block the index keeps which codes, pairs of adjacent codes and
+initial letters occur (see `matching`), one bit per block, so a keystroke looks only in blocks that
+can match; there it finds the typed word's *anchor* — the Chinese as typed, or the initials of its
+pinyin in an ASCII initials text — with `str.find`, checks the regular expression right there, and
+scores the phrase. Titles come before bodies, and the search stops after `SCAN_CAP` matching
+phrases (only one- or two-key queries in a large library get that far: their best matches are
+among those). Typing on narrows: the next key's matches are among the last query's when it found
+them all. Scattered and typo matches are looked for only when fewer than `FALLBACK_BELOW` phrases
+match exactly (they rank below every exact match anyway), within `FALLBACK_WORK` anchor hits.
+Building reads pinyin from the shipped tables, never pypinyin. `warm()` makes the initials texts
+that the first initials query would otherwise make; the app can run it once idle, and should then
+call `gc.freeze()` so that no full garbage collection walks the index mid-typing.
 """
 
 from __future__ import annotations
@@ -81,8 +88,8 @@ _SHORTCUT, _TITLE, _TAGS, _CATEGORY, _BODY = range(5)
 TAG_SEPARATOR = " "
 BLOCK_SIZE = 512
 SCAN_CAP = 50  # matching phrases a keystroke evaluates before it stops scanning
-FALLBACK_BELOW = 3  # scattered and typo matches are looked for when fewer exact ones are found
-FALLBACK_BLOCKS = 128  # blocks a scattered or typo search scans at most
+FALLBACK_BELOW = 3  # scattered and typo matches are looked for when fewer exact ones are found …
+FALLBACK_WORK = 5000  # … checking at most this many places where their anchors occur
 _MATCHES_PER_FIELD = 2
 _REBUILD_SHARE = 0.2  # a change touching more than this share of phrases rebuilds the index
 
@@ -140,7 +147,8 @@ def tags_text(phrase: Phrase) -> str:
 
 @dataclass(frozen=True, slots=True)
 class IndexSource:
-    """Everything an index is built from, read from the store in one go (on the GUI thread)."""
+    """Everything an index is built from, read from the store in one go (on the GUI thread).
+    `phrases` are in library order, as `Store.visible_phrases` gives them: that order breaks ties."""
 
     phrases: Sequence[Phrase]
     libraries: Sequence[str] = ()
@@ -784,13 +792,13 @@ class SearchIndex:
             if order != state.lib_rank:
                 self.rebuild()  # a library came or went: every rank moves
                 return
-        if change.uids:
+        if change.usage:  # a paste: counts and transitions only, no phrase changed
+            state.set_usage(store.usage(), store.transitions(), store.last_used())
+        elif change.uids:
             if len(change.uids) > max(64, _REBUILD_SHARE * len(state.slot_pid)):
                 self.rebuild()
                 return
             self._apply_uids(state, store, change.uids)
-        if change.usage:
-            state.set_usage(store.usage(), store.transitions(), store.last_used())
 
     @staticmethod
     def _apply_uids(state: _State, store: Store, uids: Iterable[str]) -> None:
@@ -897,11 +905,15 @@ class SearchIndex:
         return hits
 
 
+_QUERY_NOISE = str.maketrans({FIELD_SEP: " ", PHRASE_SEP: " ", "'": None})  # xi'an: the apostrophe only separates
+
+
 def _split(text: str) -> tuple[list[str], list[str]]:
+    """The words of a query, and its `#category` words."""
     words: list[str] = []
     categories: list[str] = []
     for w in fold(text).split():
-        w = w.translate(_CONTROL).strip()
+        w = w.translate(_QUERY_NOISE).strip()
         if w.startswith("#"):
             if len(w) > 1:
                 categories.append(w[1:])
@@ -985,17 +997,17 @@ class _Query:
         else:
             driver = min(per_word, key=lambda wa: (wa[0] & blocks).bit_count())[1]
             checked: dict[int, set[int]] = {id(pat): set() for pat, _, _ in driver}  # per pattern
-            limit = FALLBACK_BLOCKS if fallback else len(state.blocks)
+            budget = [FALLBACK_WORK if fallback else 1 << 62]
             for head in (True, False):
-                for scanned, b in enumerate(_bits(blocks)):
-                    if len(found) >= cap or scanned >= limit:
+                for b in _bits(blocks):
+                    if len(found) >= cap or budget[0] <= 0:
                         break
                     bit = 1 << b
                     block = state.blocks[b]
                     for pat, alt, bits in driver:
                         if bits & bit:
-                            self._scan(block, pat, alt, head, found, have, checked[id(pat)], cap)
-        complete = len(found) < cap
+                            self._scan(block, pat, alt, head, found, have, checked[id(pat)], cap, budget)
+        complete = len(found) < cap and not fallback
         if not complete:  # a crowded query: make sure the phrases the agent uses are considered
             found.extend(sorted(state.favourites() - have))
         matched = []
@@ -1024,6 +1036,7 @@ class _Query:
         have: set[int],
         seen: set[int],
         cap: int,
+        budget: list[int],
     ) -> None:
         """Add to `found` the phrases of the block's titles (or bodies) that `pat` matches: found by
         the alternative's anchors and checked with the regex (right at the anchor when the anchor
@@ -1060,7 +1073,8 @@ class _Query:
         find = text.find
         for anchor in alt.anchors:
             at = find(anchor)
-            while at >= 0 and len(found) < cap:
+            while at >= 0 and len(found) < cap and budget[0] > 0:
+                budget[0] -= 1
                 i = bisect_right(starts, at) - 1
                 pid = pids[i]
                 if offset is not None:  # check right where the match would start
