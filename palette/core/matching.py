@@ -2,15 +2,18 @@
 
 Every phrase is kept twice, character for character: folded (NFKC, lower case: full-width and
 half-width forms and ASCII case compare equal) and *coded*, where each Chinese character is
-replaced by one private-use character standing for its set of readings, the reading its context
-gives it first (`还` in 还款 and `孩` share no code; `行` in 银行 gets the code of "hang, heng, xing …").
-A typed word then becomes one regular expression over small classes of codes: `kuand` →
-[codes reading kuan][codes with a reading starting with d]. The `re` engine walks the reading
-lattice in C; alternatives are tried best kind first, so `m.lastgroup` names the kind of match.
+replaced by one private-use character standing for its set of readings (还 and 环 differ: hai,
+huan, fu against huan). A typed ASCII word becomes one regular expression over small classes of
+codes — `kuand` → [codes with a reading kuan][codes with a reading starting with d] — so the `re`
+engine walks every reading of every character in C; alternatives are grouped by kind, so
+`m.lastgroup` names the kind of match. Which reading a heteronym takes in its 2-character word
+(银行: hang) is looked up only to rank a match (`CodeBook.context_reading`).
 
-Block filters: an index keeps, per block of phrases, which codes, pairs of adjacent codes,
-initial letters and pairs of initial letters occur. `WordPattern.filters` are the same keys for a
-typed word, so blocks that cannot match are never scanned.
+An index keeps, per block of phrases, which pairs of adjacent codes occur, and keys derived from
+them: single codes, a code followed by an initial letter, two initial letters (`text_keys`).
+`Alternative.filter` holds the same keys for one reading of a typed word, so blocks that cannot
+match are skipped, and `Alternative.anchors` the literal strings (the Chinese as typed, or pinyin
+initials in a block's ASCII initials text) that `str.find` locates a match by.
 """
 
 from __future__ import annotations
@@ -269,7 +272,7 @@ class CodeBook:
 def text_keys(coded: str) -> set[int]:
     """The pairs of adjacent codes (and other characters) of a coded text, as integers first |
     second << 16, read straight from its UTF-16 bytes (4 bytes at an even offset are one pair).
-    Single codes and initial letters are derived from these (`derived_keys`)."""
+    Single codes and initial-letter keys are derived from these, once per distinct pair."""
     data = coded.encode("utf-16-le", "surrogatepass")
     n = len(data) // 4 * 4
     keys = set(memoryview(data[:n]).cast("I"))
@@ -345,8 +348,8 @@ Filter = list[frozenset[int]]  # all of (any of these keys)
 @dataclass(frozen=True, slots=True)
 class Alternative:
     """One reading of a pattern, with what finds it fast: the block filter, and literal anchors one
-    of which occurs wherever it matches, in the folded ("lit"), coded ("code") or initials ("init")
-    text; no anchors ("") means scanning with the regular expression."""
+    of which occurs wherever it matches, in the folded ("lit") or initials ("init") text; no anchors
+    ("") means scanning with the regular expression."""
 
     filter: list[frozenset[int]]
     domain: str

@@ -1062,10 +1062,8 @@ class _Query:
             return
         if alt.domain == "init":
             text = block.initials(self.state.book, head)
-        elif alt.domain == "lit":
-            text = block.head_lit if head else block.body_lit
         else:
-            text = whole
+            text = block.head_lit if head else block.body_lit
         match = pat.regex.match
         search = pat.regex.search
         entries = self.state.entries
