@@ -118,9 +118,6 @@ class CodeBook:
         self.readings: dict[str, tuple[str, ...]] = {c: k for k, c in code_of.items()}
         self._first = [k[0] for k in ordered]
         self.heteronyms = frozenset(c for c, rs in self.readings.items() if len(rs) > 1)
-        self._heteronym_codes = "".join(
-            sorted(c for c, rs in self.readings.items() if len({r[0] for r in rs}) > 1)
-        )  # readings starting with different letters
         # initial letters each unit can show: a code's readings', an ASCII character its own (as in
         # the initials text)
         self.letters: dict[str, str] = {c: "".join(sorted({r[0] for r in rs})) for c, rs in self.readings.items()}
@@ -142,9 +139,12 @@ class CodeBook:
         self._encode = "".join(encode)
         self.chars_of = {c: "".join(chars) for c, chars in chars_of.items()}
         initials = [chr(i) if i < 0x80 else "?" for i in range(0x10000)]
+        other = list(initials)
         for c, rs in self.readings.items():
             initials[ord(c)] = rs[0][0]
+            other[ord(c)] = next((r[0] for r in rs[1:] if r[0] != rs[0][0]), rs[0][0])
         self._initials = "".join(initials)
+        self._other_initials = "".join(other)
         self.context = table.context
         self._base = {ch: rs[0] for ch, rs in table.readings.items() if len(rs) > 1}
         shifted = {
@@ -186,34 +186,28 @@ class CodeBook:
         """The coded text: each Chinese character replaced by the code of its readings."""
         return folded.translate(self._encode)
 
-    def initials(self, coded: str, folded: str) -> str:
-        """An ASCII text with each unit's initial letter: that of the reading its context gives it
-        (长期: c), else of its most common reading; ASCII characters stay as they are."""
-        text = coded.translate(self._initials)
+    def initials(self, coded: str, folded: str) -> tuple[str, str]:
+        """Two ASCII texts with each unit's initial letter: that of the reading its context gives it
+        (长期: c), else of its most common reading; and, for a heteronym whose readings start with
+        different letters, another of them (z). ASCII characters stay as they are. A typed word's
+        initials are in one of the two wherever it matches with at most one heteronym read
+        against its context (a match needing two is found only by scanning, `Alternative`)."""
+        first = coded.translate(self._initials)
+        other = coded.translate(self._other_initials)
         if self._shifted is None:
-            return text
+            return first, other
         fixes = []
         for m in self._shifted.finditer(folded):
             i = m.start()
             reading = self.context_reading(folded, i)
-            if reading and reading[0] != text[i]:
+            if reading and reading[0] != first[i]:
                 fixes.append((i, reading[0]))
         if not fixes:
-            return text
-        letters = list(text)
+            return first, other
+        a, b = list(first), list(other)
         for i, letter in fixes:
-            letters[i] = letter
-        return "".join(letters)
-
-    def letters_shown(self, letter: str, present: Callable[[str], str]) -> str:
-        """The initials a unit with a reading starting with `letter` may show in the initials text:
-        that letter, or another reading's of a heteronym present in the library (k: h, for 会)."""
-        shown = {letter}
-        for c in present(self._heteronym_codes):
-            rs = self.readings[c]
-            if any(r[0] == letter for r in rs):
-                shown.update(r[0] for r in rs)
-        return "".join(sorted(shown))
+            a[i], b[i] = letter, a[i]
+        return "".join(a), "".join(b)
 
     def context_reading(self, folded: str, i: int) -> str | None:
         """The reading the 2-character word around folded[i] gives it, when that is not its first."""
@@ -415,11 +409,10 @@ class Compiler:
         self._codes_cache: dict[tuple[str, bool], tuple[str, str]] = {}
         self._parse_cache: dict[tuple[str, int, bool], list[Parse]] = {}
         self._filter_cache: dict[tuple[Parse, bool], Filter] = {}
-        self._shown_cache: dict[str, str] = {}
 
     def clear(self) -> None:
         """Forget what depended on the library's vocabulary (it changed)."""
-        for cache in (self._codes_cache, self._parse_cache, self._filter_cache, self._shown_cache):
+        for cache in (self._codes_cache, self._parse_cache, self._filter_cache):
             cache.clear()
 
     # -- parsing ----------------------------------------------------------------------------------
@@ -595,16 +588,13 @@ class Compiler:
         return "", ()
 
     def _shown(self, t: Token) -> str:
-        """The letters the initials text may show for a unit `t` matches."""
+        """The letters the initials texts show for a unit `t` matches."""
         if t.kind == "L":
             if t.text.isascii():
                 return t.text
             code = self.book.char_codes.get(t.text)
             return self.book.letters.get(code, "") if code else ""
-        got = self._shown_cache.get(t.text[0])
-        if got is None:
-            got = self._shown_cache[t.text[0]] = self.book.letters_shown(t.text[0], self.present)
-        return got
+        return t.text[0]
 
     def _rarity(self, run: Parse) -> tuple[int, int]:
         """How many blocks hold `run` (fewer is a better anchor), longer first among equals."""
@@ -696,6 +686,25 @@ class Compiler:
         kinds = {"": (Kind.SCATTERED, 0.0)}
         return Pattern(re.compile("|".join(alts)), coded, tuple(alternatives), kinds, pieces, {})
 
+    def _syllables(self, text: str, *, final: bool, limit: int = 2) -> list[Parse]:
+        """The simplest ways to read `text` as whole syllables (the last one maybe unfinished when
+        `final`): around a typo, the rest of the word is read as pinyin."""
+        book = self.book
+        n = len(text)
+        best: list[list[Parse]] = [[] for _ in range(n)] + [[()]]
+        for j in range(n - 1, -1, -1):
+            out: list[Parse] = []
+            for size in range(1, min(6, n - j) + 1):
+                piece = text[j : j + size]
+                if j + size == n and final:
+                    if piece in book.prefixes:
+                        out.append((Token("P", piece),))
+                elif piece in book.syllables:
+                    out.extend((Token("S", piece), *rest) for rest in best[j + size])
+            out.sort(key=len)
+            best[j] = out[:limit]
+        return best[0]
+
     def _typo_ascii(self, word: str) -> Pattern | None:
         """One slip of the fingers inside one syllable (kaun, kuadn → kuan; dia → dai), or two letters
         swapped across syllables: the corrected parses that can match in this library, cheapest first."""
@@ -708,12 +717,12 @@ class Compiler:
                 found[parse] = cost
 
         for j in range(n):
-            heads = [()] if j == 0 else [p for p in self.parses(word[:j], 2, complete=True) if _no_initials(p)]
+            heads = self._syllables(word[:j], final=False)
             if not heads:
                 continue
             for k in range(j + 2, min(n, j + 7) + 1):
                 final = k == n
-                tails = [()] if final else self.parses(word[k:], 2)
+                tails = [()] if final else self._syllables(word[k:], final=True)
                 if not tails:
                     continue
                 pool = book.prefixes if final else book.syllables
@@ -833,10 +842,6 @@ def _shared(rows: list[list[str]]) -> list[str]:
         else:
             out.append(head + "(?:" + "|".join(tails) + ")" + ("?" if ends else ""))
     return out
-
-
-def _no_initials(parse: Parse) -> bool:
-    return all(t.kind != "I" for t in parse)
 
 
 def _by_length(parses: Iterable[Parse]) -> dict[int, tuple[Parse, ...]]:

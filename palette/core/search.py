@@ -89,7 +89,7 @@ TAG_SEPARATOR = " "
 BLOCK_SIZE = 512
 SCAN_CAP = 50  # matching phrases a keystroke evaluates before it stops scanning
 FALLBACK_BELOW = 3  # scattered and typo matches are looked for when fewer exact ones are found …
-FALLBACK_WORK = 5000  # … checking at most this many places where their anchors occur
+FALLBACK_WORK = 2000  # … checking at most this many places where their anchors occur
 _MATCHES_PER_FIELD = 2
 _REBUILD_SHARE = 0.2  # a change touching more than this share of phrases rebuilds the index
 
@@ -201,6 +201,16 @@ class _Entry:
     def key(self) -> str:
         return self.phrase.usage_key
 
+    def initials(self, book: CodeBook) -> tuple[str, str]:
+        """Its two initials texts (see `CodeBook.initials`), aligned with `text`."""
+        b = self.block
+        assert b is not None
+        i = self.index
+        hs, bs = b.head_starts, b.body_starts
+        (h1, h2), (b1, b2) = b.initials(book, True), b.initials(book, False)
+        head, body = slice(hs[i], hs[i + 1] - 1), slice(bs[i], bs[i + 1] - 1)
+        return h1[head] + FIELD_SEP + b1[body], h2[head] + FIELD_SEP + b2[body]
+
     def text(self, coded: bool) -> str:
         """Its folded (or coded) fields, joined by FIELD_SEP: shortcut, title, tags, category, body."""
         b = self.block
@@ -238,7 +248,7 @@ class _Block:
 
     def __init__(self, book: CodeBook, pids: list[int], entries: Sequence[_Entry]) -> None:
         self.pids = pids
-        self._initials: tuple[str, str] | None = None
+        self._initials: tuple[tuple[str, str], tuple[str, str]] | None = None
         heads: list[str] = []
         bodies: list[str] = []
         hs, bs = [0], [0]
@@ -288,7 +298,7 @@ class _Block:
             bs.append(bs[-1] + len(texts[4]) + 1)
         return PHRASE_SEP.join(heads), PHRASE_SEP.join(bodies), hs, bs
 
-    def initials(self, book: CodeBook, head: bool) -> str:
+    def initials(self, book: CodeBook, head: bool) -> tuple[str, str]:
         """The initials texts of the titles (or bodies), made when an initials query first needs them."""
         if self._initials is None:
             self._initials = (
@@ -995,7 +1005,8 @@ class _Query:
         if narrowed is not None:  # the last query, one key shorter, matched only these
             found += [pid for pid in narrowed if pid not in have and self._matches(pid)]
         else:
-            driver = min(per_word, key=lambda wa: (wa[0] & blocks).bit_count())[1]
+            lead = min(range(len(per_word)), key=lambda k: (per_word[k][0] & blocks).bit_count())
+            driver = per_word[lead][1]
             checked: dict[int, set[int]] = {id(pat): set() for pat, _, _ in driver}  # per pattern
             budget = [FALLBACK_WORK if fallback else 1 << 62]
             for head in (True, False):
@@ -1007,7 +1018,9 @@ class _Query:
                     for pat, alt, bits in driver:
                         if bits & bit:
                             self._scan(block, pat, alt, head, found, have, checked[id(pat)], cap, budget)
-        complete = len(found) < cap and not fallback
+            if not fallback and len(per_word) > 1:  # the other words, held to what the scan holds the first to
+                found = [pid for pid in found if pid in extra or self._matches(pid, skip=lead)]
+        complete = len(have) < cap and not fallback
         if not complete:  # a crowded query: make sure the phrases the agent uses are considered
             found.extend(sorted(state.favourites() - have))
         matched = []
@@ -1021,10 +1034,29 @@ class _Query:
         if not fallback:
             state.remember(self.words, self.categories, matched if complete else None)
 
-    def _matches(self, pid: int) -> bool:
-        """Whether every word matches the phrase exactly (a quick check before scoring)."""
+    def _matches(self, pid: int, skip: int = -1) -> bool:
+        """Whether every word (but the `skip`th) matches the phrase exactly where the scan would find it."""
         e = self._entry(pid)
-        return all(wp.exact is not None and wp.exact.regex.search(e.text(wp.exact.coded)) for wp in self.patterns)
+        return all(
+            wp.exact is not None and self._anchored(e, wp.exact) for k, wp in enumerate(self.patterns) if k != skip
+        )
+
+    def _anchored(self, e: _Entry, pat: Pattern) -> bool:
+        """`_scan`'s test for one phrase: a match of `pat` at one of its alternatives' anchors."""
+        whole = e.text(pat.coded)
+        for alt in pat.alternatives:
+            if not alt.domain or alt.offset is None:
+                if pat.regex.search(whole):
+                    return True
+                continue
+            for text in e.initials(self.state.book) if alt.domain == "init" else (e.text(False),):
+                for anchor in alt.anchors:
+                    at = text.find(anchor)
+                    while at >= 0:
+                        if at >= alt.offset and pat.regex.match(whole, at - alt.offset):
+                            return True
+                        at = text.find(anchor, at + 1)
+        return False
 
     def _scan(
         self,
@@ -1060,38 +1092,40 @@ class _Query:
                     return
                 pos = starts[i + 1]
             return
-        if alt.domain == "init":
-            text = block.initials(self.state.book, head)
-        else:
-            text = block.head_lit if head else block.body_lit
+        texts = (
+            block.initials(self.state.book, head)
+            if alt.domain == "init"
+            else (block.head_lit if head else block.body_lit,)
+        )
         match = pat.regex.match
         search = pat.regex.search
         entries = self.state.entries
         offset = alt.offset
-        find = text.find
-        for anchor in alt.anchors:
-            at = find(anchor)
-            while at >= 0 and len(found) < cap and budget[0] > 0:
-                budget[0] -= 1
-                i = bisect_right(starts, at) - 1
-                pid = pids[i]
-                if offset is not None:  # check right where the match would start
-                    start = at - offset
-                    if pid in have or start < starts[i] or not match(whole, start):
-                        at = find(anchor, at + 1)
-                        continue
-                elif pid in seen or pid in have:
-                    at = find(anchor, starts[i + 1]) if i < last else -1
-                    continue
-                else:
-                    seen.add(pid)
-                    e = entries[pid]
-                    if e is None or not search(e.text(pat.coded)):
+        for text in texts:
+            find = text.find
+            for anchor in alt.anchors:
+                at = find(anchor)
+                while at >= 0 and len(found) < cap and budget[0] > 0:
+                    budget[0] -= 1
+                    i = bisect_right(starts, at) - 1
+                    pid = pids[i]
+                    if offset is not None:  # check right where the match would start
+                        start = at - offset
+                        if pid in have or start < starts[i] or not match(whole, start):
+                            at = find(anchor, at + 1)
+                            continue
+                    elif pid in seen or pid in have:
                         at = find(anchor, starts[i + 1]) if i < last else -1
                         continue
-                have.add(pid)
-                found.append(pid)
-                at = find(anchor, starts[i + 1]) if i < last else -1
+                    else:
+                        seen.add(pid)
+                        e = entries[pid]
+                        if e is None or not search(e.text(pat.coded)):
+                            at = find(anchor, starts[i + 1]) if i < last else -1
+                            continue
+                    have.add(pid)
+                    found.append(pid)
+                    at = find(anchor, starts[i + 1]) if i < last else -1
 
     def _score(self, pid: int, fallback: bool, shortcut: bool) -> tuple[float, Kind, list[_WordHit]] | None:
         e = self._entry(pid)
