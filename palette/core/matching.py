@@ -36,12 +36,12 @@ _GAP = "[^\x1e\x1f]*?"  # a scattered match never crosses into another field
 _CODE_BASE = 0xE000  # codes live in the Private Use Area …
 _CODE_END = 0xF900
 _MAX_PARSES = 48  # explored per word …
-_KEEP_PARSES = 8  # … of which the simplest are matched
+_KEEP_PARSES = 5  # … of which the simplest are matched
 _SCATTER_UNITS = 8  # longer words are not looked for in pieces …
 _SCATTER_WAYS = 16  # … nor cut more ways than this
 _MAX_PAIR_KEYS = 256  # above this many code pairs a filter falls back to initial letters
 _MAX_ANCHORS = 8  # literal strings looked for per alternative
-_MAX_VARIANTS = 12  # typo corrections matched per word …
+_MAX_VARIANTS = 8  # typo corrections matched per word …
 _TYPO_TRIES = 60  # … among the cheapest this many
 ALT_READING_PENALTY = 0.15  # a match through a reading the context does not give (重新 as zhong-xin)
 
@@ -440,10 +440,13 @@ class Compiler:
         free, after_literal, syllables, initials = 0, 1, 2, 3
 
         def literal_ok(j: int, stop: int) -> bool:
-            if stop - j >= 2 or (j == 0 and stop == n):
-                return self.ascii_ok(word[j:stop])
+            """Letters typed as themselves begin or end the word, or touch a digit: wifi|duan,
+            duan|wifi, 5g|tc; not tucked between syllables (nan|sh|na)."""
+            at_edge = j == 0 or stop == n
             near_other = (j > 0 and not word[j - 1].isalpha()) or (stop < n and not word[stop].isalpha())
-            return near_other and self.ascii_ok(word[j:stop])
+            if not (at_edge or near_other) or (stop - j < 2 and not near_other and not (j == 0 and stop == n)):
+                return False
+            return self.ascii_ok(word[j:stop])
 
         def rec(j: int, acc: list[Token], state: int) -> bool:
             if len(out) >= _MAX_PARSES:
@@ -637,8 +640,11 @@ class Compiler:
             exact = Pattern(re.compile("|".join(groups)), True, alternatives, kinds, {}, _by_length(parses))
 
         def fallback() -> list[Pattern]:
-            scattered = self._scattered([p for p in parses if 4 <= len(p) <= _SCATTER_UNITS][:2], coded=True)
-            typo = self._typo_ascii(word) if len(word) >= 4 and word.isalpha() else None
+            # in pieces: syllables only (initials in pieces match almost anywhere)
+            pieces = [p for p in parses if 4 <= len(p) <= _SCATTER_UNITS and all(t.kind != "I" for t in p)]
+            scattered = self._scattered(pieces[:2], coded=True)
+            spelled = len(word) >= 4 and word.isalpha() and any(v in word for v in "aeiouv")  # not initials
+            typo = self._typo_ascii(word) if spelled else None
             return [p for p in (scattered, typo) if p is not None]
 
         return WordPattern(word, exact, fallback)
@@ -737,7 +743,7 @@ class Compiler:
                             add((*head, token, *tail), cost)
         for i in range(n - 1):
             if word[i] != word[i + 1]:
-                for parse in self.parses(word[:i] + word[i + 1] + word[i] + word[i + 2 :], 2):
+                for parse in self._syllables(word[:i] + word[i + 1] + word[i] + word[i + 2 :], final=True):
                     add(parse, 0.4)
         ranked = sorted(found.items(), key=lambda pc: (pc[1], len(pc[0]), sum(t.kind == "I" for t in pc[0])))
         by_cost: dict[float, list[str]] = {}

@@ -89,7 +89,7 @@ TAG_SEPARATOR = " "
 BLOCK_SIZE = 512
 SCAN_CAP = 50  # matching phrases a keystroke evaluates before it stops scanning
 FALLBACK_BELOW = 3  # scattered and typo matches are looked for when fewer exact ones are found …
-FALLBACK_WORK = 2000  # … checking at most this many places where their anchors occur
+FALLBACK_WORK = 1000  # … checking at most this many places where their anchors occur
 _MATCHES_PER_FIELD = 2
 _REBUILD_SHARE = 0.2  # a change touching more than this share of phrases rebuilds the index
 
@@ -983,7 +983,8 @@ class _Query:
         state = self.state
         per_word: list[tuple[int, list[tuple[Pattern, Alternative, int]]]] = []
         for wp in self.patterns:
-            pats = [wp.exact] if wp.exact is not None else []
+            # a single word's exact matches were all found already when its fallbacks are looked for
+            pats = [wp.exact] if wp.exact is not None and not (fallback and len(self.patterns) == 1) else []
             if fallback:
                 pats += wp.fallback()
             alts = [(p, a, state.blocks_for(a.filter)) for p in pats for a in p.alternatives]
@@ -1006,7 +1007,12 @@ class _Query:
             found += [pid for pid in narrowed if pid not in have and self._matches(pid)]
         else:
             lead = min(range(len(per_word)), key=lambda k: (per_word[k][0] & blocks).bit_count())
-            driver = per_word[lead][1]
+            merged: dict[tuple[int, str, tuple[str, ...], int | None], tuple[Pattern, Alternative, int]] = {}
+            for pat, alt, bits in per_word[lead][1]:  # readings sharing anchors are looked for once
+                key = (id(pat), alt.domain, alt.anchors, alt.offset) if alt.domain else (id(pat), "", (), id(alt))
+                seen_before = merged.get(key)
+                merged[key] = (pat, alt, bits | (seen_before[2] if seen_before else 0))
+            driver = list(merged.values())
             checked: dict[int, set[int]] = {id(pat): set() for pat, _, _ in driver}  # per pattern
             budget = [FALLBACK_WORK if fallback else 1 << 62]
             for head in (True, False):
