@@ -2,15 +2,18 @@
 
 Every phrase is kept twice, character for character: folded (NFKC, lower case: full-width and
 half-width forms and ASCII case compare equal) and *coded*, where each Chinese character is
-replaced by one private-use character standing for its set of readings, the reading its context
-gives it first (`还` in 还款 and `孩` share no code; `行` in 银行 gets the code of "hang, heng, xing …").
-A typed word then becomes one regular expression over small classes of codes: `kuand` →
-[codes reading kuan][codes with a reading starting with d]. The `re` engine walks the reading
-lattice in C; alternatives are tried best kind first, so `m.lastgroup` names the kind of match.
+replaced by one private-use character standing for its set of readings (还 and 环 differ: hai,
+huan, fu against huan). A typed ASCII word becomes one regular expression over small classes of
+codes — `kuand` → [codes with a reading kuan][codes with a reading starting with d] — so the `re`
+engine walks every reading of every character in C; alternatives are grouped by kind, so
+`m.lastgroup` names the kind of match. Which reading a heteronym takes in its 2-character word
+(银行: hang) is looked up only to rank a match (`CodeBook.context_reading`).
 
-Block filters: an index keeps, per block of phrases, which codes, pairs of adjacent codes,
-initial letters and pairs of initial letters occur. `WordPattern.filters` are the same keys for a
-typed word, so blocks that cannot match are never scanned.
+An index keeps, per block of phrases, which pairs of adjacent codes occur, and keys derived from
+them: single codes, a code followed by an initial letter, two initial letters (`text_keys`).
+`Alternative.filter` holds the same keys for one reading of a typed word, so blocks that cannot
+match are skipped, and `Alternative.anchors` the literal strings (the Chinese as typed, or pinyin
+initials in a block's ASCII initials text) that `str.find` locates a match by.
 """
 
 from __future__ import annotations
@@ -33,12 +36,12 @@ _GAP = "[^\x1e\x1f]*?"  # a scattered match never crosses into another field
 _CODE_BASE = 0xE000  # codes live in the Private Use Area …
 _CODE_END = 0xF900
 _MAX_PARSES = 48  # explored per word …
-_KEEP_PARSES = 8  # … of which the simplest are matched
+_KEEP_PARSES = 5  # … of which the simplest are matched
 _SCATTER_UNITS = 8  # longer words are not looked for in pieces …
 _SCATTER_WAYS = 16  # … nor cut more ways than this
 _MAX_PAIR_KEYS = 256  # above this many code pairs a filter falls back to initial letters
 _MAX_ANCHORS = 8  # literal strings looked for per alternative
-_MAX_VARIANTS = 12  # typo corrections matched per word …
+_MAX_VARIANTS = 8  # typo corrections matched per word …
 _TYPO_TRIES = 60  # … among the cheapest this many
 ALT_READING_PENALTY = 0.15  # a match through a reading the context does not give (重新 as zhong-xin)
 
@@ -135,12 +138,12 @@ class CodeBook:
             encode[cp] = "\ufffd"  # a private-use character in the text is not a code
         self._encode = "".join(encode)
         self.chars_of = {c: "".join(chars) for c, chars in chars_of.items()}
-        primary = [chr(i) if i < 0x80 else "?" for i in range(0x10000)]
-        other = list(primary)
+        initials = [chr(i) if i < 0x80 else "?" for i in range(0x10000)]
+        other = list(initials)
         for c, rs in self.readings.items():
-            primary[ord(c)] = rs[0][0]
+            initials[ord(c)] = rs[0][0]
             other[ord(c)] = next((r[0] for r in rs[1:] if r[0] != rs[0][0]), rs[0][0])
-        self._primary_initials = "".join(primary)
+        self._initials = "".join(initials)
         self._other_initials = "".join(other)
         self.context = table.context
         self._base = {ch: rs[0] for ch, rs in table.readings.items() if len(rs) > 1}
@@ -184,9 +187,12 @@ class CodeBook:
         return folded.translate(self._encode)
 
     def initials(self, coded: str, folded: str) -> tuple[str, str]:
-        """Two ASCII texts with each unit's initial letter: the reading its context gives it (长期:
-        c), and another reading's when that starts differently (z): a typed initial is in one of them."""
-        first = coded.translate(self._primary_initials)
+        """Two ASCII texts with each unit's initial letter: that of the reading its context gives it
+        (长期: c), else of its most common reading; and, for a heteronym whose readings start with
+        different letters, another of them (z). ASCII characters stay as they are. A typed word's
+        initials are in one of the two wherever it matches with at most one heteronym read
+        against its context (a match needing two is found only by scanning, `Alternative`)."""
+        first = coded.translate(self._initials)
         other = coded.translate(self._other_initials)
         if self._shifted is None:
             return first, other
@@ -260,7 +266,7 @@ class CodeBook:
 def text_keys(coded: str) -> set[int]:
     """The pairs of adjacent codes (and other characters) of a coded text, as integers first |
     second << 16, read straight from its UTF-16 bytes (4 bytes at an even offset are one pair).
-    Single codes and initial letters are derived from these (`derived_keys`)."""
+    Single codes and initial-letter keys are derived from these, once per distinct pair."""
     data = coded.encode("utf-16-le", "surrogatepass")
     n = len(data) // 4 * 4
     keys = set(memoryview(data[:n]).cast("I"))
@@ -336,8 +342,8 @@ Filter = list[frozenset[int]]  # all of (any of these keys)
 @dataclass(frozen=True, slots=True)
 class Alternative:
     """One reading of a pattern, with what finds it fast: the block filter, and literal anchors one
-    of which occurs wherever it matches, in the folded ("lit"), coded ("code") or initials ("init")
-    text; no anchors ("") means scanning with the regular expression."""
+    of which occurs wherever it matches, in the folded ("lit") or initials ("init") text; no anchors
+    ("") means scanning with the regular expression."""
 
     filter: list[frozenset[int]]
     domain: str
@@ -434,10 +440,13 @@ class Compiler:
         free, after_literal, syllables, initials = 0, 1, 2, 3
 
         def literal_ok(j: int, stop: int) -> bool:
-            if stop - j >= 2 or (j == 0 and stop == n):
-                return self.ascii_ok(word[j:stop])
+            """Letters typed as themselves begin or end the word, or touch a digit: wifi|duan,
+            duan|wifi, 5g|tc; not tucked between syllables (nan|sh|na)."""
+            at_edge = j == 0 or stop == n
             near_other = (j > 0 and not word[j - 1].isalpha()) or (stop < n and not word[stop].isalpha())
-            return near_other and self.ascii_ok(word[j:stop])
+            if not (at_edge or near_other) or (stop - j < 2 and not near_other and not (j == 0 and stop == n)):
+                return False
+            return self.ascii_ok(word[j:stop])
 
         def rec(j: int, acc: list[Token], state: int) -> bool:
             if len(out) >= _MAX_PARSES:
@@ -571,10 +580,24 @@ class Compiler:
         word is looked for by its initials (kuan|dai → "kd", kc1 → "kc1"); a Chinese word as typed."""
         if all(t.kind == "L" for t in parse) and not "".join(t.text for t in parse).isascii():
             return "lit", ("".join(t.text for t in parse),)
-        options = [self._letters(t) for t in parse]
-        if all(options) and prod(len(o) for o in options) <= _MAX_ANCHORS:
+        options: list[str] = []
+        for t in parse:
+            shown = self._shown(t)
+            if not shown or (options and prod(len(o) for o in options) * len(shown) > _MAX_ANCHORS):
+                break
+            options.append(shown)
+        if options:  # the initials of as many of its first units as stay few strings
             return "init", tuple("".join(p) for p in product(*options))
         return "", ()
+
+    def _shown(self, t: Token) -> str:
+        """The letters the initials texts show for a unit `t` matches."""
+        if t.kind == "L":
+            if t.text.isascii():
+                return t.text
+            code = self.book.char_codes.get(t.text)
+            return self.book.letters.get(code, "") if code else ""
+        return t.text[0]
 
     def _rarity(self, run: Parse) -> tuple[int, int]:
         """How many blocks hold `run` (fewer is a better anchor), longer first among equals."""
@@ -617,8 +640,11 @@ class Compiler:
             exact = Pattern(re.compile("|".join(groups)), True, alternatives, kinds, {}, _by_length(parses))
 
         def fallback() -> list[Pattern]:
-            scattered = self._scattered([p for p in parses if 4 <= len(p) <= _SCATTER_UNITS][:2], coded=True)
-            typo = self._typo_ascii(word) if len(word) >= 4 and word.isalpha() else None
+            # in pieces: syllables only (initials in pieces match almost anywhere)
+            pieces = [p for p in parses if 4 <= len(p) <= _SCATTER_UNITS and all(t.kind != "I" for t in p)]
+            scattered = self._scattered(pieces[:2], coded=True)
+            spelled = len(word) >= 4 and word.isalpha() and any(v in word for v in "aeiouv")  # not initials
+            typo = self._typo_ascii(word) if spelled else None
             return [p for p in (scattered, typo) if p is not None]
 
         return WordPattern(word, exact, fallback)
@@ -666,6 +692,25 @@ class Compiler:
         kinds = {"": (Kind.SCATTERED, 0.0)}
         return Pattern(re.compile("|".join(alts)), coded, tuple(alternatives), kinds, pieces, {})
 
+    def _syllables(self, text: str, *, final: bool, limit: int = 2) -> list[Parse]:
+        """The simplest ways to read `text` as whole syllables (the last one maybe unfinished when
+        `final`): around a typo, the rest of the word is read as pinyin."""
+        book = self.book
+        n = len(text)
+        best: list[list[Parse]] = [[] for _ in range(n)] + [[()]]
+        for j in range(n - 1, -1, -1):
+            out: list[Parse] = []
+            for size in range(1, min(6, n - j) + 1):
+                piece = text[j : j + size]
+                if j + size == n and final:
+                    if piece in book.prefixes:
+                        out.append((Token("P", piece),))
+                elif piece in book.syllables:
+                    out.extend((Token("S", piece), *rest) for rest in best[j + size])
+            out.sort(key=len)
+            best[j] = out[:limit]
+        return best[0]
+
     def _typo_ascii(self, word: str) -> Pattern | None:
         """One slip of the fingers inside one syllable (kaun, kuadn → kuan; dia → dai), or two letters
         swapped across syllables: the corrected parses that can match in this library, cheapest first."""
@@ -678,12 +723,12 @@ class Compiler:
                 found[parse] = cost
 
         for j in range(n):
-            heads = [()] if j == 0 else [p for p in self.parses(word[:j], 2, complete=True) if _no_initials(p)]
+            heads = self._syllables(word[:j], final=False)
             if not heads:
                 continue
             for k in range(j + 2, min(n, j + 7) + 1):
                 final = k == n
-                tails = [()] if final else self.parses(word[k:], 2)
+                tails = [()] if final else self._syllables(word[k:], final=True)
                 if not tails:
                     continue
                 pool = book.prefixes if final else book.syllables
@@ -698,7 +743,7 @@ class Compiler:
                             add((*head, token, *tail), cost)
         for i in range(n - 1):
             if word[i] != word[i + 1]:
-                for parse in self.parses(word[:i] + word[i + 1] + word[i] + word[i + 2 :], 2):
+                for parse in self._syllables(word[:i] + word[i + 1] + word[i] + word[i + 2 :], final=True):
                     add(parse, 0.4)
         ranked = sorted(found.items(), key=lambda pc: (pc[1], len(pc[0]), sum(t.kind == "I" for t in pc[0])))
         by_cost: dict[float, list[str]] = {}
@@ -803,10 +848,6 @@ def _shared(rows: list[list[str]]) -> list[str]:
         else:
             out.append(head + "(?:" + "|".join(tails) + ")" + ("?" if ends else ""))
     return out
-
-
-def _no_initials(parse: Parse) -> bool:
-    return all(t.kind != "I" for t in parse)
 
 
 def _by_length(parses: Iterable[Parse]) -> dict[int, tuple[Parse, ...]]:

@@ -31,11 +31,6 @@ VOWELLESS = frozenset({"m", "n", "ng", "hm", "hng"})
 TWO_LETTER_INITIALS = ("zh", "ch", "sh")
 
 
-def initial(reading: str) -> str:
-    """The initial an agent types for a syllable: `zh`, `ch`, `sh` or the first letter."""
-    return reading[:2] if reading[:2] in TWO_LETTER_INITIALS else reading[:1]
-
-
 @dataclass(frozen=True, slots=True, eq=False)  # compared and hashed by identity: one table per process
 class PinyinTable:
     """char → readings (most common first), and 2-character words whose reading of a heteronym
@@ -43,10 +38,6 @@ class PinyinTable:
 
     readings: Mapping[str, tuple[str, ...]]
     context: Mapping[str, tuple[str, str]]
-
-    @property
-    def syllables(self) -> frozenset[str]:
-        return frozenset(r for rs in self.readings.values() for r in rs)
 
 
 # -- loading (the fast path: no pypinyin) ---------------------------------------------------------

@@ -33,12 +33,19 @@ little for a heteronym read against its context or for the kind of typo; then fr
 with the store's half-life), pins and next-phrase statistics; ties go to library order. A
 within-kind bonus never lifts a phrase over a better kind.
 
-How it stays fast: phrases sit in blocks of `BLOCK_SIZE`; per block the index keeps which codes,
-pairs of adjacent codes and initial letters occur (see `matching`), as one bit per block, so a
-keystroke scans only blocks that can match, with one compiled regular expression, titles before
-bodies, and stops scanning after `SCAN_CAP` matching phrases (only a one-letter query in a large
-library gets there). Scattered and typo matches are looked for only when fewer than
-`FALLBACK_BELOW` phrases match exactly: they rank below every exact match anyway.
+How it stays fast: phrases sit in blocks of `BLOCK_SIZE`, each kept as four texts (short fields
+and bodies, folded and coded). Per block the index keeps which codes, pairs of adjacent codes and
+initial letters occur (see `matching`), one bit per block, so a keystroke looks only in blocks that
+can match; there it finds the typed word's *anchor* — the Chinese as typed, or the initials of its
+pinyin in an ASCII initials text — with `str.find`, checks the regular expression right there, and
+scores the phrase. Titles come before bodies, and the search stops after `SCAN_CAP` matching
+phrases (only one- or two-key queries in a large library get that far: their best matches are
+among those). Typing on narrows: the next key's matches are among the last query's when it found
+them all. Scattered and typo matches are looked for only when fewer than `FALLBACK_BELOW` phrases
+match exactly (they rank below every exact match anyway), within `FALLBACK_WORK` anchor hits.
+Building reads pinyin from the shipped tables, never pypinyin. `warm()` makes the initials texts
+that the first initials query would otherwise make; the app can run it once idle, and should then
+call `gc.freeze()` so that no full garbage collection walks the index mid-typing.
 """
 
 from __future__ import annotations
@@ -81,8 +88,8 @@ _SHORTCUT, _TITLE, _TAGS, _CATEGORY, _BODY = range(5)
 TAG_SEPARATOR = " "
 BLOCK_SIZE = 512
 SCAN_CAP = 50  # matching phrases a keystroke evaluates before it stops scanning
-FALLBACK_BELOW = 3  # scattered and typo matches are looked for when fewer exact ones are found
-FALLBACK_BLOCKS = 128  # blocks a scattered or typo search scans at most
+FALLBACK_BELOW = 3  # scattered and typo matches are looked for when fewer exact ones are found …
+FALLBACK_WORK = 1000  # … checking at most this many places where their anchors occur
 _MATCHES_PER_FIELD = 2
 _REBUILD_SHARE = 0.2  # a change touching more than this share of phrases rebuilds the index
 
@@ -140,7 +147,8 @@ def tags_text(phrase: Phrase) -> str:
 
 @dataclass(frozen=True, slots=True)
 class IndexSource:
-    """Everything an index is built from, read from the store in one go (on the GUI thread)."""
+    """Everything an index is built from, read from the store in one go (on the GUI thread).
+    `phrases` are in library order, as `Store.visible_phrases` gives them: that order breaks ties."""
 
     phrases: Sequence[Phrase]
     libraries: Sequence[str] = ()
@@ -192,6 +200,16 @@ class _Entry:
     @property
     def key(self) -> str:
         return self.phrase.usage_key
+
+    def initials(self, book: CodeBook) -> tuple[str, str]:
+        """Its two initials texts (see `CodeBook.initials`), aligned with `text`."""
+        b = self.block
+        assert b is not None
+        i = self.index
+        hs, bs = b.head_starts, b.body_starts
+        (h1, h2), (b1, b2) = b.initials(book, True), b.initials(book, False)
+        head, body = slice(hs[i], hs[i + 1] - 1), slice(bs[i], bs[i + 1] - 1)
+        return h1[head] + FIELD_SEP + b1[body], h2[head] + FIELD_SEP + b2[body]
 
     def text(self, coded: bool) -> str:
         """Its folded (or coded) fields, joined by FIELD_SEP: shortcut, title, tags, category, body."""
@@ -555,11 +573,19 @@ class _State:
                 break
         return acc
 
-    def category_matches(self, pattern: Pattern, category: str) -> bool:
+    def category_match(self, pattern: Pattern, category: str) -> int:
+        """2 when `pattern` matches the category as read, 1 only through another reading, else 0."""
         coded = self.categories.get(category)
         if coded is None:
             coded = self.categories[category] = self.book.encode(category)
-        return pattern.regex.search(coded if pattern.coded else category) is not None
+        text = coded if pattern.coded else category
+        found = 0
+        for m in pattern.regex.finditer(text):
+            s, t = m.span()
+            if not pattern.context_penalty(self.book, text[s:t], category, s):
+                return 2
+            found = 1
+        return found
 
 
 def _slot(p: Phrase) -> str:
@@ -776,13 +802,13 @@ class SearchIndex:
             if order != state.lib_rank:
                 self.rebuild()  # a library came or went: every rank moves
                 return
-        if change.uids:
+        if change.usage:  # a paste: counts and transitions only, no phrase changed
+            state.set_usage(store.usage(), store.transitions(), store.last_used())
+        elif change.uids:
             if len(change.uids) > max(64, _REBUILD_SHARE * len(state.slot_pid)):
                 self.rebuild()
                 return
             self._apply_uids(state, store, change.uids)
-        if change.usage:
-            state.set_usage(store.usage(), store.transitions(), store.last_used())
 
     @staticmethod
     def _apply_uids(state: _State, store: Store, uids: Iterable[str]) -> None:
@@ -833,12 +859,18 @@ class SearchIndex:
 
     @staticmethod
     def _category_pids(state: _State, words: list[str]) -> set[int]:
+        """The phrases in categories every `#word` matches; through a heteronym's other reading
+        (餐 can|sun for `#ts`) only when no category matches as read."""
         pats = [state.compile(w).exact for w in words]
-        out: set[int] = set()
+        if any(p is None for p in pats):
+            return set()
+        found: dict[int, set[int]] = {1: set(), 2: set()}
         for category, pids in state.by_category.items():
-            if pids and all(p is not None and state.category_matches(p, category) for p in pats):
-                out |= pids
-        return out
+            if pids:
+                grade = min(state.category_match(p, category) for p in pats if p is not None)
+                if grade:
+                    found[grade] |= pids
+        return found[2] or found[1]
 
     @staticmethod
     def _browse(state: _State, now: float, limit: int, allowed: set[int] | None) -> list[Hit]:
@@ -883,11 +915,15 @@ class SearchIndex:
         return hits
 
 
+_QUERY_NOISE = str.maketrans({FIELD_SEP: " ", PHRASE_SEP: " ", "'": None})  # xi'an: the apostrophe only separates
+
+
 def _split(text: str) -> tuple[list[str], list[str]]:
+    """The words of a query, and its `#category` words."""
     words: list[str] = []
     categories: list[str] = []
     for w in fold(text).split():
-        w = w.translate(_CONTROL).strip()
+        w = w.translate(_QUERY_NOISE).strip()
         if w.startswith("#"):
             if len(w) > 1:
                 categories.append(w[1:])
@@ -910,7 +946,6 @@ class _Query:
         self.allowed = allowed
         self.now = now
         self.scores: dict[int, tuple[float, Kind, list[_WordHit]]] = {}
-        self.evaluated: set[int] = set()
 
     def run(self) -> list[Hit]:
         limit = self.limit
@@ -948,7 +983,8 @@ class _Query:
         state = self.state
         per_word: list[tuple[int, list[tuple[Pattern, Alternative, int]]]] = []
         for wp in self.patterns:
-            pats = [wp.exact] if wp.exact is not None else []
+            # a single word's exact matches were all found already when its fallbacks are looked for
+            pats = [wp.exact] if wp.exact is not None and not (fallback and len(self.patterns) == 1) else []
             if fallback:
                 pats += wp.fallback()
             alts = [(p, a, state.blocks_for(a.filter)) for p in pats for a in p.alternatives]
@@ -970,26 +1006,33 @@ class _Query:
         if narrowed is not None:  # the last query, one key shorter, matched only these
             found += [pid for pid in narrowed if pid not in have and self._matches(pid)]
         else:
-            driver = min(per_word, key=lambda wa: (wa[0] & blocks).bit_count())[1]
+            lead = min(range(len(per_word)), key=lambda k: (per_word[k][0] & blocks).bit_count())
+            merged: dict[tuple[int, str, tuple[str, ...], int | None], tuple[Pattern, Alternative, int]] = {}
+            for pat, alt, bits in per_word[lead][1]:  # readings sharing anchors are looked for once
+                key = (id(pat), alt.domain, alt.anchors, alt.offset) if alt.domain else (id(pat), "", (), id(alt))
+                seen_before = merged.get(key)
+                merged[key] = (pat, alt, bits | (seen_before[2] if seen_before else 0))
+            driver = list(merged.values())
             checked: dict[int, set[int]] = {id(pat): set() for pat, _, _ in driver}  # per pattern
-            limit = FALLBACK_BLOCKS if fallback else len(state.blocks)
+            budget = [FALLBACK_WORK if fallback else 1 << 62]
             for head in (True, False):
-                for scanned, b in enumerate(_bits(blocks)):
-                    if len(found) >= cap or scanned >= limit:
+                for b in _bits(blocks):
+                    if len(found) >= cap or budget[0] <= 0:
                         break
                     bit = 1 << b
                     block = state.blocks[b]
                     for pat, alt, bits in driver:
                         if bits & bit:
-                            self._scan(block, pat, alt, head, found, have, checked[id(pat)], cap)
-        complete = len(found) < cap
+                            self._scan(block, pat, alt, head, found, have, checked[id(pat)], cap, budget)
+            if not fallback and len(per_word) > 1:  # the other words, held to what the scan holds the first to
+                found = [pid for pid in found if pid in extra or self._matches(pid, skip=lead)]
+        complete = len(have) < cap and not fallback
         if not complete:  # a crowded query: make sure the phrases the agent uses are considered
             found.extend(sorted(state.favourites() - have))
         matched = []
         for pid in found:
-            if pid in self.evaluated or not self._allowed(pid):
+            if pid in self.scores or not self._allowed(pid):
                 continue
-            self.evaluated.add(pid)
             scored = self._score(pid, fallback, pid in extra)
             if scored is not None:
                 self.scores[pid] = scored
@@ -997,10 +1040,29 @@ class _Query:
         if not fallback:
             state.remember(self.words, self.categories, matched if complete else None)
 
-    def _matches(self, pid: int) -> bool:
-        """Whether every word matches the phrase exactly (a quick check before scoring)."""
+    def _matches(self, pid: int, skip: int = -1) -> bool:
+        """Whether every word (but the `skip`th) matches the phrase exactly where the scan would find it."""
         e = self._entry(pid)
-        return all(wp.exact is not None and wp.exact.regex.search(e.text(wp.exact.coded)) for wp in self.patterns)
+        return all(
+            wp.exact is not None and self._anchored(e, wp.exact) for k, wp in enumerate(self.patterns) if k != skip
+        )
+
+    def _anchored(self, e: _Entry, pat: Pattern) -> bool:
+        """`_scan`'s test for one phrase: a match of `pat` at one of its alternatives' anchors."""
+        whole = e.text(pat.coded)
+        for alt in pat.alternatives:
+            if not alt.domain or alt.offset is None:
+                if pat.regex.search(whole):
+                    return True
+                continue
+            for text in e.initials(self.state.book) if alt.domain == "init" else (e.text(False),):
+                for anchor in alt.anchors:
+                    at = text.find(anchor)
+                    while at >= 0:
+                        if at >= alt.offset and pat.regex.match(whole, at - alt.offset):
+                            return True
+                        at = text.find(anchor, at + 1)
+        return False
 
     def _scan(
         self,
@@ -1012,6 +1074,7 @@ class _Query:
         have: set[int],
         seen: set[int],
         cap: int,
+        budget: list[int],
     ) -> None:
         """Add to `found` the phrases of the block's titles (or bodies) that `pat` matches: found by
         the alternative's anchors and checked with the regex (right at the anchor when the anchor
@@ -1035,11 +1098,11 @@ class _Query:
                     return
                 pos = starts[i + 1]
             return
-        texts: tuple[str, ...]
-        if alt.domain == "init":
-            texts = block.initials(self.state.book, head)
-        else:
-            texts = ((block.head_lit if head else block.body_lit) if alt.domain == "lit" else whole,)
+        texts = (
+            block.initials(self.state.book, head)
+            if alt.domain == "init"
+            else (block.head_lit if head else block.body_lit,)
+        )
         match = pat.regex.match
         search = pat.regex.search
         entries = self.state.entries
@@ -1048,7 +1111,8 @@ class _Query:
             find = text.find
             for anchor in alt.anchors:
                 at = find(anchor)
-                while at >= 0 and len(found) < cap:
+                while at >= 0 and len(found) < cap and budget[0] > 0:
+                    budget[0] -= 1
                     i = bisect_right(starts, at) - 1
                     pid = pids[i]
                     if offset is not None:  # check right where the match would start
