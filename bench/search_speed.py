@@ -205,8 +205,7 @@ def _build(phrases: Sequence[Phrase]) -> SearchIndex:
 
 def _cold_build(phrases: Sequence[Phrase]) -> tuple[SearchIndex, float]:
     """Build time from a cold process: the pinyin tables are read and the code book made too."""
-    pinyin.default_table.cache_clear()
-    search._code_book.cache_clear()
+    search._default_book.cache_clear()
     gc.collect()
     start = time.perf_counter()
     index = _build(phrases)
@@ -215,8 +214,7 @@ def _cold_build(phrases: Sequence[Phrase]) -> tuple[SearchIndex, float]:
 
 def _memory_mb(phrases: Sequence[Phrase]) -> float:
     """What a built index (tables and code book included) keeps allocated, by tracemalloc."""
-    pinyin.default_table.cache_clear()
-    search._code_book.cache_clear()
+    search._default_book.cache_clear()
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]

@@ -19,7 +19,9 @@ initials in a block's ASCII initials text) that `str.find` locates a match by.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -125,18 +127,21 @@ class CodeBook:
 
         # Translation tables indexed by ordinal (a string: faster than a dict). Characters outside
         # the Basic Multilingual Plane are left as they are (and folded the slow way, see `fold_block`).
-        encode = [chr(i) for i in range(0x10000)]
-        self.char_codes: dict[str, str] = {}
+        encode = array("I", range(0x10000))  # code points, not 65,536 str objects (~5 MB for a moment)
+        self._astral: dict[str, str] = {}  # codes of characters beyond the BMP; the rest are in _encode
         chars_of: dict[str, list[str]] = {}
         for ch, rs in table.readings.items():
             c = code_of[(rs[0], *sorted(rs[1:]))]
-            self.char_codes[ch] = c
             chars_of.setdefault(c, []).append(ch)
             if ord(ch) < 0x10000:
-                encode[ord(ch)] = c
+                encode[ord(ch)] = ord(c)
+            else:
+                self._astral[ch] = c
         for cp in range(_CODE_BASE, _CODE_END):
-            encode[cp] = "\ufffd"  # a private-use character in the text is not a code
-        self._encode = "".join(encode)
+            encode[cp] = 0xFFFD  # a private-use character in the text is not a code
+        self._encode = encode.tobytes().decode(
+            "utf-32-le" if sys.byteorder == "little" else "utf-32-be", "surrogatepass"
+        )
         self.chars_of = {c: "".join(chars) for c, chars in chars_of.items()}
         initials = [chr(i) if i < 0x80 else "?" for i in range(0x10000)]
         other = list(initials)
@@ -209,6 +214,13 @@ class CodeBook:
             a[i], b[i] = letter, a[i]
         return "".join(a), "".join(b)
 
+    def code_of(self, ch: str) -> str | None:
+        """The code of a character that has readings, else None (a string lookup, not a 40k-key dict)."""
+        if ord(ch) >= 0x10000:
+            return self._astral.get(ch)
+        code = self._encode[ord(ch)]
+        return code if _CODE_BASE <= ord(code) < _CODE_END else None
+
     def context_reading(self, folded: str, i: int) -> str | None:
         """The reading the 2-character word around folded[i] gives it, when that is not its first."""
         ch = folded[i]
@@ -251,7 +263,7 @@ class CodeBook:
         """Characters sounding like `ch` (a reading in common; a similar reading) whose codes are present."""
         same: set[str] = set()
         near: set[str] = set()
-        for r in self.readings.get(self.char_codes.get(ch, ""), ()):
+        for r in self.readings.get(self.code_of(ch) or "", ()):
             same.update(self.codes(r, prefix=False, present=present)[1])
             for v in fuzzy_syllables(r):
                 near.update(self.codes(v, prefix=False, present=present)[1])
@@ -526,7 +538,7 @@ class Compiler:
     def _code_keys(self, t: Token) -> str | None:
         """The codes (or characters) a token can match, or None when too many to be a useful key."""
         if t.kind == "L":
-            return self.book.char_codes.get(t.text, t.text)
+            return self.book.code_of(t.text) or t.text
         members = self._codes(t)[1]
         return members if len(members) <= 16 else None
 
@@ -535,7 +547,7 @@ class Compiler:
         if t.kind == "L":
             if t.text.isascii():
                 return t.text
-            return self.book.letters.get(self.book.char_codes.get(t.text, t.text), "")
+            return self.book.letters.get(self.book.code_of(t.text) or t.text, "")
         return t.text[0]
 
     def parse_filter(self, parse: Parse, *, adjacent: bool = True) -> list[frozenset[int]]:
@@ -595,7 +607,7 @@ class Compiler:
         if t.kind == "L":
             if t.text.isascii():
                 return t.text
-            code = self.book.char_codes.get(t.text)
+            code = self.book.code_of(t.text)
             return self.book.letters.get(code, "") if code else ""
         return t.text[0]
 

@@ -77,7 +77,8 @@ from palette.core.matching import (
     then_initial_key,
 )
 from palette.core.model import PERSONAL_LIBRARY, Phrase, Usage
-from palette.core.pinyin import PinyinTable, default_table
+from palette.core.pinyin import PinyinTable
+from palette.core.pinyin import load as load_table
 from palette.core.store import NEXT_PHRASE_WINDOW_S, StoreChange, decayed, effective_phrases
 
 if TYPE_CHECKING:
@@ -173,8 +174,9 @@ class IndexSource:
 
 
 @cache
-def _code_book(table: PinyinTable) -> CodeBook:
-    return CodeBook(table)
+def _default_book() -> CodeBook:
+    """The code book from the shipped tables; the tables themselves are not kept (about 7 MB)."""
+    return CodeBook(load_table())
 
 
 # -- the prepared index ---------------------------------------------------------------------------
@@ -759,7 +761,7 @@ class SearchIndex:
     @staticmethod
     def prepare(source: IndexSource, table: PinyinTable | None = None) -> object:
         """The heavy part of a build, safe on a worker thread: pure computation over `source`."""
-        return _State(_code_book(table or default_table()), source)
+        return _State(CodeBook(table) if table is not None else _default_book(), source)
 
     def install(self, prepared: object) -> None:
         """Swap in a prepared index (GUI thread) and re-apply the store changes seen since its snapshot."""

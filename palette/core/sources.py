@@ -7,12 +7,9 @@ source; a slow server is cut off by a deadline on the whole download, not only o
 
 from __future__ import annotations
 
-import http.client
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from palette import __version__
 from palette.core.library_io import LibraryBytes, LibraryFileError, companion_path
@@ -63,11 +60,15 @@ def _read_path(location: str) -> LibraryBytes:
 
 
 def _fetch_url(url: str, timeout: float) -> LibraryBytes:
-    name = PurePosixPath(urllib.parse.unquote(urllib.parse.urlsplit(url).path)).name
+    from http import client as http_client  # here, not at the top: with ssl they cost the tray app ~5 MB
+    from urllib import error as url_error
+    from urllib import request as url_request
+
+    name = PurePosixPath(unquote(urlsplit(url).path)).name
     deadline = time.monotonic() + timeout
-    request = urllib.request.Request(url, headers={"User-Agent": f"Palette/{__version__}"})
+    request = url_request.Request(url, headers={"User-Agent": f"Palette/{__version__}"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with url_request.urlopen(request, timeout=timeout) as response:
             content_type = (response.headers.get_content_type() or "").lower()
             if content_type in ("text/html", "application/xhtml+xml"):
                 raise LibraryFileError(f"{url}: the server returned an HTML page, not a library file (a login page?)")
@@ -80,15 +81,15 @@ def _fetch_url(url: str, timeout: float) -> LibraryBytes:
                 if time.monotonic() > deadline:
                     raise TimeoutError
                 chunks.append(chunk)
-    except urllib.error.HTTPError as e:
+    except url_error.HTTPError as e:
         e.close()  # it holds the response's socket
         raise LibraryFileError(f"{url}: the server answered HTTP {e.code} {e.reason}") from None
-    except (http.client.HTTPException, ValueError) as e:
+    except (http_client.HTTPException, ValueError) as e:
         raise LibraryFileError(f"{url}: broken answer or address ({type(e).__name__}: {e})") from None
     except (TimeoutError, OSError) as e:
         reason = getattr(e, "reason", e)
         if isinstance(e, TimeoutError) or isinstance(reason, TimeoutError) or "timed out" in str(reason):
             raise LibraryFileError(f"{url}: no complete answer within {timeout:g} s") from None
         raise LibraryFileError(f"{url}: cannot reach the server ({reason})") from None
-    stem = PurePosixPath(name).stem or urllib.parse.urlsplit(url).hostname or "library"
+    stem = PurePosixPath(name).stem or urlsplit(url).hostname or "library"
     return LibraryBytes(url, PurePosixPath(name).suffix.lower(), stem, b"".join(chunks))
