@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from palette.core.editing import (
     Problem,
+    ShortcutOwners,
     categories,
     entries,
     in_view,
@@ -18,7 +19,8 @@ from palette.core.editing import (
     tags_text,
     valid_profile_key,
 )
-from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, Phrase
+from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, Library, LibraryKind, Phrase
+from palette.core.store import Store
 
 TEAM = "客服一组"
 
@@ -168,3 +170,25 @@ def test_problems(fields: dict[str, str], found: list[Problem]) -> None:
 )
 def test_valid_profile_key(name: str, ok: bool) -> None:
     assert valid_profile_key(name) is ok
+
+
+def test_shortcut_owners_answer_as_the_store_does(store: Store) -> None:
+    store.replace_layer(
+        Library(TEAM, LibraryKind.TEAM),
+        [
+            phrase("t-a", TEAM, shortcut="kc1"),
+            phrase("t-b", TEAM, shortcut="TK", order=1),
+            phrase("t-c", TEAM, order=2),
+        ],
+    )
+    store.add_phrase(category="c", title="mine", body="b", shortcut="tk")
+    store.add_phrase(category="c", title="over", body="b", shortcut="ov", override_of="t-c")
+    store.set_flags("std-open-phone", hidden=True)  # kc1 of the standard library: hidden, so not an owner
+    owners = ShortcutOwners(entries(store.phrases(), [lib.name for lib in store.libraries()]))
+    codes = {p.shortcut for p in store.phrases() if p.shortcut} | {"KC1", "nope", ""}
+    excludes = [None, "t-a", "t-b", "t-c", *(p.uid for p in store.phrases(PERSONAL_LIBRARY))]
+    for code in codes:
+        for exclude in excludes:
+            want = store.shortcut_owner(code, exclude=exclude)
+            got = owners.owner(code, exclude)
+            assert (got.uid if got else None) == (want.uid if want else None), (code, exclude)

@@ -88,6 +88,25 @@ def in_view(items: Iterable[Entry], library: str | None = None, category: str | 
     ]
 
 
+class ShortcutOwners:
+    """Which phrase the palette offers for a shortcut code, from the entries already in memory (the
+    same answer as `Store.shortcut_owner`, without re-reading every phrase on each keystroke)."""
+
+    def __init__(self, items: Iterable[Entry]) -> None:
+        self._by_code: dict[str, list[Phrase]] = {}
+        for e in items:
+            p = e.shown
+            if p.shortcut and not p.hidden:
+                self._by_code.setdefault(p.shortcut.strip().lower(), []).append(p)
+
+    def owner(self, shortcut: str, exclude: str | None = None) -> Phrase | None:
+        """The visible phrase using `shortcut` (case-insensitive), other than the one `exclude` names."""
+        for p in self._by_code.get(shortcut.strip().lower(), ()):
+            if exclude is None or exclude not in (p.uid, p.override_of):
+                return p
+        return None
+
+
 # -- reordering the agent's own phrases ------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ Ctrl+E customise, Ctrl+R restore the team version, Ctrl+H hide / unhide, Esc dis
 from __future__ import annotations
 
 import html
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -848,7 +849,7 @@ class PhraseManager(QMainWindow):
                 aliases=self.settings.get("placeholder_aliases"),
                 guard=Guard(self.store.forbidden_words()),
                 categories=editing.categories(self.entries),
-                shortcut_owner=lambda s, uid: self.store.shortcut_owner(s, exclude=uid),
+                shortcut_owner=editing.ShortcutOwners(self.entries).owner,
             )
         )
         current = self.editor.entry.key if self.editor.entry is not None else None
@@ -873,6 +874,9 @@ class PhraseManager(QMainWindow):
     def _rebuild_tree(self) -> None:
         node = self._node
         expanded = {item.data(0, Qt.ItemDataRole.UserRole) for item in self._tree_items() if item.isExpanded()}
+        per_library: dict[str, Counter[str]] = {}  # categories in first-appearance order, with counts
+        for e in self.entries:
+            per_library.setdefault(e.library, Counter())[e.shown.category] += 1
         self._selecting = True
         self.tree.clear()
         every = QTreeWidgetItem([self.tr("全部话术 ({0})").format(len(self.entries))])
@@ -880,15 +884,14 @@ class PhraseManager(QMainWindow):
         self.tree.addTopLevelItem(every)
         select = every
         for name in self._library_names:
-            inside = editing.in_view(self.entries, name)
-            lib_item = QTreeWidgetItem([f"{self._library_label(name)} ({len(inside)})"])
+            counts = per_library.get(name, Counter())
+            lib_item = QTreeWidgetItem([f"{self._library_label(name)} ({counts.total()})"])
             lib_item.setData(0, Qt.ItemDataRole.UserRole, (name, None))
             lib_item.setIcon(0, icon("library", self.palette()))
             self.tree.addTopLevelItem(lib_item)
             if node == (name, None):
                 select = lib_item
-            for category in editing.categories(inside):
-                n = sum(1 for e in inside if e.shown.category == category)
+            for category, n in counts.items():
                 item = QTreeWidgetItem(lib_item, [f"{category} ({n})"])
                 item.setData(0, Qt.ItemDataRole.UserRole, (name, category))
                 item.setIcon(0, icon("folder", self.palette()))
