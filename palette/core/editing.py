@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from palette.core.model import PERSONAL_LIBRARY, Phrase
 from palette.core.placeholders import Placeholder, parse
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One row of the manager: a read-only phrase and the agent's version of it, or a personal phrase."""
+class Entry(NamedTuple):
+    """One row of the manager: a read-only phrase and the agent's version of it, or a personal phrase.
+
+    A named tuple, not a dataclass: the manager makes one per phrase on every refresh (100,000 of them
+    in a big team library), and a tuple is made several times faster."""
 
     original: Phrase | None  # the team or standard phrase; None for the agent's own phrase
     override: Phrase | None  # the agent's version: a personal phrase, or an override of `original`
@@ -60,14 +62,19 @@ def entries(phrases: Iterable[Phrase], library_order: Sequence[str] = ()) -> lis
     by_uid = {p.uid: p for p in phrases}
     overrides = {p.override_of: p for p in phrases if p.override_of is not None and p.override_of in by_uid}
     rank = {name: i for i, name in enumerate(library_order)}
-    placed: list[tuple[int, int, int, Entry]] = []
-    for n, p in enumerate(phrases):
+    last = len(rank)
+    placed: list[tuple[int, int, Entry]] = []
+    for p in phrases:
         if p.override_of is not None and p.override_of in by_uid:
             continue  # listed with its original
         entry = Entry(None, p) if p.library == PERSONAL_LIBRARY else Entry(p, overrides.get(p.uid))
-        placed.append((rank.get(entry.library, len(rank)), p.sort_order, n, entry))
-    placed.sort(key=lambda t: t[:3])
-    return [e for *_, e in placed]
+        placed.append((rank.get(p.library, last), p.sort_order, entry))
+    placed.sort(key=_place)  # stable: equal places keep the store's order
+    return [t[2] for t in placed]
+
+
+def _place(t: tuple[int, int, Entry]) -> tuple[int, int]:
+    return t[0], t[1]
 
 
 def categories(items: Iterable[Entry], library: str | None = None) -> list[str]:

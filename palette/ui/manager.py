@@ -793,8 +793,6 @@ class PhraseManager(QMainWindow):
         self.act_redo.setEnabled(stack.canRedo())
         self.act_undo.setText(self.tr("撤销"))
         self.act_redo.setText(self.tr("重做"))
-        self.act_undo.setStatusTip(stack.undoText())
-        self.act_redo.setStatusTip(stack.redoText())
         self.act_save.setEnabled(self.editor.dirty)
         self.act_discard.setEnabled(self.editor.dirty)
         pinned = e is not None and e.shown.pinned
@@ -804,6 +802,9 @@ class PhraseManager(QMainWindow):
         self.act_hide.setProperty("icon_name", "show" if hidden else "hide")
         self.act_hide.setIcon(icon("show" if hidden else "hide", self.palette()))
         self._set_tooltips()
+        for action, what in ((self.act_undo, stack.undoText()), (self.act_redo, stack.redoText())):
+            if what:  # 撤销 删除「宽带报修」 (Ctrl+Z)
+                action.setToolTip(action.toolTip().replace(action.text(), f"{action.text()} {what}", 1))
 
     # -- showing -----------------------------------------------------------------------------------
 
