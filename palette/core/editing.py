@@ -10,7 +10,7 @@ are entries of the personal library.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -63,18 +63,44 @@ def entries(phrases: Iterable[Phrase], library_order: Sequence[str] = ()) -> lis
     overrides = {p.override_of: p for p in phrases if p.override_of is not None and p.override_of in by_uid}
     rank = {name: i for i, name in enumerate(library_order)}
     last = len(rank)
-    placed: list[tuple[int, int, Entry]] = []
+    placed: list[tuple[int, int, str, Entry]] = []
     for p in phrases:
         if p.override_of is not None and p.override_of in by_uid:
             continue  # listed with its original
         entry = Entry(None, p) if p.library == PERSONAL_LIBRARY else Entry(p, overrides.get(p.uid))
-        placed.append((rank.get(p.library, last), p.sort_order, entry))
-    placed.sort(key=_place)  # stable: equal places keep the store's order
-    return [t[2] for t in placed]
+        placed.append((rank.get(p.library, last), p.sort_order, p.uid, entry))
+    placed.sort(key=_place)
+    return [t[3] for t in placed]
 
 
-def _place(t: tuple[int, int, Entry]) -> tuple[int, int]:
-    return t[0], t[1]
+def _place(t: tuple[int, int, str, Entry]) -> tuple[int, int, str]:
+    return t[0], t[1], t[2]  # library, sort order, uid: the order the search engine's ties follow
+
+
+def refreshed(
+    current: Sequence[Entry],
+    uids: Iterable[str],
+    get: Callable[[str], Phrase | None],
+    library_order: Sequence[str] = (),
+) -> list[Entry]:
+    """`entries()` after the phrases `uids` changed (as a store notification names them), re-reading
+    only those and their entries' other halves with `get` (`Store.get`) instead of every phrase.
+
+    Not for a change of libraries (a re-import): the caller re-reads everything then."""
+    partner: dict[str, str] = {}
+    for e in current:
+        if e.original is not None and e.override is not None:
+            partner[e.original.uid], partner[e.override.uid] = e.override.uid, e.original.uid
+    wanted = set(uids)
+    wanted |= {partner[u] for u in wanted if u in partner}
+    phrases = {p.uid: p for e in current for p in (e.original, e.override) if p is not None}
+    for uid in wanted:
+        p = get(uid)
+        if p is None:
+            phrases.pop(uid, None)
+        else:
+            phrases[uid] = p
+    return entries(phrases.values(), library_order)
 
 
 def categories(items: Iterable[Entry], library: str | None = None) -> list[str]:
@@ -118,7 +144,7 @@ class ShortcutOwners:
 
 
 def _order(personal: Sequence[Phrase]) -> list[str]:
-    return [p.uid for p in sorted(personal, key=lambda p: p.sort_order)]  # stable: ties keep list order
+    return [p.uid for p in sorted(personal, key=lambda p: (p.sort_order, p.uid))]  # ties as `entries` orders them
 
 
 def _renumber(personal: Sequence[Phrase], order: list[str]) -> dict[str, int]:

@@ -80,6 +80,7 @@ from palette.core.store import Store, StoreChange, StoreError
 from palette.ui.icons import icon
 
 FILTER_LIMIT = 500  # hits asked of the search engine per filter keystroke
+REREAD_SHARE = 0.2  # more changed phrases than this share: re-read them all rather than one by one
 DEFAULT_CATEGORY = "常用"
 _MIME = "application/x-palette-entry-keys"
 _WARN = "#d35400"  # readable on light and dark backgrounds
@@ -616,6 +617,7 @@ class PhraseManager(QMainWindow):
         self._node: tuple[str | None, str | None] = (None, None)
         self._selecting = False
         self._library_names: list[str] = []
+        self._changed: set[str] | None = None  # uids changed since the last refresh; None: re-read all
         self.undo_stack = QUndoStack(self)
 
         self.tree = QTreeWidget()
@@ -827,6 +829,10 @@ class PhraseManager(QMainWindow):
     def _on_store_change(self, change: StoreChange) -> None:
         if not isValid(self) or (change.usage and not change.libraries):
             return  # usage counts do not show here
+        if change.libraries:
+            self._changed = None  # a layer came, went or was replaced: read everything again
+        elif self._changed is not None:
+            self._changed |= change.uids
         self._stale = True
         if self.isVisible():
             self._refresh_timer.start()
@@ -838,11 +844,14 @@ class PhraseManager(QMainWindow):
     def refresh(self) -> None:
         """Re-read the store: entries, tree, the table (keeping the selection), the editor's context."""
         self._stale = False
-        libraries = [lib.name for lib in self.store.libraries()]
-        self.entries = editing.entries(self.store.phrases(), libraries)
+        changed, self._changed = self._changed, set()
+        if changed is None or len(changed) > REREAD_SHARE * len(self.entries):
+            self._library_names = [lib.name for lib in self.store.libraries()]
+            self.entries = editing.entries(self.store.phrases(), self._library_names)
+        elif changed:
+            self.entries = editing.refreshed(self.entries, changed, self.store.get, self._library_names)
         self.by_key = {e.key: e for e in self.entries}
         self._generation += 1
-        self._library_names = libraries
         self._rebuild_tree()
         self.editor.set_context(
             EditorContext(
