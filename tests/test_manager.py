@@ -292,3 +292,14 @@ def test_changes_made_elsewhere_show_while_open(qtbot: QtBot, manager: PhraseMan
     qtbot.waitUntil(lambda: [e.shown.title for e in manager.model.rows] == ["命令行添加"])
     labels = [manager.tree.topLevelItem(i).text(0) for i in range(manager.tree.topLevelItemCount())]  # type: ignore[union-attr]
     assert "我的话术 (1)" in labels
+
+
+def test_escape_in_the_editor_discards_the_typing(qtbot: QtBot, manager: PhraseManager) -> None:
+    p = new_phrase(qtbot, manager, "甲", "原来的内容")
+    manager.editor.body.setPlainText("改了一半")
+    assert manager.act_save.isEnabled() and manager.act_discard.isEnabled()
+    manager.editor.body.setFocus()
+    qtbot.keyClick(manager.editor.body, Qt.Key.Key_Escape)
+    assert manager.editor.body.toPlainText() == "原来的内容" and not manager.act_save.isEnabled()
+    assert manager.store.get(p.uid).body == "原来的内容"  # type: ignore[union-attr]
+    assert manager.table.hasFocus()

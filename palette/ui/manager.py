@@ -86,8 +86,6 @@ _MIME = "application/x-palette-entry-keys"
 _WARN = "#d35400"  # readable on light and dark backgrounds
 _ERROR = "#c0392b"
 
-FIELDS = ("title", "category", "body", "shortcut", "tags")
-
 
 def _fields(p: Phrase) -> dict[str, Any]:
     return {"title": p.title, "category": p.category, "body": p.body, "shortcut": p.shortcut, "tags": p.tags}
@@ -729,11 +727,12 @@ class PhraseManager(QMainWindow):
             self.editor.banner_buttons.addWidget(button)
             self._layer_buttons[a] = button
         self.editor.banner_buttons.addStretch(1)
-        save_button = QToolButton()
-        save_button.setDefaultAction(self.act_save)
-        save_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.editor.buttons.addStretch(1)
-        self.editor.buttons.addWidget(save_button)
+        for a in (self.act_discard, self.act_save):
+            button = QToolButton()
+            button.setDefaultAction(a)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            self.editor.buttons.addWidget(button)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("管理话术"))
@@ -804,6 +803,7 @@ class PhraseManager(QMainWindow):
         self.act_hide.setProperty("icon_name", "show" if hidden else "hide")
         self.act_hide.setIcon(icon("show" if hidden else "hide", self.palette()))
         self._set_tooltips()
+        self.act_discard.setToolTip(f"{self.act_discard.text()} (Esc)")  # Esc: keyPressEvent, not a shortcut
         for action, what in ((self.act_undo, stack.undoText()), (self.act_redo, stack.redoText())):
             if what:  # 撤销 删除「宽带报修」 (Ctrl+Z)
                 action.setToolTip(action.toolTip().replace(action.text(), f"{action.text()} {what}", 1))
