@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-    from palette.core.store import Store
+    from palette.core.store import Store, StoreChange
+    from palette.ui.manager import PhraseManager
+    from palette.ui.settings_window import SettingsWindow
 
 _STARTED = time.perf_counter()
 
@@ -42,6 +44,7 @@ class PaletteApp:
         from palette.platform.clipboard import ClipboardKeeper
         from palette.platform.paster import Paster
         from palette.ui.controller import PaletteController
+        from palette.ui.i18n import Translations
         from palette.ui.palette_window import PaletteWindow
         from palette.ui.subscriptions import SubscriptionWatcher
         from palette.ui.tray import Tray, app_icon
@@ -49,6 +52,7 @@ class PaletteApp:
         self.app = app
         self.store = store
         self.settings = Settings(store)
+        self.translations = Translations(app, store)  # before any widget sets its texts
         self.icon = app_icon(str(paths.resource("icons", "palette.svg")))
         app.setWindowIcon(self.icon)
         self.index = SearchIndex(store)  # built in start(), off the hotkey's path
@@ -64,11 +68,19 @@ class PaletteApp:
         self.tray.new_conversation.connect(self.controller.new_conversation)
         self.tray.import_library.connect(self.import_library)
         self.tray.quit.connect(app.quit)
+        self._manager: PhraseManager | None = None  # built on first use: not on the start-up path
+        self._settings_window: SettingsWindow | None = None
+        self.tray.manage.connect(self.open_manager)
+        self.tray.settings.connect(self.open_settings)
+        self.tray.autostart_toggled.connect(self.set_autostart)
+        store.subscribe(self._settings_changed)
         self.controller.notify.connect(self.tray.notify)
         self.subscriptions.notify.connect(self.tray.notify)
         app.aboutToQuit.connect(self.stop)
 
     def start(self) -> None:
+        from PySide6.QtCore import QCoreApplication
+
         from palette.core import events
         from palette.platform.base import HotkeyError
 
@@ -82,7 +94,8 @@ class PaletteApp:
                 self.backends.problem = str(e)
                 events.emit("hotkey.failed")
         if self.backends.problem:
-            self.tray.notify(self.tray.tr("快捷键不可用"), _problem_text(self.backends.problem), warning=True)
+            title = QCoreApplication.translate("Tray", "快捷键不可用")
+            self.tray.notify(title, _problem_text(self.backends.problem), warning=True)
         if not self.tray.available:
             events.emit("tray.unavailable")
             if hotkey is not None and not self.backends.problem:
@@ -124,6 +137,51 @@ class PaletteApp:
         if self.backends.hotkey is not None:
             self.backends.hotkey.stop()
 
+    def open_manager(self) -> None:
+        """Tray → 管理话术."""
+        if self._manager is None:
+            from palette.ui.manager import PhraseManager
+
+            self._manager = PhraseManager(self.store)
+        self._manager.present()
+
+    def open_settings(self) -> None:
+        """Tray → 设置. A new hotkey is tried with the OS through the running app's hotkey backend."""
+        if self._settings_window is None:
+            from palette.ui.hotkey_edit import HotkeySwitch
+            from palette.ui.settings_window import SettingsWindow
+
+            hotkey = self.backends.hotkey
+            bridge = self.controller.bridge
+            switch = HotkeySwitch(hotkey, bridge.fire, self.controller.attach_hotkey) if hotkey else None
+            self._settings_window = SettingsWindow(self.store, hotkey_switch=switch)
+        self._settings_window.present()
+
+    def set_autostart(self, enabled: bool) -> None:
+        """Tray → 开机启动 (the settings window does the same through `apply_autostart`)."""
+        from PySide6.QtCore import QCoreApplication
+
+        from palette.platform.autostart import Autostart, AutostartError
+        from palette.ui.settings_window import apply_autostart
+
+        try:
+            apply_autostart(self.store, Autostart(), enabled)
+        except AutostartError as e:
+            self.tray.notify(QCoreApplication.translate("app", "开机启动设置失败"), str(e), warning=True)
+            self._show_autostart()
+
+    def _settings_changed(self, change: StoreChange) -> None:
+        if change.settings:
+            self._show_autostart()
+
+    def _show_autostart(self) -> None:
+        """Keep the tray's 开机启动 tick in line with the setting, whoever changed it."""
+        from PySide6.QtCore import QSignalBlocker
+
+        action = self.tray.autostart_action
+        with QSignalBlocker(action):
+            action.setChecked(bool(self.settings.get("autostart")))
+
     def import_library(self) -> None:
         """Tray → 导入团队话术库: pick a file, review the changes, apply."""
         from PySide6.QtCore import QCoreApplication
@@ -133,21 +191,23 @@ class PaletteApp:
         from palette.core.store import StoreError
         from palette.ui.import_dialog import review_and_import
 
-        tr = QCoreApplication.translate
         path, _ = QFileDialog.getOpenFileName(
-            None, tr("app", "导入团队话术库"), "", tr("app", "话术库 (*.xlsx *.csv *.json *.db)")
+            None,
+            QCoreApplication.translate("app", "导入团队话术库"),
+            "",
+            QCoreApplication.translate("app", "话术库 (*.xlsx *.csv *.json *.db)"),
         )
         if not path:
             return
         try:
             diff = review_and_import(self.store, path)
         except (LibraryFileError, StoreError) as e:
-            self.tray.notify(tr("app", "导入失败"), str(e), warning=True)
+            self.tray.notify(QCoreApplication.translate("app", "导入失败"), str(e), warning=True)
             return
         if diff is not None:
             self.tray.notify(
-                tr("app", "导入完成"),
-                tr("app", "新增 {0} 条,修改 {1} 条,删除 {2} 条").format(
+                QCoreApplication.translate("app", "导入完成"),
+                QCoreApplication.translate("app", "新增 {0} 条,修改 {1} 条,删除 {2} 条").format(
                     len(diff.added), len(diff.changed), len(diff.removed)
                 ),
             )
@@ -156,10 +216,13 @@ class PaletteApp:
 def _problem_text(problem: str) -> str:
     from PySide6.QtCore import QCoreApplication
 
-    tr = QCoreApplication.translate
     if problem in ("wayland", "no-hotkeys"):
-        return tr("app", "此桌面不支持全局快捷键:请在系统设置里把快捷键绑定到命令 “palette show”。")
-    return tr("app", "全局快捷键注册失败({0})。可在设置中换一个组合,或绑定命令 “palette show”。").format(problem)
+        return QCoreApplication.translate(
+            "app", "此桌面不支持全局快捷键:请在系统设置里把快捷键绑定到命令 “palette show”。"
+        )
+    return QCoreApplication.translate(
+        "app", "全局快捷键注册失败({0})。可在设置中换一个组合,或绑定命令 “palette show”。"
+    ).format(problem)
 
 
 def main(show_only: bool = False) -> int:

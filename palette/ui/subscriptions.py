@@ -29,20 +29,22 @@ DEBOUNCE_MS = 1_500  # Excel and file shares write in several steps; check once 
 
 def describe(notice: Notice) -> tuple[str, str]:
     """Title and message for a tray notification."""
-
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("SubscriptionWatcher", text)
-
+    # the context written out in each call: lupdate reads only literal QCoreApplication.translate(...) calls
     if notice.kind is NoticeKind.UPDATED and notice.diff is not None:
         d = notice.diff
-        message = tr("「{0}」:新增 {1} 条,修改 {2} 条,删除 {3} 条").format(
-            notice.library, len(d.added), len(d.changed) - len(d.moved), len(d.removed)
-        )
+        message = QCoreApplication.translate(
+            "SubscriptionWatcher", "「{0}」:新增 {1} 条,修改 {2} 条,删除 {3} 条"
+        ).format(notice.library, len(d.added), len(d.changed) - len(d.moved), len(d.removed))
         if d.warnings:
-            message += tr(",{0} 条提示").format(len(d.warnings))
-        return tr("话术库已更新"), message
-    title = tr("话术库来源无法访问") if notice.kind is NoticeKind.UNREACHABLE else tr("话术库来源有问题")
-    return title, tr("「{0}」继续使用上次的版本。{1}").format(notice.library, notice.message)
+            message += QCoreApplication.translate("SubscriptionWatcher", ",{0} 条提示").format(len(d.warnings))
+        return QCoreApplication.translate("SubscriptionWatcher", "话术库已更新"), message
+    if notice.kind is NoticeKind.UNREACHABLE:
+        title = QCoreApplication.translate("SubscriptionWatcher", "话术库来源无法访问")
+    else:
+        title = QCoreApplication.translate("SubscriptionWatcher", "话术库来源有问题")
+    return title, QCoreApplication.translate("SubscriptionWatcher", "「{0}」继续使用上次的版本。{1}").format(
+        notice.library, notice.message
+    )
 
 
 class SubscriptionWatcher(QObject):

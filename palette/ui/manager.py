@@ -1,0 +1,1211 @@
+"""The phrase manager (tray → 管理话术): libraries and categories, a filtered phrase table, an editor.
+
+Every action goes straight to the store as an undoable command (`QUndoStack`), so it is saved at once
+and the palette's search index, which listens to the store, shows it on the next keystroke. The
+window listens too: a team re-import or a `palette add` while it is open shows up without a reload.
+What is listed, how reordering renumbers, and which fields are valid are pure functions in
+`core.editing`; this module only arranges widgets and turns keys into commands.
+
+Keys: Ctrl+F filter, Ctrl+N new, Ctrl+D duplicate, Ctrl+S save, Delete delete (a team phrase: hide),
+Ctrl+Z / Ctrl+Shift+Z undo / redo, Ctrl+M move to a category, Alt+Up / Alt+Down reorder, Ctrl+T pin,
+Ctrl+E customise, Ctrl+R restore the team version, Ctrl+H hide / unhide, Esc discard edits, Ctrl+W close.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QFont,
+    QKeyEvent,
+    QKeySequence,
+    QPalette,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextDocument,
+    QUndoCommand,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from palette.core import editing
+from palette.core.config import Settings
+from palette.core.editing import Entry, Problem
+from palette.core.guard import Finding, Guard, Kind
+from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, Phrase
+from palette.core.placeholders import Context, Escape, Malformed, Placeholder, parse, render
+from palette.core.search import SearchIndex
+from palette.core.store import Store, StoreChange, StoreError
+from palette.ui.icons import icon
+
+FILTER_LIMIT = 500  # hits asked of the search engine per filter keystroke
+REREAD_SHARE = 0.2  # more changed phrases than this share: re-read them all rather than one by one
+DEFAULT_CATEGORY = "常用"
+_MIME = "application/x-palette-entry-keys"
+_WARN = "#d35400"  # readable on light and dark backgrounds
+_ERROR = "#c0392b"
+
+
+def _fields(p: Phrase) -> dict[str, Any]:
+    return {"title": p.title, "category": p.category, "body": p.body, "shortcut": p.shortcut, "tags": p.tags}
+
+
+# -- the phrase table -------------------------------------------------------------------------------
+
+
+class EntryModel(QAbstractTableModel):
+    """The entries in view; rows of the agent's own phrases can be dragged to reorder them."""
+
+    move_requested = Signal(list, object)  # entry keys, the key to put them before (None: the end)
+    TITLE, SHORTCUT, CATEGORY, BODY, STATE = range(5)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Entry] = []
+        self.reorderable = False  # the view lists personal phrases in their own order (no filter)
+
+    def set_rows(self, rows: Sequence[Entry], *, reorderable: bool) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.reorderable = reorderable
+        self.endResetModel()
+
+    def headers(self) -> list[str]:
+        return [self.tr("标题"), self.tr("快捷码"), self.tr("分类"), self.tr("内容"), self.tr("状态")]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 5
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers()[section]
+        return None
+
+    def state_text(self, e: Entry) -> str:
+        parts = []
+        if e.shown.pinned:
+            parts.append(self.tr("置顶"))
+        if e.customised:
+            parts.append(self.tr("已自定义"))
+        if e.shown.hidden:
+            parts.append(self.tr("已隐藏"))
+        return " · ".join(parts)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        e = self.rows[index.row()]
+        p = e.shown
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if col == self.TITLE:
+                return p.title
+            if col == self.SHORTCUT:
+                return p.shortcut
+            if col == self.CATEGORY:
+                return p.category
+            if col == self.BODY:
+                return p.body if role == Qt.ItemDataRole.ToolTipRole else " ".join(p.body.split())
+            return self.state_text(e)
+        if role == Qt.ItemDataRole.UserRole:
+            return e
+        if role == Qt.ItemDataRole.FontRole and (p.hidden or p.pinned):
+            font = QFont()
+            font.setItalic(p.hidden)
+            font.setBold(p.pinned and col == self.TITLE)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and p.hidden:
+            return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if not self.reorderable:
+            return base
+        if not index.isValid():
+            return base | Qt.ItemFlag.ItemIsDropEnabled
+        if self.rows[index.row()].original is None:
+            return base | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
+        return base
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        keys = list(dict.fromkeys(self.rows[i.row()].key for i in indexes if i.isValid()))
+        data = QMimeData()
+        data.setData(_MIME, QByteArray("\n".join(keys).encode("utf-8")))
+        return data
+
+    def dropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        if not self.reorderable or not data.hasFormat(_MIME):
+            return False
+        keys = [k for k in bytes(data.data(_MIME).data()).decode("utf-8").split("\n") if k]
+        if row < 0:
+            row = parent.row() if parent.isValid() else len(self.rows)
+        before = self.rows[row].key if row < len(self.rows) else None
+        self.move_requested.emit(keys, before)  # the manager connects this queued: the view is mid-drop
+        return True
+
+
+# -- the editor --------------------------------------------------------------------------------------
+
+
+class PlaceholderHighlighter(QSyntaxHighlighter):
+    """Placeholders in the accent colour, literal `[[ ]]` muted, broken brackets underlined in red.
+
+    A placeholder never spans lines (a newline breaks the group), so each line is parsed alone."""
+
+    def __init__(self, document: QTextDocument, palette: QPalette) -> None:
+        super().__init__(document)
+        self.set_palette(palette)
+
+    def set_palette(self, palette: QPalette) -> None:
+        self.placeholder = QTextCharFormat()
+        self.placeholder.setForeground(palette.color(QPalette.ColorRole.Link))
+        self.placeholder.setFontWeight(QFont.Weight.DemiBold)
+        self.escape = QTextCharFormat()
+        self.escape.setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
+        self.malformed = QTextCharFormat()
+        self.malformed.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        self.malformed.setUnderlineColor(QColor(_ERROR))
+        self.rehighlight()
+
+    def highlightBlock(self, text: str) -> None:
+        for token in parse(text):
+            start, end = token.span
+            if isinstance(token, Placeholder):
+                self.setFormat(start, end - start, self.placeholder)
+            elif isinstance(token, Escape):
+                self.setFormat(start, end - start, self.escape)
+            elif isinstance(token, Malformed):
+                self.setFormat(start, end - start, self.malformed)
+
+
+@dataclass(frozen=True)
+class EditorContext:
+    """What the editor checks and previews against; the manager rebuilds it when the store changes."""
+
+    profile: Mapping[str, str]
+    aliases: Mapping[str, str]
+    guard: Guard
+    categories: Sequence[str]
+    shortcut_owner: Callable[[str, str | None], Phrase | None]
+
+
+class PhraseEditor(QWidget):
+    """Title, category, shortcut, tags and body, with a live preview and inline warnings."""
+
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entry: Entry | None = None
+        self.is_new = False
+        self._loaded: dict[str, Any] = {}
+        self._context = EditorContext({}, {}, Guard(()), (), lambda _s, _u: None)
+        self._loading = False
+
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner_buttons = QHBoxLayout()
+        self.title = QLineEdit()
+        self.category = QComboBox()
+        self.category.setEditable(True)
+        self.category.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.shortcut = QLineEdit()
+        self.tags = QLineEdit()
+        self.body = QPlainTextEdit()
+        self.body.setTabChangesFocus(True)
+        self.highlighter = PlaceholderHighlighter(self.body.document(), self.palette())
+        self.preview = QLabel()
+        self.preview.setObjectName("preview")
+        self.preview.setWordWrap(True)
+        self.preview.setTextFormat(Qt.TextFormat.RichText)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.preview.setFrameShape(QFrame.Shape.StyledPanel)
+        self.preview.setMargin(6)
+        self.asks = QLabel()
+        self.asks.setWordWrap(True)
+        self.warnings = QLabel()
+        self.warnings.setObjectName("warnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.setTextFormat(Qt.TextFormat.RichText)
+        self.buttons = QHBoxLayout()
+
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._labels = [QLabel() for _ in range(6)]
+        self.form.addRow(self._labels[0], self.title)
+        self.form.addRow(self._labels[1], self.category)
+        self.form.addRow(self._labels[2], self.shortcut)
+        self.form.addRow(self._labels[3], self.tags)
+        self.form.addRow(self._labels[4], self.body)
+        self.form.addRow(self._labels[5], self.preview)
+        for label, field in zip(
+            self._labels, (self.title, self.category, self.shortcut, self.tags, self.body), strict=False
+        ):
+            label.setBuddy(field)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(self.banner_buttons)
+        layout.addLayout(self.form, 1)
+        layout.addWidget(self.asks)
+        layout.addWidget(self.warnings)
+        layout.addLayout(self.buttons)
+
+        self.title.textChanged.connect(self._changed)
+        self.category.currentTextChanged.connect(self._changed)
+        self.shortcut.textChanged.connect(self._changed)
+        self.tags.textChanged.connect(self._changed)
+        self.body.textChanged.connect(self._changed)
+        self.retranslate()
+        self.load(None)
+
+    def retranslate(self) -> None:
+        for label, text in zip(
+            self._labels,
+            (self.tr("标题(&T)"), self.tr("分类(&G)"), self.tr("快捷码(&K)"), self.tr("标签"), self.tr("内容(&B)"),
+             self.tr("预览")),
+            strict=True,
+        ):  # fmt: skip
+            label.setText(text)
+        self.title.setPlaceholderText(self.tr("一眼认得出的短标题"))
+        self.shortcut.setPlaceholderText(self.tr("如 nh、tk1(可选)"))
+        self.tags.setPlaceholderText(self.tr("用逗号分隔(可选)"))
+        self.body.setPlaceholderText(self.tr("话术正文;[客户姓名] 这样的占位符在粘贴时填写"))
+        line = self.category.lineEdit()
+        if line is not None:
+            line.setPlaceholderText(self.tr("选择或输入新分类"))
+        self._update_banner()
+        self._update_checks()
+
+    # -- loading and reading ----------------------------------------------------------------------
+
+    def set_context(self, context: EditorContext) -> None:
+        self._context = context
+        self._loading = True
+        text = self.category.currentText()
+        self.category.clear()
+        self.category.addItems(list(context.categories))
+        self.category.setCurrentText(text)
+        self._loading = False
+        self._update_checks()
+
+    def load(self, entry: Entry | None, *, new_category: str | None = None) -> None:
+        """Show `entry` (None: nothing, unless `new_category` is given for a new phrase)."""
+        self.entry = entry
+        self.is_new = entry is None and new_category is not None
+        p = entry.shown if entry is not None else None
+        self._loading = True
+        self.title.setText(p.title if p else "")
+        self.category.setCurrentText(p.category if p else (new_category or ""))
+        self.shortcut.setText(p.shortcut if p else "")
+        self.tags.setText(editing.tags_text(p.tags) if p else "")
+        self.body.setPlainText(p.body if p else "")
+        self._loading = False
+        self._loaded = self.values()
+        writable = self.is_new or (entry is not None and entry.editable)
+        for w in (self.title, self.shortcut, self.tags):
+            w.setReadOnly(not writable)
+        self.body.setReadOnly(not writable)
+        self.category.setEnabled(writable)
+        self.setEnabled(entry is not None or self.is_new)
+        self._update_banner()
+        self._update_checks()
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "title": self.title.text().strip(),
+            "category": self.category.currentText().strip(),
+            "body": self.body.toPlainText().strip(),
+            "shortcut": self.shortcut.text().strip(),
+            "tags": editing.parse_tags(self.tags.text()),
+        }
+
+    @property
+    def dirty(self) -> bool:
+        return (self.is_new or (self.entry is not None and self.entry.editable)) and self.values() != self._loaded
+
+    def problems(self) -> list[Problem]:
+        v = self.values()
+        return editing.problems(title=v["title"], category=v["category"], body=v["body"], shortcut=v["shortcut"])
+
+    def mark_saved(self) -> None:
+        self._loaded = self.values()
+
+    # -- what the agent sees as they type ---------------------------------------------------------
+
+    def _changed(self) -> None:
+        if self._loading:
+            return
+        self._update_checks()
+        self.edited.emit()
+
+    def _update_banner(self) -> None:
+        e = self.entry
+        if self.is_new:
+            text = self.tr("新话术,保存到「我的话术」。")
+        elif e is None:
+            text = self.tr("选择一条话术查看或编辑,或按 Ctrl+N 新建。")
+        elif e.customised:
+            text = self.tr("这是你自定义的版本,话术板显示它而不是「{0}」的原版;恢复团队版本会删除你的修改。").format(
+                e.library
+            )
+        elif e.read_only:
+            text = self.tr("「{0}」的话术是只读的。按 Ctrl+E 自定义:话术板将改用你的版本,团队版本保留。").format(
+                e.library
+            )
+        else:
+            text = self.tr("你自己的话术,修改后按 Ctrl+S 保存。")
+        self.banner.setText(text)
+
+    def _update_checks(self) -> None:
+        v = self.values()
+        ctx = self._context
+        rendered = render(v["body"], Context(profile=ctx.profile, aliases=ctx.aliases))
+        self.preview.setText(rendered.html(missing=f'<span style="color:{_WARN}">{{}}</span>') or "&nbsp;")
+        self.asks.setText(self.tr("粘贴时询问:{0}").format("、".join(rendered.missing)) if rendered.missing else "")
+        self.asks.setVisible(bool(rendered.missing))
+        lines: list[tuple[str, str]] = []
+        if self.dirty or self.is_new:
+            lines += [(_ERROR, self.problem_text(p)) for p in self.problems()]
+        for f in ctx.guard.forbidden(v["title"]):
+            lines.append((_WARN, self.finding_text(f, self.tr("标题"))))
+        for f in ctx.guard.lint(v["body"], profile_keys=list(ctx.profile), aliases=ctx.aliases):
+            lines.append((_WARN, self.finding_text(f, self.tr("内容"))))
+        if v["shortcut"] and (self.is_new or (self.entry is not None and self.entry.editable)):
+            exclude = self.entry.shown.uid if self.entry is not None else None
+            owner = ctx.shortcut_owner(v["shortcut"], exclude)
+            if owner is not None:
+                used = self.tr("快捷码“{0}”已被「{1}」({2})使用")
+                lines.append((_WARN, used.format(v["shortcut"], owner.title, owner.library)))
+        self.warnings.setText("<br>".join(f'<span style="color:{c}">{html.escape(t)}</span>' for c, t in lines))
+        self.warnings.setVisible(bool(lines))
+
+    def warning_lines(self) -> list[str]:
+        """The warnings as plain text (what the label shows), for the manager's status and for tests."""
+        doc = QTextDocument()
+        doc.setHtml(self.warnings.text())
+        return [line for line in doc.toPlainText().split("\n") if line]
+
+    def problem_text(self, problem: Problem) -> str:
+        return {
+            Problem.NO_TITLE: self.tr("请填写标题"),
+            Problem.NO_CATEGORY: self.tr("请选择或输入分类"),
+            Problem.NO_BODY: self.tr("请填写内容"),
+            Problem.SHORTCUT_SPACE: self.tr("快捷码不能包含空格"),
+        }[problem]
+
+    def finding_text(self, f: Finding, where: str) -> str:
+        if f.kind is Kind.FORBIDDEN:
+            text = self.tr("{0}含服务禁语“{1}”").format(where, f.word)
+            return text + (self.tr(",建议改为“{0}”").format(f.suggestion) if f.suggestion else "")
+        if f.kind is Kind.MALFORMED:
+            return self.tr("“{0}”不是占位符;要写方括号本身请用 [[ 和 ]]").format(f.word)
+        if f.suggestion:
+            return self.tr("占位符 [{0}] 可能写错了,是不是 [{1}]?").format(f.word, f.suggestion)
+        return self.tr("占位符 [{0}] 只有数字;要写方括号本身请用 [[{0}]]").format(f.word)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self.highlighter.set_palette(self.palette())
+        super().changeEvent(event)
+
+
+# -- undoable store changes ---------------------------------------------------------------------------
+
+
+class _StoreCommand(QUndoCommand):
+    """One action on the store. A StoreError (the data changed underneath, e.g. a re-import removed the
+    phrase) drops the command from the stack and is reported instead of raised."""
+
+    def __init__(self, manager: PhraseManager, text: str, key: str) -> None:
+        super().__init__(text)
+        self.manager = manager
+        self.store = manager.store
+        self.key = key
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        self._run(self.apply)
+
+    def undo(self) -> None:
+        self._run(self.revert)
+
+    def _run(self, step: Callable[[], None]) -> None:
+        try:
+            step()
+        except StoreError as e:
+            self.setObsolete(True)
+            self.manager.report(str(e))
+        self.manager.after_command(self.key)
+
+
+class _Add(_StoreCommand):
+    """A new personal phrase, or an override of a read-only one (自定义)."""
+
+    def __init__(self, manager: PhraseManager, text: str, fields: dict[str, Any], override_of: str | None) -> None:
+        super().__init__(manager, text, override_of or "")
+        self.fields = fields
+        self.override_of = override_of
+        self.phrase: Phrase | None = None
+
+    def apply(self) -> None:
+        if self.phrase is None:
+            self.phrase = self.store.add_phrase(**self.fields, override_of=self.override_of)
+            self.key = self.override_of or self.phrase.uid
+        else:
+            self.store.restore_phrase(self.phrase)
+
+    def revert(self) -> None:
+        assert self.phrase is not None
+        self.store.delete_phrase(self.phrase.uid)
+
+
+class _Delete(_StoreCommand):
+    """Delete a personal phrase, or drop an override (恢复团队版本)."""
+
+    def __init__(self, manager: PhraseManager, text: str, entry: Entry) -> None:
+        super().__init__(manager, text, entry.key)
+        assert entry.override is not None
+        self.uid = entry.override.uid
+        self.phrase: Phrase | None = None
+
+    def apply(self) -> None:
+        self.phrase = self.store.delete_phrase(self.uid)
+
+    def revert(self) -> None:
+        assert self.phrase is not None
+        self.store.restore_phrase(self.phrase)
+
+
+class _Edit(_StoreCommand):
+    """Field changes to personal phrases, in one transaction: an edit, a move, a reorder."""
+
+    def __init__(
+        self, manager: PhraseManager, text: str, key: str, changes: list[tuple[str, dict[str, Any], dict[str, Any]]]
+    ) -> None:
+        super().__init__(manager, text, key)
+        self.changes = changes  # (uid, before, after)
+
+    def _write(self, forward: bool) -> None:
+        with self.store.transaction():
+            for uid, before, after in self.changes:
+                self.store.update_phrase(uid, **(after if forward else before))
+
+    def apply(self) -> None:
+        self._write(True)
+
+    def revert(self) -> None:
+        self._write(False)
+
+
+class _Flags(_StoreCommand):
+    def __init__(self, manager: PhraseManager, text: str, entry: Entry, **after: bool) -> None:
+        super().__init__(manager, text, entry.key)
+        self.uid = entry.shown.uid
+        self.after = after
+        self.before = {name: getattr(entry.shown, name) for name in after}
+
+    def apply(self) -> None:
+        self.store.set_flags(self.uid, **self.after)
+
+    def revert(self) -> None:
+        self.store.set_flags(self.uid, **self.before)
+
+
+# -- the window -----------------------------------------------------------------------------------------
+
+
+class CategoryPicker:
+    """Asks which category to move a phrase to; tests replace `ask`."""
+
+    @classmethod
+    def ask(cls, parent: QWidget, categories: Sequence[str], current: str) -> str | None:
+        items = list(dict.fromkeys([current, *categories]))
+        text, ok = QInputDialog.getItem(
+            parent,
+            QCoreApplication.translate("CategoryPicker", "移动到分类"),
+            QCoreApplication.translate("CategoryPicker", "分类(可输入新分类):"),
+            items,
+            0,
+            True,
+        )
+        text = text.strip()
+        return text if ok and text else None
+
+
+class PhraseManager(QMainWindow):
+    """Tray → 管理话术. Built on first use and kept: closing hides it."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.settings = Settings(store)
+        self.entries: list[Entry] = []
+        self.by_key: dict[str, Entry] = {}
+        self._generation = 0
+        self._stale = True
+        self._index: SearchIndex | None = None
+        self._index_for: tuple[int, object] | None = None
+        self._node: tuple[str | None, str | None] = (None, None)
+        self._selecting = False
+        self._library_names: list[str] = []
+        self._changed: set[str] | None = None  # uids changed since the last refresh; None: re-read all
+        self.undo_stack = QUndoStack(self)
+
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setMinimumWidth(160)
+        self.filter = QLineEdit()
+        self.filter.setClearButtonEnabled(True)
+        self.model = EntryModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.table.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.table.setDragDropOverwriteMode(False)
+        self.table.setDropIndicatorShown(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(EntryModel.BODY, QHeaderView.ResizeMode.Stretch)
+        self.editor = PhraseEditor()
+
+        middle = QWidget()
+        mid_layout = QVBoxLayout(middle)
+        mid_layout.setContentsMargins(0, 0, 0, 0)
+        mid_layout.addWidget(self.filter)
+        mid_layout.addWidget(self.table)
+        split = QSplitter()
+        split.addWidget(self.tree)
+        split.addWidget(middle)
+        split.addWidget(self.editor)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 3)
+        split.setStretchFactor(2, 2)
+        self.setCentralWidget(split)
+        self.toolbar = self.addToolBar("actions")
+        self.toolbar.setObjectName("actions")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+        self._make_actions()
+        self.retranslate()
+        self.apply_icons()
+        em = self.fontMetrics().horizontalAdvance("国")  # sizes follow the font, so they scale on HiDPI
+        self.resize(em * 100, self.fontMetrics().height() * 42)
+        split.setSizes([em * 14, em * 50, em * 36])
+        for column, chars in ((EntryModel.TITLE, 10), (EntryModel.SHORTCUT, 4), (EntryModel.CATEGORY, 6)):
+            self.table.setColumnWidth(column, em * chars)
+        self.table.setColumnWidth(EntryModel.STATE, em * 6)
+
+        self.tree.currentItemChanged.connect(self._node_changed)
+        self.filter.textChanged.connect(lambda _t: self._show_view())
+        self.filter.installEventFilter(self)
+        self.table.installEventFilter(self)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.model.move_requested.connect(self._move_to, Qt.ConnectionType.QueuedConnection)
+        self.editor.edited.connect(self._update_actions)
+        self.undo_stack.indexChanged.connect(self._undo_index_changed)  # a method: gone with the window
+        self._refresh_timer = QTimer(self, singleShot=True, interval=0)
+        self._refresh_timer.timeout.connect(self._refresh_if_stale)
+        store.subscribe(self._on_store_change)
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    def _action(
+        self, icon_name: str, keys: Sequence[QKeySequence | QKeySequence.StandardKey | str], slot: Callable[[], object]
+    ) -> QAction:
+        action = QAction(self)
+        action.setProperty("icon_name", icon_name)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        std = QKeySequence.StandardKey
+        self.act_new = self._action("new", [std.New], self.new_phrase)
+        self.act_duplicate = self._action("duplicate", ["Ctrl+D"], self.duplicate)
+        self.act_save = self._action("save", [std.Save], self.save)
+        self.act_delete = self._action("delete", [std.Delete], self.delete)
+        self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.table.addAction(self.act_delete)  # Delete in a text field deletes text, not the phrase
+        self.removeAction(self.act_delete)
+        self.act_undo = self._action("undo", [std.Undo], self.undo_stack.undo)
+        self.act_redo = self._action("redo", [*QKeySequence.keyBindings(std.Redo), "Ctrl+Y"], self.undo_stack.redo)
+        self.act_move = self._action("move", ["Ctrl+M"], self.move_to_category)
+        self.act_up = self._action("up", ["Alt+Up"], lambda: self.nudge(-1))
+        self.act_down = self._action("down", ["Alt+Down"], lambda: self.nudge(1))
+        self.act_pin = self._action("pin", ["Ctrl+T"], self.toggle_pin)
+        self.act_customise = self._action("customise", ["Ctrl+E"], self.customise)
+        self.act_revert = self._action("revert", ["Ctrl+R"], self.revert)
+        self.act_hide = self._action("hide", ["Ctrl+H"], self.toggle_hidden)
+        self.act_filter = self._action("filter", [std.Find], self.focus_filter)
+        self.act_discard = self._action("revert", [], self.discard)
+        self.act_close = self._action("", [std.Close], self.close)
+        for a in (
+            self.act_new, self.act_duplicate, self.act_save, self.act_delete, self.act_undo, self.act_redo,
+            self.act_move, self.act_up, self.act_down, self.act_pin, self.act_hide,
+        ):  # fmt: skip
+            self.toolbar.addAction(a)
+        self._layer_buttons: dict[QAction, QToolButton] = {}
+        for a in (self.act_customise, self.act_revert):
+            button = QToolButton()
+            button.setDefaultAction(a)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            self.editor.banner_buttons.addWidget(button)
+            self._layer_buttons[a] = button
+        self.editor.banner_buttons.addStretch(1)
+        self.editor.buttons.addStretch(1)
+        for a in (self.act_discard, self.act_save):
+            button = QToolButton()
+            button.setDefaultAction(a)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            self.editor.buttons.addWidget(button)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("管理话术"))
+        self.filter.setPlaceholderText(self.tr("筛选:中文、拼音、首字母或快捷码 (Ctrl+F)"))
+        texts = {
+            self.act_new: self.tr("新建"),
+            self.act_duplicate: self.tr("复制"),
+            self.act_save: self.tr("保存"),
+            self.act_delete: self.tr("删除"),
+            self.act_move: self.tr("移动到分类…"),
+            self.act_up: self.tr("上移"),
+            self.act_down: self.tr("下移"),
+            self.act_customise: self.tr("自定义"),
+            self.act_revert: self.tr("恢复团队版本"),
+            self.act_filter: self.tr("筛选"),
+            self.act_discard: self.tr("放弃修改"),
+            self.act_close: self.tr("关闭"),
+        }
+        for action, text in texts.items():
+            action.setText(text)
+        self._update_actions()
+        if self.entries:
+            self._rebuild_tree()
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)
+
+    def apply_icons(self) -> None:
+        pal = self.palette()
+        for action in self.findChildren(QAction):
+            name = action.property("icon_name")
+            if name:
+                action.setIcon(icon(str(name), pal))
+        self.setWindowIcon(icon("manage", pal))
+
+    def _set_tooltips(self) -> None:
+        for action in self.findChildren(QAction):
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{action.text()} ({keys})" if keys else action.text())
+
+    def _undo_index_changed(self, _index: int) -> None:
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        e = self.current_entry()
+        has = e is not None
+        self.act_duplicate.setEnabled(has)
+        self.act_delete.setEnabled(has)
+        self.act_move.setEnabled(has)
+        self.act_pin.setEnabled(has)
+        self.act_hide.setEnabled(has)
+        self.act_customise.setEnabled(has and e is not None and e.read_only)
+        self.act_revert.setEnabled(has and e is not None and e.customised)
+        for action, button in self._layer_buttons.items():
+            button.setVisible(action.isEnabled())
+        movable = has and e is not None and e.original is None and self.model.reorderable
+        self.act_up.setEnabled(movable)
+        self.act_down.setEnabled(movable)
+        stack = self.undo_stack
+        self.act_undo.setEnabled(stack.canUndo())
+        self.act_redo.setEnabled(stack.canRedo())
+        self.act_undo.setText(self.tr("撤销"))
+        self.act_redo.setText(self.tr("重做"))
+        self.act_save.setEnabled(self.editor.dirty)
+        self.act_discard.setEnabled(self.editor.dirty)
+        pinned = e is not None and e.shown.pinned
+        hidden = e is not None and e.shown.hidden
+        self.act_pin.setText(self.tr("取消置顶") if pinned else self.tr("置顶"))
+        self.act_hide.setText(self.tr("取消隐藏") if hidden else self.tr("隐藏"))
+        self.act_hide.setProperty("icon_name", "show" if hidden else "hide")
+        self.act_hide.setIcon(icon("show" if hidden else "hide", self.palette()))
+        self._set_tooltips()
+        self.act_discard.setToolTip(f"{self.act_discard.text()} (Esc)")  # Esc: keyPressEvent, not a shortcut
+        for action, what in ((self.act_undo, stack.undoText()), (self.act_redo, stack.redoText())):
+            if what:  # 撤销 删除「宽带报修」 (Ctrl+Z)
+                action.setToolTip(action.toolTip().replace(action.text(), f"{action.text()} {what}", 1))
+
+    # -- showing -----------------------------------------------------------------------------------
+
+    def present(self) -> None:
+        """Tray → 管理话术: show (up to date), raise, and put the keyboard in the filter box."""
+        if self._stale:
+            self.refresh()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.focus_filter()
+
+    def focus_filter(self) -> None:
+        self.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter.selectAll()
+
+    def report(self, message: str, ms: int = 6000) -> None:
+        self.statusBar().showMessage(message, ms)
+
+    def _on_store_change(self, change: StoreChange) -> None:
+        if not isValid(self) or (change.usage and not change.libraries):
+            return  # usage counts do not show here
+        if change.libraries:
+            self._changed = None  # a layer came, went or was replaced: read everything again
+        elif self._changed is not None:
+            self._changed |= change.uids
+        self._stale = True
+        if self.isVisible():
+            self._refresh_timer.start()
+
+    def _refresh_if_stale(self) -> None:
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the store: entries, tree, the table (keeping the selection), the editor's context."""
+        self._stale = False
+        changed, self._changed = self._changed, set()
+        if changed is None or len(changed) > REREAD_SHARE * len(self.entries):
+            self._library_names = [lib.name for lib in self.store.libraries()]
+            self.entries = editing.entries(self.store.phrases(), self._library_names)
+        elif changed:
+            self.entries = editing.refreshed(self.entries, changed, self.store.get, self._library_names)
+        self.by_key = {e.key: e for e in self.entries}
+        self._generation += 1
+        self._rebuild_tree()
+        self.editor.set_context(
+            EditorContext(
+                profile=self.store.profile(),
+                aliases=self.settings.get("placeholder_aliases"),
+                guard=Guard(self.store.forbidden_words()),
+                categories=editing.categories(self.entries),
+                shortcut_owner=editing.ShortcutOwners(self.entries).owner,
+            )
+        )
+        current = self.editor.entry.key if self.editor.entry is not None else None
+        self._show_view(select=current)
+        if current is not None and current in self.by_key:
+            entry = self.by_key[current]
+            if self.editor.dirty:
+                self.editor.entry = entry  # keep the agent's typing; save goes to the entry as it is now
+            else:
+                self.editor.load(entry)
+        elif current is not None and not self.editor.is_new:
+            self.editor.load(None)
+        self._update_actions()
+
+    def _library_label(self, name: str) -> str:
+        if name == STANDARD_LIBRARY:
+            return self.tr("标准话术")
+        if name == PERSONAL_LIBRARY:
+            return self.tr("我的话术")
+        return name
+
+    def _rebuild_tree(self) -> None:
+        node = self._node
+        expanded = {item.data(0, Qt.ItemDataRole.UserRole) for item in self._tree_items() if item.isExpanded()}
+        per_library: dict[str, Counter[str]] = {}  # categories in first-appearance order, with counts
+        for e in self.entries:
+            per_library.setdefault(e.library, Counter())[e.shown.category] += 1
+        self._selecting = True
+        self.tree.clear()
+        every = QTreeWidgetItem([self.tr("全部话术 ({0})").format(len(self.entries))])
+        every.setData(0, Qt.ItemDataRole.UserRole, (None, None))
+        self.tree.addTopLevelItem(every)
+        select = every
+        for name in self._library_names:
+            counts = per_library.get(name, Counter())
+            lib_item = QTreeWidgetItem([f"{self._library_label(name)} ({counts.total()})"])
+            lib_item.setData(0, Qt.ItemDataRole.UserRole, (name, None))
+            lib_item.setIcon(0, icon("library", self.palette()))
+            self.tree.addTopLevelItem(lib_item)
+            if node == (name, None):
+                select = lib_item
+            for category, n in counts.items():
+                item = QTreeWidgetItem(lib_item, [f"{category} ({n})"])
+                item.setData(0, Qt.ItemDataRole.UserRole, (name, category))
+                item.setIcon(0, icon("folder", self.palette()))
+                if node == (name, category):
+                    select = item
+            lib_item.setExpanded((name, None) in expanded or node[0] == name)
+        self.tree.setCurrentItem(select)
+        self._node = select.data(0, Qt.ItemDataRole.UserRole)
+        self._selecting = False
+
+    def select_node(self, library: str | None, category: str | None = None) -> None:
+        for item in self._tree_items():
+            if item.data(0, Qt.ItemDataRole.UserRole) == (library, category):
+                self.tree.setCurrentItem(item)
+                return
+
+    def _tree_items(self) -> list[QTreeWidgetItem]:
+        items: list[QTreeWidgetItem] = []
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            if top is not None:
+                items.append(top)
+                items += [c for j in range(top.childCount()) if (c := top.child(j)) is not None]
+        return items
+
+    def _node_changed(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        """The editor keeps what it shows (and any unsaved typing) while the table lists another node."""
+        if self._selecting or current is None:
+            return
+        self._node = current.data(0, Qt.ItemDataRole.UserRole)
+        self._show_view(select=self.editor.entry.key if self.editor.entry is not None else None)
+
+    def view(self) -> list[Entry]:
+        library, category = self._node
+        return editing.in_view(self.entries, library, category)
+
+    def _show_view(self, select: str | None = None) -> None:
+        """Fill the table with the tree node's entries, or the filter's hits among them."""
+        if select is None:
+            current = self.current_entry()
+            select = current.key if current is not None else None
+        rows = self.view()
+        text = self.filter.text().strip()
+        if text:
+            rows = self._search(rows, text)
+        reorderable = not text and self._node[0] == PERSONAL_LIBRARY
+        self._selecting = True
+        self.model.set_rows(rows, reorderable=reorderable)
+        self._selecting = False
+        if select is not None:
+            self.select_entry(select)
+        self._update_actions()
+
+    def _search(self, rows: list[Entry], text: str) -> list[Entry]:
+        """The palette's search engine over the entries in view, hidden ones included."""
+        key = (self._generation, self._node)
+        if self._index is None or self._index_for != key:
+            self._index = SearchIndex.from_phrases([e.shown for e in rows], libraries=self._library_names)
+            self._index_for = key
+        by_uid = {e.shown.uid: e for e in rows}
+        return [by_uid[h.phrase.uid] for h in self._index.query(text, FILTER_LIMIT) if h.phrase.uid in by_uid]
+
+    def current_entry(self) -> Entry | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        entry: Entry = self.model.rows[index.row()]
+        return entry
+
+    def select_entry(self, key: str) -> bool:
+        for row, e in enumerate(self.model.rows):
+            if e.key == key:
+                index = self.model.index(row, 0)
+                self._selecting = True
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                )
+                self._selecting = False
+                self.table.scrollTo(index)
+                if self.editor.entry is None or self.editor.entry.key != key or not self.editor.dirty:
+                    self.editor.load(e)
+                self._update_actions()
+                return True
+        return False
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._selecting:
+            return
+        target = self.model.rows[current.row()].key if current.isValid() else None
+        if self.editor.dirty:  # save first; not from inside the selection model's signal (a save reloads)
+            QTimer.singleShot(0, lambda: self._switch_to(target))
+            return
+        self.editor.load(self.by_key.get(target) if target is not None else None)
+        self._update_actions()
+
+    def _switch_to(self, key: str | None) -> None:
+        """Another row was chosen while the editor had unsaved typing: save it, or stay on it."""
+        if not self._leave_editor():
+            shown = self.editor.entry
+            if shown is None or not self.select_entry(shown.key):
+                self._selecting = True
+                self.table.clearSelection()
+                self.table.setCurrentIndex(QModelIndex())
+                self._selecting = False
+            return
+        if key is None or not self.select_entry(key):
+            self.editor.load(None)
+            self._update_actions()
+
+    def _leave_editor(self) -> bool:
+        """Before the editor shows something else: save what was typed; False when it cannot be saved."""
+        if not self.editor.dirty:
+            return True
+        if self.save():
+            return True
+        self.report(self.tr("这条话术还不能保存:请先修正,或按 Esc 放弃修改"))
+        return False
+
+    # -- the commands --------------------------------------------------------------------------------
+
+    def after_command(self, key: str) -> None:
+        """After a command ran (first time, undo or redo): show the store as it is, on the entry."""
+        self.refresh()
+        if key and key in self.by_key and not self.select_entry(key):
+            entry = self.by_key[key]
+            self.filter.clear()
+            self.select_node(entry.library, entry.shown.category)
+            self.select_entry(key)
+
+    def new_phrase(self) -> None:
+        if not self._leave_editor():
+            return
+        category = self._node[1]
+        current = self.current_entry()
+        if category is None:
+            category = current.shown.category if current is not None else DEFAULT_CATEGORY
+        self.table.clearSelection()
+        self.editor.load(None, new_category=category)
+        self.editor.title.setFocus()
+        self._update_actions()
+
+    def save(self) -> bool:
+        """Save the editor (Ctrl+S): a new phrase, or the changed fields of an editable one."""
+        editor = self.editor
+        if not editor.dirty:
+            return True
+        if editor.problems():
+            (editor.title if not editor.values()["title"] else editor.body).setFocus()
+            return False
+        values = editor.values()
+        if editor.is_new:
+            editor.mark_saved()
+            self.undo_stack.push(_Add(self, self.tr("新建「{0}」").format(values["title"]), values, None))
+            return True
+        entry = editor.entry
+        assert entry is not None and entry.override is not None
+        before = {k: v for k, v in _fields(entry.override).items() if v != values[k]}
+        after = {k: values[k] for k in before}
+        editor.mark_saved()
+        text = self.tr("修改「{0}」").format(values["title"])
+        self.undo_stack.push(_Edit(self, text, entry.key, [(entry.override.uid, before, after)]))
+        self.report(self.tr("已保存"))
+        return True
+
+    def discard(self) -> None:
+        """Esc in the editor: drop what was typed."""
+        self.editor.load(self.editor.entry)
+        self.table.setFocus()
+        self._update_actions()
+
+    def duplicate(self) -> None:
+        e = self.current_entry()
+        if e is None or not self._leave_editor():
+            return
+        fields = _fields(e.shown)
+        fields["title"] = self.tr("{0}(副本)").format(fields["title"])
+        fields["shortcut"] = ""  # a copy with the same code would make the code ambiguous
+        self.undo_stack.push(_Add(self, self.tr("复制「{0}」").format(e.shown.title), fields, None))
+        self.editor.title.setFocus()
+        self.editor.title.selectAll()
+
+    def delete(self) -> None:
+        """Delete: the agent's own phrase; for a customised one, their version; a team phrase is hidden."""
+        e = self.current_entry()
+        if e is None:
+            return
+        title = e.shown.title
+        if e.read_only:
+            if not e.shown.hidden:
+                self.undo_stack.push(_Flags(self, self.tr("隐藏「{0}」").format(title), e, hidden=True))
+            self.report(self.tr("团队话术不能删除,已隐藏「{0}」(Ctrl+Z 撤销)").format(title))
+            return
+        row = self.table.currentIndex().row()
+        if e.customised:
+            self.undo_stack.push(_Delete(self, self.tr("恢复团队版本「{0}」").format(title), e))
+            self.report(self.tr("已恢复「{0}」的团队版本(Ctrl+Z 撤销)").format(title))
+            return
+        self.undo_stack.push(_Delete(self, self.tr("删除「{0}」").format(title), e))
+        if self.model.rows:
+            self.select_entry(self.model.rows[min(row, len(self.model.rows) - 1)].key)
+        self.report(self.tr("已删除「{0}」(Ctrl+Z 撤销)").format(title))
+
+    def customise(self) -> None:
+        e = self.current_entry()
+        if e is None or not e.read_only:
+            return
+        self.undo_stack.push(
+            _Add(self, self.tr("自定义「{0}」").format(e.shown.title), _fields(e.shown), override_of=e.key)
+        )
+        self.editor.body.setFocus()
+
+    def revert(self) -> None:
+        e = self.current_entry()
+        if e is None or not e.customised:
+            return
+        self.undo_stack.push(_Delete(self, self.tr("恢复团队版本「{0}」").format(e.shown.title), e))
+        self.report(self.tr("已恢复「{0}」的团队版本(Ctrl+Z 撤销)").format(e.shown.title))
+
+    def toggle_pin(self) -> None:
+        e = self.current_entry()
+        if e is not None:
+            text = self.tr("取消置顶「{0}」") if e.shown.pinned else self.tr("置顶「{0}」")
+            self.undo_stack.push(_Flags(self, text.format(e.shown.title), e, pinned=not e.shown.pinned))
+
+    def toggle_hidden(self) -> None:
+        e = self.current_entry()
+        if e is not None:
+            text = self.tr("取消隐藏「{0}」") if e.shown.hidden else self.tr("隐藏「{0}」")
+            self.undo_stack.push(_Flags(self, text.format(e.shown.title), e, hidden=not e.shown.hidden))
+
+    def move_to_category(self) -> None:
+        e = self.current_entry()
+        if e is None or not self._leave_editor():
+            return
+        target = CategoryPicker.ask(self, editing.categories(self.entries), e.shown.category)
+        if target is None or target == e.shown.category:
+            return
+        text = self.tr("移动「{0}」到「{1}」").format(e.shown.title, target)
+        if e.override is None:  # a team phrase moves as the agent's own version of it
+            self.undo_stack.push(_Add(self, text, {**_fields(e.shown), "category": target}, override_of=e.key))
+            return
+        change = (e.override.uid, {"category": e.override.category}, {"category": target})
+        self.undo_stack.push(_Edit(self, text, e.key, [change]))
+
+    def _personal(self) -> list[Phrase]:
+        return self.store.phrases(library=PERSONAL_LIBRARY)
+
+    def _reorder(self, key: str, orders: dict[str, int]) -> None:
+        if not orders:
+            return
+        personal = {p.uid: p for p in self._personal()}
+        changes = [(uid, {"sort_order": personal[uid].sort_order}, {"sort_order": n}) for uid, n in orders.items()]
+        title = self.by_key[key].shown.title if key in self.by_key else ""
+        self.undo_stack.push(_Edit(self, self.tr("调整「{0}」的顺序").format(title), key, changes))
+
+    def nudge(self, delta: int) -> None:
+        """Alt+Up / Alt+Down: move the agent's own phrase one place within what the table shows."""
+        e = self.current_entry()
+        if e is None or e.original is not None or not self.model.reorderable:
+            return
+        view = [r.key for r in self.model.rows if r.original is None]
+        self._reorder(e.key, editing.nudge(self._personal(), view, e.key, delta))
+
+    def _move_to(self, keys: list[str], before: str | None) -> None:
+        """A drag in the table: the dragged phrases go right before the row dropped on."""
+        keys = [k for k in keys if k in self.by_key and self.by_key[k].original is None]
+        if keys:
+            self._reorder(keys[0], editing.move_before(self._personal(), keys, before))
+
+    # -- keys and events ----------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if watched is self.filter and key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.table.setFocus()
+                if not self.table.currentIndex().isValid() and self.model.rows:
+                    self.table.selectRow(0)
+                return True
+            if watched is self.filter and key == Qt.Key.Key_Escape and self.filter.text():
+                self.filter.clear()
+                return True
+            if watched is self.table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                target = self.editor.body if self.editor.entry is not None and self.editor.entry.editable else None
+                if target is not None:
+                    target.setFocus()
+                return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.editor.isAncestorOf(self.focusWidget() or self):
+            self.discard()
+            return
+        super().keyPressEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self.apply_icons()
+        super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._leave_editor():
+            event.ignore()
+            return
+        event.accept()

@@ -1,0 +1,80 @@
+"""The tray's 管理话术 / 设置 / 开机启动 items, wired in the composition root (offscreen, no hotkey backend)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from palette.app import PaletteApp
+from palette.core.config import Settings
+from palette.core.store import Store
+
+
+@pytest.fixture
+def xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("HOME", str(tmp_path / "agent"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return tmp_path / "config" / "autostart" / "palette.desktop"
+
+
+@pytest.fixture
+def palette(qapp: QApplication, store: Store, xdg: Path) -> Iterator[PaletteApp]:
+    app = PaletteApp(qapp, store)
+    qapp.aboutToQuit.disconnect(app.stop)
+    yield app
+    app.stop()
+    for w in (app._manager, app._settings_window, app.window):
+        if w is not None:
+            w.close()
+            w.deleteLater()
+    uninstall(qapp, app)
+
+
+def uninstall(qapp: QApplication, app: PaletteApp) -> None:
+    """Leave the shared QApplication without this app's translators, as the next test expects."""
+    for translator in app.translations._installed:
+        qapp.removeTranslator(translator)
+
+
+def test_windows_are_built_on_first_use(qtbot: QtBot, palette: PaletteApp) -> None:
+    assert palette._manager is None and palette._settings_window is None  # nothing on the start-up path
+    palette.tray.manage.emit()
+    manager = palette._manager
+    assert manager is not None and manager.isVisible() and manager.model.rowCount() == 127
+    palette.tray.manage.emit()
+    assert palette._manager is manager  # built once, shown again
+
+    palette.tray.settings.emit()
+    settings = palette._settings_window
+    assert settings is not None and settings.isVisible()
+    assert settings.hotkey_switch is None  # offscreen: no global hotkeys, so none to check against
+
+
+def test_autostart_from_the_tray_and_from_settings_agree(qtbot: QtBot, palette: PaletteApp, xdg: Path) -> None:
+    action = palette.tray.autostart_action
+    action.trigger()  # tick 开机启动 in the tray menu
+    assert xdg.is_file() and Settings(palette.store).get("autostart") is True
+    palette.tray.settings.emit()
+    box = palette._settings_window.autostart_box  # type: ignore[union-attr]
+    assert box.isChecked()
+    box.click()  # untick it in the settings window
+    assert not xdg.exists() and not action.isChecked()
+
+
+def test_english_interface_from_the_setting(qtbot: QtBot, qapp: QApplication, store: Store, xdg: Path) -> None:
+    Settings(store).set("language", "en")
+    app = PaletteApp(qapp, store)
+    qapp.aboutToQuit.disconnect(app.stop)
+    try:
+        texts = [a.text() for a in app.tray.menu.actions() if a.text()]
+        assert texts[:2] == ["Open the palette", "New conversation"]
+        assert "Manage phrases" in texts and "Start at login" in texts
+    finally:
+        app.stop()
+        app.window.deleteLater()
+        uninstall(qapp, app)
+    assert QApplication.translate("Tray", "退出") == "退出"

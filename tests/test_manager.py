@@ -1,0 +1,305 @@
+"""The phrase manager on Qt's offscreen platform, driven by its keyboard shortcuts, against a real store.
+
+Every test also looks at what the palette would find: a `SearchIndex` built before the change and
+kept current only by the store's notifications, as in the running app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, Library, LibraryKind, Phrase
+from palette.core.search import SearchIndex
+from palette.core.store import Store
+from palette.ui.manager import CategoryPicker, PhraseManager
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+ALT = Qt.KeyboardModifier.AltModifier
+TEAM = "客服一组"
+REFUND = "您好,退款将在3个工作日内原路退回。"
+
+
+@pytest.fixture
+def team(store: Store) -> Store:
+    store.replace_layer(
+        Library(TEAM, LibraryKind.TEAM),
+        [
+            Phrase("t-refund", TEAM, "售后", "退款说明", REFUND, shortcut="tk1"),
+            Phrase("t-wait", TEAM, "售后", "请稍候", "请您稍等,我马上为您查询。", sort_order=1),
+        ],
+    )
+    store.set_profile("公司名称", "中国电信")
+    store.set_profile("工号", "1024")
+    return store
+
+
+@pytest.fixture
+def index(team: Store) -> SearchIndex:
+    return SearchIndex.from_store(team)
+
+
+@pytest.fixture
+def manager(qtbot: QtBot, team: Store) -> Iterator[PhraseManager]:
+    m = PhraseManager(team)
+    qtbot.addWidget(m)
+    m.present()
+    qtbot.waitExposed(m)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is m)
+    yield m
+    m.editor.load(None)  # nothing unsaved left to block closing
+
+
+def key(qtbot: QtBot, m: PhraseManager, k: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    """A shortcut as the agent presses it, with the keyboard in the phrase table."""
+    m.table.setFocus()
+    qtbot.keyClick(m.table, k, mods)
+
+
+def choose(m: PhraseManager, uid_or_key: str, library: str | None = None) -> None:
+    m.filter.clear()
+    m.select_node(library)
+    assert m.select_entry(uid_or_key), f"{uid_or_key} not in view"
+
+
+def titles(hits: list[object]) -> list[str]:
+    return [h.phrase.title for h in hits]  # type: ignore[attr-defined]
+
+
+def new_phrase(qtbot: QtBot, m: PhraseManager, title: str, body: str, shortcut: str = "", category: str = "") -> Phrase:
+    key(qtbot, m, Qt.Key.Key_N, CTRL)
+    assert m.editor.is_new and m.editor.title.hasFocus()
+    m.editor.title.setText(title)  # Chinese through setText: keyClicks with CJK aborts Qt
+    m.editor.body.setPlainText(body)
+    m.editor.shortcut.setText(shortcut)
+    if category:
+        m.editor.category.setCurrentText(category)
+    qtbot.keyClick(m.editor.title, Qt.Key.Key_S, CTRL)
+    made = [p for p in m.store.phrases(PERSONAL_LIBRARY) if p.title == title]
+    assert len(made) == 1
+    return made[0]
+
+
+def test_create_edit_delete_and_undo(qtbot: QtBot, manager: PhraseManager, index: SearchIndex) -> None:
+    store = manager.store
+    manager.select_node(PERSONAL_LIBRARY)  # empty: a new phrase goes to 常用
+    p = new_phrase(qtbot, manager, "宽带报修", "您好,[公司名称]已为您登记宽带报修。", shortcut="bx")
+    assert (p.category, p.shortcut) == ("常用", "bx")
+    assert manager.current_entry() is not None and manager.current_entry().key == p.uid  # type: ignore[union-attr]
+    assert titles(index.query("bx", 3))[0] == "宽带报修"
+
+    manager.editor.body.setPlainText("您好,已为您登记宽带报修,工程师两小时内联系您。")
+    qtbot.keyClick(manager.editor.body, Qt.Key.Key_S, CTRL)
+    assert store.get(p.uid).body == "您好,已为您登记宽带报修,工程师两小时内联系您。"  # type: ignore[union-attr]
+    assert titles(index.query("工程师", 3)) == ["宽带报修"]
+
+    key(qtbot, manager, Qt.Key.Key_Delete)
+    assert store.get(p.uid) is None
+    assert "宽带报修" not in titles(index.query("bx", 3))
+    assert manager.act_undo.toolTip().startswith("撤销 删除「宽带报修」")
+    assert "已删除" in manager.statusBar().currentMessage()
+
+    key(qtbot, manager, Qt.Key.Key_Z, CTRL)  # the delete
+    restored = store.get(p.uid)
+    assert restored is not None and "工程师" in restored.body
+    assert manager.current_entry().key == p.uid  # type: ignore[union-attr]
+    key(qtbot, manager, Qt.Key.Key_Z, CTRL)  # the edit
+    assert store.get(p.uid).body == "您好,[公司名称]已为您登记宽带报修。"  # type: ignore[union-attr]
+    assert titles(index.query("工程师", 3)) == []
+    key(qtbot, manager, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)  # redo the edit
+    assert "工程师" in store.get(p.uid).body  # type: ignore[union-attr]
+
+
+def test_customise_a_team_phrase_then_restore_the_team_version(
+    qtbot: QtBot, manager: PhraseManager, index: SearchIndex
+) -> None:
+    store = manager.store
+    choose(manager, "t-refund", TEAM)
+    assert manager.editor.body.isReadOnly()
+    assert not manager.act_revert.isEnabled()
+    key(qtbot, manager, Qt.Key.Key_E, CTRL)
+    override = next(p for p in store.phrases(PERSONAL_LIBRARY) if p.override_of == "t-refund")
+    assert not manager.editor.body.isReadOnly() and manager.editor.entry.customised  # type: ignore[union-attr]
+
+    manager.editor.body.setPlainText("您好,退款将在1个工作日内原路退回,请留意短信。")
+    qtbot.keyClick(manager.editor.body, Qt.Key.Key_S, CTRL)
+    assert store.get(override.uid).body.startswith("您好,退款将在1个工作日")  # type: ignore[union-attr]
+    hits = index.query("tk1", 3)
+    assert hits[0].phrase.uid == override.uid and "1个工作日" in hits[0].phrase.body
+    assert store.get("t-refund").body == REFUND  # type: ignore[union-attr]  # the team's text is untouched
+    assert manager.model.state_text(manager.current_entry()) == "已自定义"  # type: ignore[arg-type]
+
+    # a team re-import of the same layer keeps the override
+    store.replace_layer(Library(TEAM, LibraryKind.TEAM), [store.get("t-refund"), store.get("t-wait")])  # type: ignore[list-item]
+    assert index.query("tk1", 3)[0].phrase.uid == override.uid
+
+    key(qtbot, manager, Qt.Key.Key_R, CTRL)
+    assert store.get(override.uid) is None
+    hits = index.query("tk1", 3)
+    assert hits[0].phrase.uid == "t-refund" and hits[0].phrase.body == REFUND
+    assert manager.editor.body.toPlainText() == REFUND and manager.editor.body.isReadOnly()
+
+    key(qtbot, manager, Qt.Key.Key_Z, CTRL)  # undo the restore: the agent's version is back
+    assert index.query("tk1", 3)[0].phrase.uid == override.uid
+
+
+def test_delete_on_a_team_phrase_hides_it_and_ctrl_h_unhides(
+    qtbot: QtBot, manager: PhraseManager, index: SearchIndex
+) -> None:
+    store = manager.store
+    choose(manager, "t-wait", TEAM)
+    key(qtbot, manager, Qt.Key.Key_Delete)
+    assert store.get("t-wait").hidden  # type: ignore[union-attr]
+    assert "请稍候" not in titles(index.query("请稍候", 5))
+    assert "已隐藏" in manager.model.state_text(manager.current_entry())  # type: ignore[arg-type]
+    assert manager.act_hide.text() == "取消隐藏"
+
+    key(qtbot, manager, Qt.Key.Key_H, CTRL)
+    assert not store.get("t-wait").hidden  # type: ignore[union-attr]
+    assert titles(index.query("请稍候", 5))[0] == "请稍候"
+    key(qtbot, manager, Qt.Key.Key_H, CTRL)
+    assert store.get("t-wait").hidden  # type: ignore[union-attr]
+    key(qtbot, manager, Qt.Key.Key_Z, CTRL)
+    assert not store.get("t-wait").hidden  # type: ignore[union-attr]
+
+
+def test_pin_puts_a_phrase_first_in_the_empty_palette(qtbot: QtBot, manager: PhraseManager, index: SearchIndex) -> None:
+    choose(manager, "t-wait", TEAM)
+    key(qtbot, manager, Qt.Key.Key_T, CTRL)
+    assert manager.store.get("t-wait").pinned  # type: ignore[union-attr]
+    assert index.query("", 5)[0].phrase.uid == "t-wait"
+    assert manager.act_pin.text() == "取消置顶"
+    key(qtbot, manager, Qt.Key.Key_T, CTRL)
+    assert index.query("", 5)[0].phrase.uid != "t-wait"
+
+
+def test_duplicate_shortcut_and_forbidden_words_are_shown_before_saving(qtbot: QtBot, manager: PhraseManager) -> None:
+    key(qtbot, manager, Qt.Key.Key_N, CTRL)
+    editor = manager.editor
+    editor.title.setText("我也不知道")
+    editor.shortcut.setText("kc1")
+    editor.body.setPlainText("这个我不知道,您好[坐席姓明]")
+    lines = editor.warning_lines()
+    assert any("快捷码“kc1”已被「电话标准开场」" in line for line in lines), lines
+    assert any("标题含服务禁语“不知道”" in line for line in lines), lines
+    assert any("内容含服务禁语“不知道”,建议改为“我帮您核实一下”" in line for line in lines), lines
+    assert any("[坐席姓明] 可能写错了,是不是 [坐席姓名]" in line for line in lines), lines
+    assert manager.store.phrases(PERSONAL_LIBRARY) == []  # warnings only: nothing saved yet
+
+    editor.shortcut.setText("kc99")
+    editor.body.setPlainText("您好,[公司名称][工号]为您服务,[客户姓名]")
+    lines = editor.warning_lines()
+    assert not any("快捷码" in line or "内容含服务禁语" in line for line in lines), lines
+    assert editor.preview.text().count("中国电信") == 1 and "1024" in editor.preview.text()
+    assert editor.asks.text() == "粘贴时询问:客户姓名"
+
+
+def test_a_phrase_without_a_body_is_not_saved(qtbot: QtBot, manager: PhraseManager) -> None:
+    key(qtbot, manager, Qt.Key.Key_N, CTRL)
+    manager.editor.title.setText("空的")
+    qtbot.keyClick(manager.editor.title, Qt.Key.Key_S, CTRL)
+    assert manager.store.phrases(PERSONAL_LIBRARY) == []
+    assert "请填写内容" in manager.editor.warning_lines()
+    assert manager.editor.body.hasFocus()
+
+
+def test_switching_rows_saves_the_edit(qtbot: QtBot, manager: PhraseManager) -> None:
+    p = new_phrase(qtbot, manager, "甲", "第一条")
+    new_phrase(qtbot, manager, "乙", "第二条")
+    choose(manager, p.uid, PERSONAL_LIBRARY)
+    manager.editor.body.setPlainText("第一条,改过")
+    manager.table.setFocus()
+    qtbot.keyClick(manager.table, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: manager.store.get(p.uid).body == "第一条,改过")  # type: ignore[union-attr]
+    assert manager.editor.title.text() == "乙"
+
+
+def test_filter_uses_the_search_engine_and_finds_hidden_phrases(qtbot: QtBot, manager: PhraseManager) -> None:
+    manager.store.set_flags("t-wait", hidden=True)
+    manager.refresh()
+    key(qtbot, manager, Qt.Key.Key_F, CTRL)
+    assert manager.filter.hasFocus()
+    manager.filter.setText("qsh")  # pinyin initials of 请稍候
+    assert [e.key for e in manager.model.rows][:1] == ["t-wait"]
+    manager.filter.setText("tk1")
+    assert [e.key for e in manager.model.rows][:1] == ["t-refund"]
+    manager.select_node(STANDARD_LIBRARY)  # the filter searches the node in view
+    assert "t-refund" not in [e.key for e in manager.model.rows]
+    qtbot.keyClick(manager.filter, Qt.Key.Key_Escape)
+    assert manager.filter.text() == "" and manager.model.rowCount() == 127
+
+
+def test_duplicate_copies_without_the_shortcut(qtbot: QtBot, manager: PhraseManager) -> None:
+    choose(manager, "t-refund", TEAM)
+    key(qtbot, manager, Qt.Key.Key_D, CTRL)
+    copy = next(p for p in manager.store.phrases(PERSONAL_LIBRARY))
+    assert (copy.title, copy.body, copy.shortcut, copy.override_of) == ("退款说明(副本)", REFUND, "", None)
+    assert manager.editor.entry is not None and manager.editor.entry.key == copy.uid
+    key(qtbot, manager, Qt.Key.Key_Z, CTRL)
+    assert manager.store.phrases(PERSONAL_LIBRARY) == []
+
+
+def test_move_to_category(qtbot: QtBot, manager: PhraseManager, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(CategoryPicker, "ask", classmethod(lambda cls, parent, cats, current: "投诉处理"))
+    p = new_phrase(qtbot, manager, "加急处理", "已为您加急处理。")
+    key(qtbot, manager, Qt.Key.Key_M, CTRL)
+    assert manager.store.get(p.uid).category == "投诉处理"  # type: ignore[union-attr]
+
+    choose(manager, "t-refund", TEAM)  # a team phrase moves as the agent's own version
+    key(qtbot, manager, Qt.Key.Key_M, CTRL)
+    override = next(q for q in manager.store.phrases(PERSONAL_LIBRARY) if q.override_of == "t-refund")
+    assert override.category == "投诉处理" and manager.store.get("t-refund").category == "售后"  # type: ignore[union-attr]
+    key(qtbot, manager, Qt.Key.Key_Z, CTRL)
+    assert all(q.override_of is None for q in manager.store.phrases(PERSONAL_LIBRARY))
+
+
+def order(store: Store) -> list[str]:
+    return [p.title for p in sorted(store.phrases(PERSONAL_LIBRARY), key=lambda p: p.sort_order)]
+
+
+def test_reorder_with_keys_and_by_dragging(qtbot: QtBot, manager: PhraseManager) -> None:
+    store = manager.store
+    a, _b, c = (new_phrase(qtbot, manager, t, f"{t}的内容") for t in ("一", "二", "三"))
+    choose(manager, a.uid, PERSONAL_LIBRARY)
+    assert [e.shown.title for e in manager.model.rows] == ["一", "二", "三"]
+    key(qtbot, manager, Qt.Key.Key_Down, ALT)
+    assert order(store) == ["二", "一", "三"]
+    assert [e.shown.title for e in manager.model.rows] == ["二", "一", "三"]
+    assert manager.current_entry().key == a.uid  # type: ignore[union-attr]
+    key(qtbot, manager, Qt.Key.Key_Up, ALT)
+    assert order(store) == ["一", "二", "三"]
+
+    model = manager.model
+    data = model.mimeData([model.index(2, 0)])  # drag 三 onto the first row
+    assert model.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
+    qtbot.waitUntil(lambda: order(store) == ["三", "一", "二"])
+    assert manager.current_entry().key == c.uid  # type: ignore[union-attr]
+    key(qtbot, manager, Qt.Key.Key_Z, CTRL)
+    assert order(store) == ["一", "二", "三"]
+
+    manager.select_node(STANDARD_LIBRARY)  # team and standard phrases keep their library's order
+    assert not manager.model.flags(manager.model.index(0, 0)) & Qt.ItemFlag.ItemIsDragEnabled
+    assert not manager.act_up.isEnabled()
+
+
+def test_changes_made_elsewhere_show_while_open(qtbot: QtBot, manager: PhraseManager) -> None:
+    manager.select_node(PERSONAL_LIBRARY)
+    manager.store.add_phrase(category="常用", title="命令行添加", body="palette add 加的")
+    qtbot.waitUntil(lambda: [e.shown.title for e in manager.model.rows] == ["命令行添加"])
+    labels = [manager.tree.topLevelItem(i).text(0) for i in range(manager.tree.topLevelItemCount())]  # type: ignore[union-attr]
+    assert "我的话术 (1)" in labels
+
+
+def test_escape_in_the_editor_discards_the_typing(qtbot: QtBot, manager: PhraseManager) -> None:
+    p = new_phrase(qtbot, manager, "甲", "原来的内容")
+    manager.editor.body.setPlainText("改了一半")
+    assert manager.act_save.isEnabled() and manager.act_discard.isEnabled()
+    manager.editor.body.setFocus()
+    qtbot.keyClick(manager.editor.body, Qt.Key.Key_Escape)
+    assert manager.editor.body.toPlainText() == "原来的内容" and not manager.act_save.isEnabled()
+    assert manager.store.get(p.uid).body == "原来的内容"  # type: ignore[union-attr]
+    assert manager.table.hasFocus()
