@@ -100,8 +100,10 @@ class PaletteApp:
             events.emit("tray.unavailable")
             if hotkey is not None and not self.backends.problem:
                 self.tray.notify(
-                    self.tray.tr("快捷话术板已启动"),
-                    self.tray.tr("此桌面没有系统托盘:按 {0} 打开话术板。").format(self.settings.get("hotkey")),
+                    QCoreApplication.translate("app", "快捷话术板已启动"),
+                    QCoreApplication.translate("app", "此桌面没有系统托盘:按 {0} 打开话术板。").format(
+                        self.settings.get("hotkey")
+                    ),
                 )
         self._build_index()
         self.subscriptions.start()

@@ -752,6 +752,14 @@
 <context>
     <name>app</name>
     <message>
+        <source>快捷话术板已启动</source>
+        <translation>Palette is running</translation>
+    </message>
+    <message>
+        <source>此桌面没有系统托盘:按 {0} 打开话术板。</source>
+        <translation>This desktop has no system tray: press {0} to open the palette.</translation>
+    </message>
+    <message>
         <source>开机启动设置失败</source>
         <translation>Could not change start at login</translation>
     </message>
