@@ -255,10 +255,19 @@ def translations(qapp: QApplication, store: Store) -> Iterator[Translations]:
 def test_language_switch_changes_visible_strings(
     qtbot: QtBot, window: SettingsWindow, store: Store, translations: Translations
 ) -> None:
+    from PySide6.QtGui import QIcon
+
+    from palette.ui.palette_window import PaletteWindow
+    from palette.ui.tray import Tray
+
     manager = PhraseManager(store)
     qtbot.addWidget(manager)
     manager.present()
+    palette = PaletteWindow()
+    qtbot.addWidget(palette)
+    tray = Tray(QIcon(), autostart=False)
     assert (window.windowTitle(), window.tabs.tabText(0), manager.windowTitle()) == ("设置", "个人资料", "管理话术")
+    assert palette.search.placeholderText().startswith("输入拼音") and tray.menu.actions()[0].text() == "打开话术板"
     assert manager.act_new.text() == "新建"
 
     pick(qtbot, window.language, 1)
@@ -274,6 +283,9 @@ def test_language_switch_changes_visible_strings(
     assert manager.act_hide.text() == "Hide"
     assert manager.model.headerData(0, Qt.Orientation.Horizontal) == "Title"
     assert manager.editor.banner.text().startswith("Pick a phrase")
+    qtbot.waitUntil(lambda: tray.menu.actions()[0].text() != "打开话术板")
+    assert not palette.search.placeholderText().startswith("输入拼音")
+    assert palette.hint.text().startswith("Enter ") and "粘贴" not in palette.hint.text()
 
     pick(qtbot, window.language, 0)
     qtbot.waitUntil(lambda: (window.windowTitle(), manager.act_new.text()) == ("设置", "新建"))

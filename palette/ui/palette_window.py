@@ -194,11 +194,9 @@ class PaletteWindow(QWidget):
         self._rows: Callable[[str], list[Row]] = lambda _query: []
         self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         self.setObjectName("palette")
-        self.setWindowTitle(self.tr("快捷话术板"))
         self.resize(660, 600)
 
         self.search = SearchField(self)
-        self.search.setPlaceholderText(self.tr("输入拼音、首字母、快捷码或关键词…"))
         self.search.setClearButtonEnabled(True)
         self.search.installEventFilter(self)
         self.search.textChanged.connect(self.refresh)
@@ -226,10 +224,7 @@ class PaletteWindow(QWidget):
         self.preview.setMinimumHeight(72)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
-        hint = QLabel(
-            self.tr("Enter 粘贴 · Ctrl+Enter 复制 · Alt+1…9 直接粘贴 · Tab 填写 · Ctrl+Shift+N 新会话 · Esc 关闭"),
-            self,
-        )
+        self.hint = hint = QLabel(self)
         hint.setObjectName("hint")
         hint.setStyleSheet("QLabel#hint { color: palette(placeholder-text); }")
 
@@ -257,8 +252,23 @@ class PaletteWindow(QWidget):
         )
         self._pending: tuple[Row, str] | None = None  # a choice waiting for the agent to confirm a 禁语 warning
         self._form: QWidget | None = None
+        self.retranslate()
         self.loading = False  # the search engine is still loading: see results_ready()
         self._early_choice = ""
+
+    def retranslate(self) -> None:
+        """Visible strings in the current language (again on a language switch)."""
+        self.setWindowTitle(self.tr("快捷话术板"))
+        self.search.setPlaceholderText(self.tr("输入拼音、首字母、快捷码或关键词…"))
+        self.hint.setText(
+            self.tr("Enter 粘贴 · Ctrl+Enter 复制 · Alt+1…9 直接粘贴 · Tab 填写 · Ctrl+Shift+N 新会话 · Esc 关闭")
+        )
+        self._update_preview()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def set_rows(self, rows: Callable[[str], list[Row]]) -> None:
         """Where hits come from: `rows(query)`, best first."""

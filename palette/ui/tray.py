@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QGuiApplication, QIcon
 from PySide6.QtWidgets import QLabel, QMenu, QSystemTrayIcon
 
@@ -50,29 +50,40 @@ class Tray(QObject):
         super().__init__(parent)
         self.available = QSystemTrayIcon.isSystemTrayAvailable()
         self.menu = QMenu()
-        self._add(self.tr("打开话术板"), self.open_palette)
-        self._add(self.tr("新会话"), self.new_conversation)
+        self._actions = [self._add(self.open_palette), self._add(self.new_conversation)]
         self.menu.addSeparator()
-        self._add(self.tr("管理话术"), self.manage)
-        self._add(self.tr("设置"), self.settings)
-        self._add(self.tr("导入团队话术库"), self.import_library)
-        self.autostart_action = QAction(self.tr("开机启动"), self.menu, checkable=True, checked=autostart)
+        self._actions += [self._add(self.manage), self._add(self.settings), self._add(self.import_library)]
+        self.autostart_action = QAction(self.menu, checkable=True, checked=autostart)
         self.autostart_action.toggled.connect(self.autostart_toggled)
         self.menu.addAction(self.autostart_action)
         self.menu.addSeparator()
-        self._add(self.tr("退出"), self.quit)
+        self._actions.append(self._add(self.quit))
+        self.menu.installEventFilter(self)  # the menu, a widget, hears about language switches
         self.icon = QSystemTrayIcon(icon, self)
-        self.icon.setToolTip(self.tr("快捷话术板"))
+        self.retranslate()
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self._toast: Toast | None = None
         if self.available:
             self.icon.show()
 
-    def _add(self, text: str, signal: SignalInstance) -> QAction:
-        action = self.menu.addAction(text)
+    def _add(self, signal: SignalInstance) -> QAction:
+        action = self.menu.addAction("")
         action.triggered.connect(lambda _checked=False: signal.emit())
         return action
+
+    def retranslate(self) -> None:
+        texts = [self.tr("打开话术板"), self.tr("新会话"), self.tr("管理话术"), self.tr("设置"),
+                 self.tr("导入团队话术库"), self.tr("退出")]  # fmt: skip
+        for action, text in zip(self._actions, texts, strict=True):
+            action.setText(text)
+        self.autostart_action.setText(self.tr("开机启动"))
+        self.icon.setToolTip(self.tr("快捷话术板"))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.menu and event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        return super().eventFilter(watched, event)
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
