@@ -3,10 +3,18 @@
 # and Palette installed into it (editable). Idempotent and quick when nothing changed.
 #   bash packaging/bootstrap.sh          what the app needs
 #   bash packaging/bootstrap.sh --test   plus what the test suite needs (Xvfb, xdotool, real target programs)
+#   bash packaging/bootstrap.sh --build  plus PyInstaller, to build the installable bundle (packaging/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=0
-[ "${1:-}" = "--test" ] && want_test=1
+want_build=0
+for arg in "$@"; do
+  case $arg in
+    --test) want_test=1 ;;
+    --build) want_build=1 ;;
+    *) echo "usage: bash packaging/bootstrap.sh [--test] [--build]" >&2; exit 2 ;;
+  esac
+done
 
 say() { echo "bootstrap: $*" >&2; }
 
@@ -51,8 +59,11 @@ if [ ! -x .venv/bin/python ]; then
   say "creating .venv"
   "$PYTHON" -m venv .venv
 fi
+extras=()
+[ $want_test = 1 ] && extras+=(test)
+[ $want_build = 1 ] && extras+=(build)
 extra=""
-[ $want_test = 1 ] && extra="[test]"
+[ ${#extras[@]} -gt 0 ] && extra="[$(IFS=,; echo "${extras[*]}")]"
 stamp=".venv/.palette-installed$extra"
 sum=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
