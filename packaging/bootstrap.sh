@@ -21,7 +21,8 @@ say() { echo "bootstrap: $*" >&2; }
 # Debian packages: Qt's xcb platform plugin needs the libxcb set; Chinese glyphs need a CJK font.
 runtime_pkgs="libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-xcb1 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0
-  libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 fonts-noto-cjk"
+  libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 fonts-noto-cjk
+  gcc libc6-dev linux-libc-dev python3-dev"  # pynput needs evdev, on PyPI only as C source to compile
 # The end-to-end tests: a virtual X server, a window manager, key injection, and real paste targets
 # (a Tk program on Debian's python3-tk, a GTK editor, a terminal and a browser).
 test_pkgs="xvfb xauth xdotool x11-utils xclip openbox python3-tk mousepad xterm chromium"
@@ -65,7 +66,7 @@ extras=()
 extra=""
 [ ${#extras[@]} -gt 0 ] && extra="[$(IFS=,; echo "${extras[*]}")]"
 stamp=".venv/.palette-installed$extra"
-sum=$(sha256sum pyproject.toml | cut -d' ' -f1)
+sum=$( (sha256sum pyproject.toml 2>/dev/null || shasum -a 256 pyproject.toml) | cut -d' ' -f1)  # shasum: macOS
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
   say "installing Palette and its Python packages into .venv"
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
