@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,7 @@ def _run(args: list[str | Path], cwd: Path, timeout: float = 120, **env: str) ->
 
 
 @pytest.fixture(scope="module")
-def clean_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def clean_source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=REPO,
@@ -56,7 +57,8 @@ def clean_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if src.is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest / name)
-    return dest
+    yield dest
+    shutil.rmtree(dest)  # its .venv, build/ and dist/: about 1 GB
 
 
 @pytest.fixture(scope="module")
