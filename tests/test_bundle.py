@@ -113,7 +113,10 @@ def test_tarball_installs_for_the_user_and_uninstalls_keeping_the_database(dist:
     assert out.returncode == 0, out.stdout + out.stderr
     assert "self-test: all ok" in out.stdout
     binary = home / ".local" / "bin" / "palette"
-    desktop = (home / ".local/share/applications/palette.desktop").read_text()
+    desktop_file = home / ".local/share/applications/palette.desktop"
+    valid = _run(["desktop-file-validate", desktop_file], tmp_path)
+    assert (valid.returncode, valid.stdout) == (0, ""), valid.stdout + valid.stderr
+    desktop = desktop_file.read_text()
     assert f"Exec={home}/.local/opt/palette/palette\n" in desktop
     assert (home / ".config/autostart/palette.desktop").read_text() == desktop
     assert (home / ".local/share/icons/hicolor/scalable/apps/palette.svg").is_file()
