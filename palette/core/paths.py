@@ -27,11 +27,17 @@ def database_path() -> Path:
 
 
 def bundle_root() -> Path:
-    """The folder holding `phrases.db` and `resources/`: the PyInstaller bundle or the source checkout."""
+    """The folder holding `phrases.db` and `resources/`.
+
+    In order: the PyInstaller bundle; `palette/bundled/` in a non-editable install (setup.py copies
+    them there when it builds the wheel); the source checkout (an editable install, `python -m palette`).
+    """
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen)
-    return Path(__file__).resolve().parent.parent.parent
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "bundled"
+    return installed if installed.is_dir() else package.parent
 
 
 def resource(*parts: str) -> Path:
