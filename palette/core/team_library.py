@@ -106,16 +106,7 @@ def team_layer(store: Store, data: LibraryData, *, source: str | None = None) ->
         read_only=True,
     )
     phrases = tuple(
-        Phrase(
-            uid=layer_uid(name, p.uid),
-            library=name,
-            category=p.category,
-            title=p.title,
-            body=p.body,
-            shortcut=p.shortcut,
-            tags=p.tags,
-            sort_order=n,
-        )
+        replace(p, uid=layer_uid(name, p.uid), library=name, sort_order=n, override_of=None, pinned=False, hidden=False)
         for n, p in enumerate(data.phrases)
     )
     forbidden = tuple(ForbiddenWord(w.word, w.suggestion, name) for w in data.forbidden)
@@ -201,16 +192,7 @@ def library_data(store: Store, name: str) -> LibraryData:
         known = "、".join(lib.name for lib in store.libraries())
         raise LibraryNameError(f"no library named {name!r} (libraries: {known})")
     phrases = tuple(
-        Phrase(
-            uid=local_id(name, p.uid),
-            library=name,
-            category=p.category,
-            title=p.title,
-            body=p.body,
-            shortcut=p.shortcut,
-            tags=p.tags,
-            sort_order=n,
-        )
+        replace(p, uid=local_id(name, p.uid), library=name, sort_order=n, override_of=None, pinned=False, hidden=False)
         for n, p in enumerate(store.phrases(library=name))
     )
     forbidden = tuple(w for w in store.forbidden_words() if w.source == name)
