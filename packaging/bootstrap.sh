@@ -25,7 +25,7 @@ runtime_pkgs="libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-xcb1
   gcc libc6-dev linux-libc-dev python3-dev"  # pynput needs evdev, on PyPI only as C source to compile
 # The end-to-end tests: a virtual X server, a window manager, key injection, and real paste targets
 # (a Tk program on Debian's python3-tk, a GTK editor, a terminal and a browser); the bundle's menu entry check.
-test_pkgs="xvfb xauth xdotool x11-utils xclip openbox python3-tk mousepad xterm chromium desktop-file-utils"
+test_pkgs="xvfb xauth xdotool x11-utils xclip openbox python3-tk mousepad xterm xfonts-base chromium desktop-file-utils"
 
 pkgs=$runtime_pkgs
 [ $want_test = 1 ] && pkgs="$pkgs $test_pkgs"

@@ -191,7 +191,8 @@ def start_target(session: XSession, kind: str, workdir: Path) -> Target:
     """Start a paste target: our own Qt and Tk programs, or Debian's xterm, mousepad or chromium."""
     out, keylog = workdir / f"{kind}.txt", workdir / f"{kind}.keys"
     save_keys = ""
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    errors = (workdir / f"{kind}.err").open("wb")  # what a target says when it fails to start
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": errors}
     if kind == "tk":
         session.spawn(SYSTEM_PYTHON, str(TARGETS / "tk_target.py"), str(out), str(keylog))
         title = "tk-target"
@@ -219,7 +220,15 @@ def start_target(session: XSession, kind: str, workdir: Path) -> Target:
         wait_for(out.exists, 30, "the chat page to load")
     else:
         raise ValueError(kind)
-    target = Target(session.find_window(title, timeout=30), out, keylog, save_keys)
+    try:
+        window = session.find_window(title, timeout=30)
+    except TimeoutError as e:
+        raise TimeoutError(
+            f"{e}; {kind} said: {(workdir / f'{kind}.err').read_text(errors='replace')[-500:]}"
+        ) from None
+    finally:
+        errors.close()
+    target = Target(window, out, keylog, save_keys)
     session.focus(target.window)
     return target
 
