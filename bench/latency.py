@@ -137,7 +137,7 @@ def main() -> None:
             typed_exact += target.text() == GREETING
             session.xdotool("key", "ctrl+End", "ctrl+shift+Home", "Delete")
             wait_for(lambda: target.text() == "", 5, "target cleared")
-        time.sleep(2)
+        time.sleep(8)  # idle: the app returns freed memory 5 s after the palette closes
         rss = rss_mb(app.proc.pid)
     result.update(
         hotkey_to_shown_ms=summary(shown),

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from palette.ui.settings_window import SettingsWindow
 
 _STARTED = time.perf_counter()
+IDLE_TRIM_MS = 5_000  # after the palette closes (or the index lands), return freed memory to the OS
 
 
 def _configure_logging() -> None:
@@ -35,12 +36,14 @@ class PaletteApp:
     """Everything the running app holds on to, wired; `start()` arms the hotkey and the subscriptions."""
 
     def __init__(self, app: QApplication, store: Store) -> None:
+        from PySide6.QtCore import QTimer
         from PySide6.QtGui import QGuiApplication
 
         from palette.core import paths
         from palette.core.config import Settings
         from palette.core.search import SearchIndex
         from palette.platform import load as load_backends
+        from palette.platform import release_memory
         from palette.platform.clipboard import ClipboardKeeper
         from palette.platform.paster import Paster
         from palette.ui.controller import PaletteController
@@ -75,6 +78,9 @@ class PaletteApp:
         self.tray.autostart_toggled.connect(self.set_autostart)
         store.subscribe(self._settings_changed)
         self.controller.notify.connect(self.tray.notify)
+        self._idle = QTimer(singleShot=True, interval=IDLE_TRIM_MS)
+        self._idle.timeout.connect(release_memory)
+        self.window.hidden.connect(self._idle.start)
         self.subscriptions.notify.connect(self.tray.notify)
         app.aboutToQuit.connect(self.stop)
 
@@ -131,6 +137,7 @@ class PaletteApp:
         from palette.core import events
 
         self.index.install(prepared)
+        self._idle.start()
         events.emit("index.ready", ms=events.ms_since(_STARTED))
         self.window.results_ready()  # the agent may have been quicker than the build
 

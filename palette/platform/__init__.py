@@ -40,3 +40,16 @@ def load(qt_platform: str) -> Backends:
     if qt_platform.startswith("wayland") or os.environ.get("XDG_SESSION_TYPE") == "wayland":
         return Backends(None, None, "wayland")
     return Backends(None, None, "no-hotkeys")
+
+
+def release_memory() -> None:
+    """Give freed heap back to the OS while the tray app idles (glibc keeps it otherwise)."""
+    import gc
+
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):  # not glibc (musl): nothing to trim
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
