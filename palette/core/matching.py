@@ -331,7 +331,7 @@ def pinyin_typos(word: str) -> Iterator[tuple[str, float]]:
     for i, ch in enumerate(word):
         for other in _NEIGHBOURS.get(ch, ""):
             yield word[:i] + other + word[i + 1 :], 0.6
-        for a, b in (("n", "l"), ("l", "n"), ("r", "l"), ("f", "h"), ("h", "f")):
+        for a, b in (("n", "l"), ("l", "n"), ("r", "l"), ("f", "h"), ("h", "f"), ("v", "u"), ("u", "v")):
             if ch == a:
                 yield word[:i] + b + word[i + 1 :], 0.3
 
@@ -748,11 +748,18 @@ class Compiler:
                 for variant, cost in pinyin_typos(word[j:k]):
                     if variant in pool and cost < fixes.get(variant, 9.0):
                         fixes[variant] = cost
-                for variant, cost in sorted(fixes.items(), key=lambda vc: (vc[1], vc[0]))[:3]:
-                    token = Token("P" if final else "S", variant)
-                    for head in heads:
-                        for tail in tails:
-                            add((*head, token, *tail), cost)
+                kind = "P" if final else "S"
+                picked = 0
+                for variant, cost in sorted(fixes.items(), key=lambda vc: (vc[1], vc[0])):
+                    token = Token(kind, variant)
+                    # keep the cheapest corrections this library can match, not just the cheapest
+                    parses = [(*head, token, *tail) for head in heads for tail in tails]
+                    parses = [p for p in parses if self.block_count(self.parse_filter(p))]
+                    for parse in parses:
+                        add(parse, cost)
+                    picked += bool(parses)
+                    if picked == 3:
+                        break
         for i in range(n - 1):
             if word[i] != word[i + 1]:
                 for parse in self._syllables(word[:i] + word[i + 1] + word[i] + word[i + 2 :], final=True):
