@@ -138,8 +138,8 @@ def test_lint(guard: Guard, body: str, expected: list[tuple[Kind, str, str]]) ->
 
 def test_lint_knows_the_agents_own_profile_keys(guard: Guard) -> None:
     assert guard.lint("[微信号]", profile_keys=["微信号"]) == []
-    assert "微信号" in known_names(["微信号"])
-    assert likely_meant("微信好", known_names(["微信号"])) == "微信号"
+    assert "微信号" in known_names(("微信号",))
+    assert likely_meant("微信好", known_names(("微信号",))) == "微信号"
 
 
 def test_describe_is_one_line_per_kind(guard: Guard) -> None:

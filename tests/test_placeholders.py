@@ -380,3 +380,10 @@ def test_display_spans_map_matches_and_gaps_onto_the_finished_text() -> None:
     matched, gaps = display_spans(body, r, [(0, 2), (9, 11), (4, 6)])  # 您好, 客服, and inside [公司名称]
     assert [r.text[a:b] for a, b in matched] == ["您好", "中国电信", "客服"]
     assert [r.text[a:b] for a, b in gaps] == ["[客户姓名]"]
+
+
+@given(st.text(alphabet="[]=你好名称 ab1\n_", max_size=40))
+def test_bracket_tokens_are_the_bracket_part_of_parse(body: str) -> None:
+    from palette.core.placeholders import Malformed, Placeholder, bracket_tokens, parse
+
+    assert bracket_tokens(body) == [t for t in parse(body) if isinstance(t, Placeholder | Malformed)]

@@ -23,6 +23,7 @@ turn an automatic value into a question asked on every paste. One character off 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -37,11 +38,12 @@ from palette.core.placeholders import (
     Placeholder,
     Rendered,
     Span,
+    bracket_tokens,
     find_shapes,
-    parse,
 )
 
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+_INVISIBLE_RE = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]")
 
 
 class Kind(StrEnum):
@@ -117,11 +119,16 @@ class Guard:
     def __init__(self, words: Iterable[ForbiddenWord]) -> None:
         self.words = merge(words)
         self._folded = [(fold(w.word)[0], w) for w in self.words]
+        keys = sorted({key for key, _w in self._folded}, key=len, reverse=True)
+        self._any = re.compile("|".join(map(re.escape, keys))) if keys else None  # one C-level scan
 
     def __repr__(self) -> str:
         return f"Guard({len(self.words)} words)"
 
     def forbidden(self, text: str) -> list[Finding]:
+        quick = "".join(_INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text)).casefold().split())
+        if self._any is None or not self._any.search(quick):
+            return []  # the common case, without folding character by character (an import checks 100,000)
         folded, where = fold(text)
         found: list[Finding] = []
         for key, w in self._folded:
@@ -149,13 +156,13 @@ class Guard:
         aliases: Mapping[str, str] | None = None,
     ) -> list[Finding]:
         """A phrase as saved or imported: forbidden words, malformed brackets, unknown placeholders."""
-        known = known_names(profile_keys, aliases or {})
+        known = known_names(tuple(profile_keys), tuple((aliases or {}).items()))
         found = self.forbidden(body)
-        for token in parse(body):
+        for token in bracket_tokens(body):
             if isinstance(token, Malformed):
                 found.append(Finding(Kind.MALFORMED, token.raw, token.span, source=token.reason))
             elif isinstance(token, Placeholder) and token.default is None and token.name not in known:
-                meant = likely_meant(token.name, known)
+                meant = _likely_meant_cached(token.name, known)
                 if meant is not None:
                     found.append(Finding(Kind.UNKNOWN, token.name, token.span, suggestion=meant))
                 elif token.name.isdigit():
@@ -163,9 +170,10 @@ class Guard:
         return sorted(found, key=lambda f: f.span)
 
 
-def known_names(profile_keys: Collection[str] = (), aliases: Mapping[str, str] | None = None) -> frozenset[str]:
-    aliases = aliases or {}
-    return frozenset(PROFILE_KEYS) | set(BUILTIN_NAMES) | set(profile_keys) | set(aliases) | set(aliases.values())
+@cache
+def known_names(profile_keys: tuple[str, ...] = (), aliases: tuple[tuple[str, str], ...] = ()) -> frozenset[str]:
+    names = {n for pair in aliases for n in pair}
+    return frozenset(PROFILE_KEYS) | set(BUILTIN_NAMES) | set(profile_keys) | names
 
 
 @cache
@@ -173,6 +181,12 @@ def _sound(name: str) -> tuple[str, ...]:
     from pypinyin import Style, lazy_pinyin  # ~250 ms: only lint pays for it
 
     return tuple(lazy_pinyin(name, style=Style.NORMAL))
+
+
+@cache
+def _likely_meant_cached(name: str, known: frozenset[str]) -> str | None:
+    """`likely_meant` once per name and set of known names: an import asks it 100,000 times."""
+    return likely_meant(name, known)
 
 
 def likely_meant(name: str, known: Collection[str]) -> str | None:

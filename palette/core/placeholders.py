@@ -37,6 +37,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from types import MappingProxyType
 from typing import Literal
 
@@ -96,6 +97,7 @@ class Malformed:
 Token = Text | Escape | Placeholder | Malformed
 
 
+@cache  # a library repeats the same few placeholders in every phrase
 def _split_group(inner: str) -> tuple[str, str | None, str | None]:
     """(name, default, why it is not a placeholder) for the text between `[` and `]`."""
     sep = _DEFAULT_SEP.search(inner)
@@ -112,6 +114,8 @@ def _split_group(inner: str) -> tuple[str, str | None, str | None]:
 
 def parse(body: str) -> list[Token]:
     """Split a phrase body into tokens covering it exactly, left to right, each with its span."""
+    if "[" not in body and "]" not in body:
+        return [Text(body, (0, len(body)))] if body else []
     tokens: list[Token] = []
     pos, n = 0, len(body)
     while pos < n:
@@ -146,6 +150,23 @@ def parse(body: str) -> list[Token]:
             tokens.append(Text(m.group(), m.span()))
             pos = m.end()
     return tokens
+
+
+def bracket_tokens(body: str) -> list[Placeholder | Malformed]:
+    """The Placeholder and Malformed tokens of `parse(body)`, found faster in the common case (every
+    bracket belongs to a simple `[...]` group): an import lints 100,000 phrases with this."""
+    if "[[" not in body and "]]" not in body:
+        groups = list(_GROUP.finditer(body))
+        if body.count("[") == len(groups) and body.count("]") == len(groups):
+            out: list[Placeholder | Malformed] = []
+            for m in groups:
+                name, default, problem = _split_group(m.group(1))
+                if problem is None:
+                    out.append(Placeholder(name, default, m.span(), m.group()))
+                else:
+                    out.append(Malformed(m.group(), m.span(), problem))
+            return out
+    return [t for t in parse(body) if isinstance(t, Placeholder | Malformed)]
 
 
 def placeholders(body: str) -> list[Placeholder]:

@@ -105,14 +105,16 @@ def team_layer(store: Store, data: LibraryData, *, source: str | None = None) ->
         checksum=data.checksum(),
         read_only=True,
     )
-    phrases = tuple(
-        replace(p, uid=layer_uid(name, p.uid), library=name, sort_order=n, override_of=None, pinned=False, hidden=False)
-        for n, p in enumerate(data.phrases)
-    )
+    phrases = tuple(_placed(p, layer_uid(name, p.uid), name, n) for n, p in enumerate(data.phrases))
     forbidden = tuple(ForbiddenWord(w.word, w.suggestion, name) for w in data.forbidden)
     return TeamLayer(
         library, phrases, forbidden, data.warnings + tuple(_guard_warnings(store, name, phrases, forbidden))
     )
+
+
+def _placed(p: Phrase, uid: str, library: str, order: int) -> Phrase:
+    """`p`'s content under another uid, library and position (no agent state: that is kept by uid)."""
+    return Phrase(uid, library, p.category, p.title, p.body, p.shortcut, p.tags, order)
 
 
 def _guard_warnings(
@@ -191,10 +193,7 @@ def library_data(store: Store, name: str) -> LibraryData:
     if lib is None:
         known = "、".join(lib.name for lib in store.libraries())
         raise LibraryNameError(f"no library named {name!r} (libraries: {known})")
-    phrases = tuple(
-        replace(p, uid=local_id(name, p.uid), library=name, sort_order=n, override_of=None, pinned=False, hidden=False)
-        for n, p in enumerate(store.phrases(library=name))
-    )
+    phrases = tuple(_placed(p, local_id(name, p.uid), name, n) for n, p in enumerate(store.phrases(library=name)))
     forbidden = tuple(w for w in store.forbidden_words() if w.source == name)
     return LibraryData(name=name, version=lib.version, phrases=phrases, forbidden=forbidden)
 
