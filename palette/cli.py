@@ -78,6 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lint", help="placeholders and 禁语 in every phrase; exit 1 when it finds problems")
     p.add_argument("--library", metavar="NAME", help="only this library")
     p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("forbidden", help="服务禁语: list them, add your own, remove yours")
+    psub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    q = psub.add_parser("list")
+    q.add_argument("--json", action="store_true")
+    q = psub.add_parser("add")
+    q.add_argument("word", metavar="WORD")
+    q.add_argument("--suggest", default="", metavar="TEXT", help="the better wording to suggest")
+    q = psub.add_parser("remove")
+    q.add_argument("word", metavar="WORD")
     _add_library_commands(sub)
     parser.add_argument("--self-test", action=_SelfTest, nargs=0, help="check the installation and exit (0: all ok)")
     return parser
@@ -564,6 +574,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_forbidden(args: argparse.Namespace) -> int:
+    """The agent's own 禁语 join the standard and team lists in every check (paste, save, import, lint)."""
+    from palette.core.model import PERSONAL_LIBRARY
+
+    with _open_store() as store:
+        if args.action == "add":
+            store.add_forbidden_word(args.word, args.suggest.strip())
+            return EXIT_OK
+        if args.action == "remove":
+            mine = {w.word for w in store.forbidden_words() if w.source == PERSONAL_LIBRARY}
+            if args.word.strip() not in mine:
+                raise UsageError(f"{args.word!r} is not one of your own forbidden words (see palette forbidden list)")
+            store.remove_forbidden_word(args.word.strip())
+            return EXIT_OK
+        words = store.forbidden_words()
+    if args.json:
+        _print_json([{"word": w.word, "suggestion": w.suggestion, "source": w.source} for w in words])
+    else:
+        for w in words:
+            print(f"{w.word}\t{w.suggestion}\t{w.source}")
+    return EXIT_OK
+
+
 def cmd_library(args: argparse.Namespace) -> int:
     from palette.core.model import LibraryKind
     from palette.core.subscribe import NoticeKind, SubscriptionChecker, unsubscribe
@@ -637,6 +670,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "import": cmd_import,
     "export": cmd_export,
     "library": cmd_library,
+    "forbidden": cmd_forbidden,
 }
 
 

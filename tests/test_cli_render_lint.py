@@ -167,3 +167,17 @@ def test_search_json_renders_with_the_profile(home: Path, capsys: pytest.Capture
     assert main(["search", "kc1", "--json"]) == 0
     row = next(r for r in json.loads(capsys.readouterr().out) if r["uid"] == "std-open-phone")
     assert (row["rendered"], row["missing"]) == (GREETING, [])
+
+
+def test_the_agent_adds_and_removes_own_forbidden_words(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["forbidden", "add", "自己去问", "--suggest", "我帮您联系相关同事"]) == 0
+    assert main(["add", "--category", "c", "--title", "t", "--body", "这个您自己去问吧。"]) == 0
+    err = capsys.readouterr().err
+    assert "自己去问" in err and "我帮您联系相关同事" in err  # the agent's own word is checked on save
+    assert main(["forbidden", "list", "--json"]) == 0
+    words = {w["word"]: w for w in json.loads(capsys.readouterr().out)}
+    assert words["自己去问"]["source"] == "我的话术" and "不知道" in words
+    assert main(["forbidden", "remove", "不知道"]) == 2  # the standard list is not the agent's to edit
+    assert main(["forbidden", "remove", "自己去问"]) == 0
+    assert main(["forbidden", "list", "--json"]) == 0
+    assert "自己去问" not in {w["word"] for w in json.loads(capsys.readouterr().out)}

@@ -38,10 +38,6 @@ class Paster(QObject):
         self._started = 0.0
         self._deadline = 0.0
 
-    @property
-    def busy(self) -> bool:
-        return self._poll.isActive()
-
     def paste(self, text: str, target: WindowRef | None, combo: str, *, restore_ms: int | None) -> None:
         """Paste `text` into `target` with `combo`; `restore_ms` is the quiet time before the agent's
         clipboard returns (None: leave ours there)."""
