@@ -254,7 +254,12 @@ def main(show_only: bool = False) -> int:
 
     from palette.core.standard import ensure_standard_library
     from palette.core.store import Store, StoreError
+    from palette.platform import display_problem
 
+    problem = display_problem()
+    if problem:
+        print(f"palette: error: {problem}", file=sys.stderr)
+        return 2
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Palette")
     app.setApplicationDisplayName("快捷话术板")

@@ -24,11 +24,24 @@ class UsageError(Exception):
     """Bad input from the user: printed as one line, exit code 2."""
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def one_line(text: str) -> str:
+    """`text` safe for one terminal line: newlines, escapes and bidi controls shown as `\\n`, `\\x1b` …
+
+    Error messages carry file names, server reasons and cell text that nobody checked; raw, they
+    could span lines, move the cursor or reorder what the agent reads.
+    """
+    escaped = _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+    return escaped.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates from bytes arguments
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a mistake in one line (no usage dump) and exits 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_BAD_INPUT, f"palette: error: {message} (see palette --help)\n")
+        self.exit(EXIT_BAD_INPUT, f"palette: error: {one_line(message)} (see palette --help)\n")
 
 
 def _split_tags(text: str) -> list[str]:
@@ -379,10 +392,10 @@ def _parse_sets(items: Sequence[str], aliases: dict[str, str]) -> dict[str, str]
     from palette.core.placeholders import canonical
 
     values: dict[str, str] = {}
-    for item in items:
+    for n, item in enumerate(items, start=1):
         name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"--set {item!r}: expected NAME=VALUE")
+        if not sep or not name.strip():  # never echo the item: it may be a value typed for a customer
+            raise UsageError(f"--set number {n}: expected NAME=VALUE")
         values[canonical(name, aliases)] = value
     return values
 
@@ -691,14 +704,30 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     return (UsageError, StoreError, ConfigError, LibraryFileError, sqlite3.DatabaseError)
 
 
+def _undecodable_argument(argv: Sequence[str]) -> str | None:
+    """The first argument that is not UTF-8 (the OS hands Python bytes as lone surrogates), escaped."""
+    for n, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"argument {n} is not valid UTF-8 text: {one_line(arg)}"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    if (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
-        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    for stream in (sys.stdout, sys.stderr):
+        if (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")  # type: ignore[union-attr]
+    argv = sys.argv[1:] if argv is None else list(argv)
+    problem = _undecodable_argument(argv)
+    if problem:
+        print(f"palette: error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except _expected_errors() as e:
-        print(f"palette: error: {e}", file=sys.stderr)
+        print(f"palette: error: {one_line(str(e))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -708,7 +737,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as e:  # a bug: one line for the user, the traceback only when asked for
         if os.environ.get("PALETTE_DEBUG"):
             raise
-        print(f"palette: internal error: {type(e).__name__}: {e} (PALETTE_DEBUG=1 shows details)", file=sys.stderr)
+        print(f"palette: internal error: {type(e).__name__}: {one_line(str(e))} (PALETTE_DEBUG=1 shows details)",
+              file=sys.stderr)  # fmt: skip
         return 1
 
 

@@ -42,6 +42,42 @@ def load(qt_platform: str) -> Backends:
     return Backends(None, None, "no-hotkeys")
 
 
+def display_problem(env: dict[str, str] | None = None) -> str | None:
+    """Why Qt could not open a display here, or None; Qt itself aborts with a core dump instead of saying so.
+
+    Only Linux/BSD desktops need a display server named in the environment; an explicit
+    `QT_QPA_PLATFORM` other than xcb (offscreen, wayland, vnc) is trusted as it is.
+    """
+    env = dict(os.environ) if env is None else env
+    if sys.platform in ("win32", "darwin"):
+        return None
+    platform = env.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith("xcb"):
+        return None
+    name = env.get("DISPLAY", "")
+    if not name:
+        wayland = env.get("WAYLAND_DISPLAY", "")
+        if wayland and not platform:
+            socket = os.path.join(env.get("XDG_RUNTIME_DIR", ""), wayland)  # an absolute name stays as it is
+            if os.path.exists(socket):
+                return None
+            return f"cannot open the Wayland display {wayland!r}: no socket at {socket!r} (is XDG_RUNTIME_DIR set?)"
+        return (
+            "no display: set DISPLAY to your X server (e.g. DISPLAY=:0); under Wayland, bind a desktop shortcut"
+            " to `palette show` and start Palette from your session"
+        )
+    try:
+        from Xlib import display, error
+    except ImportError:
+        return None  # no python-xlib on this platform: let Qt try
+    try:
+        display.Display(name).close()
+    except (error.DisplayError, error.ConnectionClosedError, OSError) as e:
+        reason = " ".join(str(e).split())
+        return f"cannot open the display {name!r} ({reason}); is the X server running, and is XAUTHORITY set?"
+    return None
+
+
 def release_memory() -> None:
     """Give freed heap back to the OS while the tray app idles (glibc keeps it otherwise)."""
     import gc
