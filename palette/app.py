@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 _STARTED = time.perf_counter()
 IDLE_TRIM_MS = 5_000  # after the palette closes (or the index lands), return freed memory to the OS
+EXTERNAL_POLL_MS = 400  # `palette add` in a terminal shows in the palette within half a second
 
 
 def _configure_logging() -> None:
@@ -82,6 +83,8 @@ class PaletteApp:
         self._idle.timeout.connect(release_memory)
         self.window.hidden.connect(self._idle.start)
         self.subscriptions.notify.connect(self.tray.notify)
+        self._external = QTimer(interval=EXTERNAL_POLL_MS)
+        self._external.timeout.connect(self.poll_external)
         app.aboutToQuit.connect(self.stop)
 
     def start(self) -> None:
@@ -113,6 +116,18 @@ class PaletteApp:
                 )
         self._build_index()
         self.subscriptions.start()
+        self._external.start()
+
+    def poll_external(self) -> None:
+        """Apply what other processes wrote (the CLI, an import, a script): one pragma when nothing did."""
+        from palette.core import events
+
+        change = self.store.poll_external()
+        if change is None:
+            return
+        events.emit("store.external", uids=len(change.uids), everything=change.everything)
+        if self.window.isVisible() and not self.window.loading:
+            self.window.refresh()
 
     def _build_index(self) -> None:
         """Snapshot here, compute on a worker thread, install back on the GUI thread (queued)."""
@@ -142,6 +157,7 @@ class PaletteApp:
         self.window.results_ready()  # the agent may have been quicker than the build
 
     def stop(self) -> None:
+        self._external.stop()
         self.subscriptions.stop()
         if self.backends.hotkey is not None:
             self.backends.hotkey.stop()
@@ -234,8 +250,9 @@ def _problem_text(problem: str) -> str:
     ).format(problem)
 
 
-def main(show_only: bool = False) -> int:
-    """`palette` (start, or show the running one) and `palette show` (show the running one only)."""
+def main(command: str | None = None) -> int:
+    """`palette` (start, or show the running one's palette); `palette show|manage|settings` (the
+    running one's palette, phrase manager or settings: the way in on desktops without a tray)."""
     from PySide6.QtCore import QCoreApplication
 
     from palette.core import events, paths
@@ -243,9 +260,9 @@ def main(show_only: bool = False) -> int:
 
     _configure_logging()
     name = server_name(paths.data_dir())
-    if show_only:
+    if command is not None:
         QCoreApplication(sys.argv[:1])
-        if ask_running(name, b"show"):
+        if ask_running(name, command.encode()):
             return 0
         print("palette: error: Palette is not running (start it with: palette)", file=sys.stderr)
         return 2
@@ -275,8 +292,8 @@ def main(show_only: bool = False) -> int:
         print(f"palette: error: {e}", file=sys.stderr)
         return 2
     palette = PaletteApp(app, store)
-    commands = {"show": palette.controller.open, "new-conversation": palette.controller.new_conversation,
-                "quit": app.quit}  # fmt: skip
+    commands = {"show": palette.controller.open, "manage": palette.open_manager, "settings": palette.open_settings,
+                "new-conversation": palette.controller.new_conversation, "quit": app.quit}  # fmt: skip
     server.command.connect(lambda cmd: commands[cmd]())
     palette.start()
     events.emit("app.ready", ms=events.ms_since(_STARTED))

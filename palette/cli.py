@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     sub.add_parser("show", help="show the running app's palette")
+    sub.add_parser("manage", help="open the running app's phrase manager (管理话术)")
+    sub.add_parser("settings", help="open the running app's settings (设置)")
 
     p = sub.add_parser("search", help="find phrases")
     p.add_argument("query", metavar="QUERY", nargs="+")
@@ -668,12 +670,14 @@ def cmd_library(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from palette.app import main as run_app
 
-    return run_app(show_only=args.command == "show")
+    return run_app(args.command)
 
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui,
     "show": cmd_gui,
+    "manage": cmd_gui,
+    "settings": cmd_gui,
     "search": cmd_search,
     "add": cmd_add,
     "profile": cmd_profile,

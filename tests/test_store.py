@@ -78,15 +78,17 @@ def test_migration_runs_from_an_older_schema(tmp_path: Path, monkeypatch: pytest
     Store(path).close()
     ran: list[int] = []
 
-    def step_1_to_2(db: object) -> None:
+    latest = store_module.SCHEMA_VERSION
+
+    def step_to_next(db: object) -> None:
         ran.append(1)
         store_module.Store  # noqa: B018 - the step only needs to run
         db.execute("ALTER TABLE profile ADD COLUMN note TEXT")  # type: ignore[attr-defined]
 
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, step_1_to_2))
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", latest + 1)
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, step_to_next))
     with store_module.Store(path) as s:
-        assert s.db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert s.db.execute("PRAGMA user_version").fetchone()[0] == latest + 1
         assert "note" in s.db["profile"].columns_dict
     with store_module.Store(path):
         pass

@@ -799,6 +799,9 @@ class SearchIndex:
         state, store = self._state, self._store
         if state is None or store is None:
             return
+        if change.everything:
+            self.rebuild()
+            return
         if change.libraries:
             order = {lib.name: i for i, lib in enumerate(store.libraries())}
             if order != state.lib_rank:

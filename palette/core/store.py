@@ -33,11 +33,13 @@ from palette.core.model import (
     Usage,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 5.0
 FRECENCY_HALF_LIFE_S = 7 * 24 * 3600.0  # a use a week ago counts half as much as one now
 NEXT_PHRASE_WINDOW_S = 30 * 60.0  # two uses this close are one conversation's consecutive steps
 EVENT_LOG_CAP = 50_000
+CHANGE_LOG_CAP = 1_000  # rows kept for other processes; one that fell further behind re-reads everything
+CHANGE_LOG_UIDS = 1_000  # a change naming more uids is logged as "everything"
 
 ChangeListener = Callable[["StoreChange"], None]
 
@@ -49,7 +51,7 @@ class StoreError(Exception):
 class StoreChange:
     """What changed, so the search index can update itself without a full rebuild."""
 
-    __slots__ = ("libraries", "settings", "uids", "usage")
+    __slots__ = ("everything", "libraries", "settings", "uids", "usage")
 
     def __init__(
         self,
@@ -58,11 +60,13 @@ class StoreChange:
         *,
         usage: bool = False,
         settings: bool = False,
+        everything: bool = False,
     ) -> None:
         self.uids = frozenset(uids)
         self.libraries = frozenset(libraries)
         self.usage = usage
         self.settings = settings
+        self.everything = everything  # another process changed what it did not say: read it all again
 
 
 # -- schema ---------------------------------------------------------------------------------------
@@ -125,11 +129,24 @@ def _migrate_0_to_1(db: sqlite_utils.Database) -> None:
     db.table("libraries").insert({"name": PERSONAL_LIBRARY, "kind": LibraryKind.PERSONAL.value, "read_only": 0})
 
 
+def _migrate_1_to_2(db: sqlite_utils.Database) -> None:
+    """The change log other processes read (`Store.poll_external`); it names uids, never text."""
+    db.executescript(
+        """
+        CREATE TABLE changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            writer TEXT NOT NULL,
+            change TEXT NOT NULL
+        );
+        """
+    )
+
+
 # MIGRATIONS[n] takes a database at schema n to n + 1; append, never edit a released step.
-MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migrate_0_to_1,)
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migrate_0_to_1, _migrate_1_to_2)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
-_OUR_TABLES = {"libraries", "phrases", "phrase_flags", "usage", "usage_events", "profile", "settings"}
+_OUR_TABLES = {"libraries", "phrases", "phrase_flags", "usage", "usage_events", "profile", "settings", "changes"}
 
 _PHRASE_COLUMNS = "p.uid, p.library, p.category, p.title, p.body, p.shortcut, p.tags, p.sort_order, p.override_of"
 _PHRASE_SELECT = f"""
@@ -173,9 +190,11 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._listeners: list[ChangeListener] = []
+        self._writer = uuid.uuid4().hex  # tells this connection's change-log rows from other processes'
         self.db = self._connect(path)
         try:
             self._migrate()
+            self._data_version, self._seen_seq = self._change_mark()
         except BaseException:
             self.db.close()
             raise
@@ -269,8 +288,70 @@ class Store:
         self._listeners.append(listener)
 
     def _notify(self, change: StoreChange) -> None:
+        self._log_change(change)
         for listener in list(self._listeners):
             listener(change)
+
+    # -- changes made by other processes (`palette add` in a terminal, an import, a lead's script) ---
+
+    def _change_mark(self) -> tuple[int, int]:
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
+        return int(version), int(seq)
+
+    def _log_change(self, change: StoreChange) -> None:
+        """Tell other processes what this commit touched. After the commit, not in it: `PRAGMA
+        data_version` is what proves a change happened, this row only spares them a full re-read."""
+        uids = sorted(change.uids)
+        record = {
+            "uids": uids if len(uids) <= CHANGE_LOG_UIDS else None,
+            "libraries": sorted(change.libraries),
+            "usage": change.usage,
+            "settings": change.settings,
+        }
+        try:
+            with self.transaction():
+                seq = self.db.execute(
+                    "INSERT INTO changes (writer, change) VALUES (?, ?)", [self._writer, json.dumps(record)]
+                ).lastrowid
+                if seq is not None and seq % 100 == 0:
+                    self.db.execute("DELETE FROM changes WHERE seq <= ?", [seq - CHANGE_LOG_CAP])
+        except (StoreError, sqlite3.DatabaseError):
+            return  # a read-only or busy database: the others fall back to a full re-read
+
+    def poll_external(self) -> StoreChange | None:
+        """What other processes changed since the last call, told to the listeners too; None if nothing.
+
+        Cheap enough for a timer (one pragma) when nothing changed. When the log cannot say what
+        changed (another tool wrote, or this process fell behind the log), the change names everything.
+        """
+        version = int(self.db.execute("PRAGMA data_version").fetchone()[0])
+        if version == self._data_version:
+            return None
+        self._data_version = version
+        rows = self.db.execute(
+            "SELECT seq, writer, change FROM changes WHERE seq > ? ORDER BY seq", [self._seen_seq]
+        ).fetchall()
+        gap = bool(rows) and rows[0][0] != self._seen_seq + 1  # AUTOINCREMENT: only pruning leaves holes
+        theirs = [json.loads(r[2]) for r in rows if r[1] != self._writer]
+        if rows:
+            self._seen_seq = rows[-1][0]
+        if gap or not theirs or any(c.get("uids") is None for c in theirs):
+            change = self._everything()
+        else:
+            change = StoreChange(
+                uids=[u for c in theirs for u in c["uids"]],
+                libraries=[n for c in theirs for n in c["libraries"]],
+                usage=any(c["usage"] for c in theirs),
+                settings=any(c["settings"] for c in theirs),
+            )
+        for listener in list(self._listeners):
+            listener(change)
+        return change
+
+    def _everything(self) -> StoreChange:
+        uids = [r[0] for r in self.db.execute("SELECT uid FROM phrases")]
+        return StoreChange(uids, [lib.name for lib in self.libraries()], usage=True, settings=True, everything=True)
 
     # -- libraries ---------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 TIMEOUT_MS = 2000
-COMMANDS = {b"show", b"new-conversation", b"quit"}
+COMMANDS = {b"show", b"manage", b"settings", b"new-conversation", b"quit"}
 
 
 def server_name(data_dir: Path) -> str:
