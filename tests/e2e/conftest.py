@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,20 @@ import pytest
 from tests.e2e.xsession import App, XSession, x_session
 
 GREETING = "您好,中国电信客服1024,很高兴为您服务,请问有什么可以帮您?"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed e2e test shows the event log of every app it started: what happened, in order."""
+    report = yield
+    if report.failed:
+        for n, palette in enumerate(App.started):
+            report.sections.append((f"palette event log #{n + 1}", palette.log()))
+    if call.when == "teardown":
+        App.started.clear()
+    return report
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

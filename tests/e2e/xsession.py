@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 REPO = Path(__file__).resolve().parents[2]
 TARGETS = REPO / "tests" / "targets"
@@ -236,6 +236,8 @@ def start_target(session: XSession, kind: str, workdir: Path) -> Target:
 class App:
     """Palette running as its own process; `events` are the JSON lines of its event log."""
 
+    started: ClassVar[list[App]] = []  # this test's apps, whose logs conftest prints when the test fails
+
     def __init__(self, session: XSession, home: Path, *args: str) -> None:
         env = {**session.env, "PALETTE_HOME": str(home)}
         self.proc = session.spawn(
@@ -245,6 +247,13 @@ class App:
         self.other: list[str] = []
         self._queue: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
+        App.started.append(self)
+
+    def log(self) -> str:
+        """Everything the app wrote to stderr so far: its events (no text by design) and anything else."""
+        self._drain()
+        lines = [json.dumps(e, ensure_ascii=False) for e in self.events] + self.other
+        return "\n".join(lines) or "(nothing)"
 
     def _read(self) -> None:
         assert self.proc.stderr is not None
