@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from http import client as http_client
 
 DEFAULT_TIMEOUT_S = 10.0
-MAX_TIMEOUT_S = 600.0  # a longer wait is a hung source, not a slow one
 MAX_SOURCE_BYTES = 256 * 1024 * 1024  # far above 100,000 phrases; below what would exhaust memory
 MAX_REDIRECTS = 5
 _REDIRECTS = (301, 302, 303, 307, 308)
