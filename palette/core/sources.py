@@ -209,11 +209,11 @@ def _fetch_url(url: str, timeout: float, validators: Validators) -> Fetch:
     except (http_client.HTTPException, ValueError, OSError) as e:
         if deadline.passed or isinstance(e, TimeoutError):
             raise LibraryFileError(f"{label}: no complete answer within {timeout:g} s") from None
-        if isinstance(e, (http_client.HTTPException, ValueError)):
-            why = one_line(f"{type(e).__name__}: {e}", 120)
-            raise LibraryFileError(f"{label}: broken answer or address ({why})") from None
-        reason = one_line(e.strerror or str(e) or type(e).__name__, 120)
-        raise LibraryFileError(f"{label}: cannot reach the server ({reason})") from None
+        if isinstance(e, OSError):  # also a TLS failure (an untrusted certificate), which is a ValueError too
+            reason = one_line(e.strerror or str(e) or type(e).__name__, 120)
+            raise LibraryFileError(f"{label}: cannot reach the server ({reason})") from None
+        why = one_line(f"{type(e).__name__}: {e}", 120)
+        raise LibraryFileError(f"{label}: broken answer or address ({why})") from None
     finally:
         deadline.cancel()
 

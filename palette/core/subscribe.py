@@ -18,7 +18,7 @@ from typing import Any
 
 from palette.core.library_io import DEFAULT_OPTIONS, LibraryData, LibraryFileError, ReadOptions, parse_library
 from palette.core.model import LayerDiff, LibraryKind
-from palette.core.sources import DEFAULT_TIMEOUT_S, NO_VALIDATORS, Validators, canonical, fetch_if_changed
+from palette.core.sources import DEFAULT_TIMEOUT_S, NO_VALIDATORS, Validators, canonical, fetch_if_changed, one_line
 from palette.core.store import Store, StoreError
 from palette.core.team_library import TeamLayer, apply_layer, team_layer
 
@@ -248,20 +248,21 @@ class SubscriptionChecker:
             return None  # unsubscribed or removed while the fetch ran
         if fetched.failure is not None:
             return self._say(name, fetched.failure.value, Notice(name, fetched.failure, message=fetched.message))
-        self._digests[name] = fetched.digest
+        if fetched.digest:
+            self._digests[name] = fetched.digest
         data = fetched.data
         if data is None:  # not modified: still the version applied, or still the one held back
             if sub.pending is not None and not self.confirmed:
                 return self._hold(name, sub.pending)
             self._said.pop(name, None)
             return None
+        if data.checksum() == current.checksum:  # e.g. the lead finished the save a torn read caught
+            _save_state(self.store, sub, fetched.validators, None)
+            self._said.pop(name, None)
+            return None
         try:
-            with self.store.transaction():
-                if data.checksum() == current.checksum:  # e.g. the lead finished the save a torn read caught
-                    _save_state(self.store, sub, fetched.validators, None)
-                    self._said.pop(name, None)
-                    return None
-                layer = team_layer(self.store, data, source=sub.source)
+            layer = team_layer(self.store, data, source=sub.source)  # the 禁语 check: outside the write lock
+            with self.store.transaction():  # the count and the write see the same layer
                 removed, total = removal_count(self.store, layer)
                 if is_mass_removal(removed, total) and not self.confirmed:
                     held = Pending(data.checksum(), removed, total, fetched.validators)
@@ -271,9 +272,8 @@ class SubscriptionChecker:
                 _save_state(self.store, sub, fetched.validators, None)
         except (LibraryFileError, StoreError) as e:
             self._digests.pop(name, None)
-            return self._say(
-                name, NoticeKind.INVALID.value, Notice(name, NoticeKind.INVALID, message=f"{sub.source}: {e}")
-            )
+            message = f"{one_line(sub.source)}: {e}"
+            return self._say(name, NoticeKind.INVALID.value, Notice(name, NoticeKind.INVALID, message=message))
         self._said.pop(name, None)
         return Notice(name, NoticeKind.UPDATED, diff)
 

@@ -135,6 +135,8 @@ class SubscriptionWatcher(QObject):
 
     @Slot(object)
     def _on_fetched(self, fetched: Fetched) -> None:
+        if self._stopped:
+            return  # the app may be closing the store
         name = fetched.subscription.library
         self._workers.pop(name, None)
         notice = self._checker.apply(fetched)
