@@ -243,7 +243,7 @@ def _follow(url: str, label: str, deadline: _Deadline, validators: Validators) -
             if response.headers.get_content_type().lower() in ("text/html", "application/xhtml+xml"):
                 raise LibraryFileError(f"{label}: the server returned an HTML page, not a library file (a login page?)")
             data = _read_body(response, label, deadline)
-            got = Validators(response.getheader("ETag") or "", response.getheader("Last-Modified") or "")
+            got = Validators(_validator(response.getheader("ETag")), _validator(response.getheader("Last-Modified")))
         finally:
             conn.close()
             response.close()
@@ -251,6 +251,12 @@ def _follow(url: str, label: str, deadline: _Deadline, validators: Validators) -
         stem = PurePosixPath(name).stem or urlsplit(url).hostname or "library"
         return Fetch(LibraryBytes(label, PurePosixPath(name).suffix.lower(), stem, data), got)
     raise LibraryFileError(f"{label}: more than {MAX_REDIRECTS} redirects")
+
+
+def _validator(value: str | None) -> str:
+    """A validator worth sending back: short printable ASCII, or none (a bad one would fail every request)."""
+    value = (value or "").strip()
+    return value if len(value) <= 200 and value.isascii() and value.isprintable() else ""
 
 
 def _request(
