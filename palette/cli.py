@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 from palette import __version__
 
 EXIT_OK = 0
+EXIT_PENDING = 1  # `library check`: an update waits for a confirmation (--yes)
 EXIT_BAD_INPUT = 2
 
 
@@ -46,6 +47,20 @@ class _Parser(argparse.ArgumentParser):
 
 def _split_tags(text: str) -> list[str]:
     return [t for t in (s.strip() for s in re.split(r"[,,、;;]", text)) if t]
+
+
+MAX_TIMEOUT_S = 600.0  # a longer wait is a hung source, not a slow one
+
+
+def _seconds(text: str) -> float:
+    """A `--timeout`: finite, more than 0 and at most `MAX_TIMEOUT_S` (inf or nan would never end)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not (0 < value <= MAX_TIMEOUT_S):  # also false for nan
+        raise argparse.ArgumentTypeError(f"{text!r}: use more than 0 and at most {MAX_TIMEOUT_S:g} seconds")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,9 +137,15 @@ def _add_library_commands(sub: Any) -> None:
         help="column HEADER holds FIELD: id, category, title, body, shortcut, tags or ignore (repeatable)",
     )
     p.add_argument("--dry-run", action="store_true", help="print what would change and write nothing")
-    p.add_argument("--yes", action="store_true", help="on a terminal, do not ask before removing phrases")
+    p.add_argument("--yes", action="store_true", help="remove phrases without asking, also more than 20 %% of them")
     p.add_argument("--subscribe", action="store_true", help="keep the source; the app re-imports it when it changes")
-    p.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for a URL (default 10)")
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=10.0,
+        metavar="S",
+        help="seconds for the whole download of a URL (default 10)",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     p = sub.add_parser("export", help="export a library; the format follows the extension (.xlsx .csv .json .db)")
@@ -137,7 +158,8 @@ def _add_library_commands(sub: Any) -> None:
     q.add_argument("--json", action="store_true")
     q = lsub.add_parser("check", help="fetch subscribed sources now and apply what changed")
     q.add_argument("name", metavar="NAME", nargs="?")
-    q.add_argument("--timeout", type=float, default=10.0, metavar="S")
+    q.add_argument("--timeout", type=_seconds, default=10.0, metavar="S", help="seconds per source (default 10)")
+    q.add_argument("--yes", action="store_true", help="apply also an update that removes many phrases")
     q = lsub.add_parser("unsubscribe", help="stop following the source; the phrases stay")
     q.add_argument("name", metavar="NAME")
     q = lsub.add_parser("remove", help="remove a team library and its phrases (your own phrases stay)")
@@ -487,12 +509,10 @@ _DETAIL_LIMIT = 20  # phrases listed per kind of change; the counts are always c
 
 def cmd_import(args: argparse.Namespace) -> int:
     from palette.core.library_io import ReadOptions, parse_map
-    from palette.core.sources import canonical
-    from palette.core.subscribe import subscribe
+    from palette.core.sources import canonical, one_line
+    from palette.core.subscribe import is_mass_removal, removal_count, subscribe
     from palette.core.team_library import apply_layer, load_library, review, team_layer
 
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
     options = ReadOptions(sheet=args.sheet, mapping=parse_map(args.map))
     data = load_library(args.source, options, library=args.library, timeout=args.timeout)
     interactive = not args.yes and sys.stdin.isatty() and sys.stdout.isatty()
@@ -511,6 +531,13 @@ def cmd_import(args: argparse.Namespace) -> int:
                 if answer not in ("y", "yes", "是"):
                     print("cancelled; nothing changed", file=sys.stderr)
                     return 1
+        if not (args.yes or interactive):  # no one to ask: many removals need --yes
+            removed, total = removal_count(store, layer)
+            if is_mass_removal(removed, total):
+                raise UsageError(
+                    f"{one_line(args.source)}: would remove {removed} of the {total} phrases of"
+                    f" {layer.library.name}; nothing changed (check the file, or confirm with --yes)"
+                )
         is_new = store.library(layer.library.name) is None
         diff = apply_layer(store, layer)
         if args.subscribe:
@@ -636,25 +663,31 @@ def cmd_library(args: argparse.Namespace) -> int:
                 print(f"{r['name']}  {r['kind']}  {r['phrases']} phrases  {r['version']}{source}")
             return EXIT_OK
         if args.action == "check":
-            if args.timeout <= 0:
-                raise UsageError("--timeout must be positive")
-            checker = SubscriptionChecker(store, timeout=args.timeout)
+            checker = SubscriptionChecker(store, timeout=args.timeout, confirmed=args.yes)
             if args.name is not None and args.name not in [sub.library for sub, _ in checker.pending()]:
                 raise UsageError(f"{args.name!r} is not subscribed to a source (see palette library list)")
             notices = checker.check_all(only=args.name)
-            failed = False
             for n in notices:
                 if n.kind is NoticeKind.UPDATED:
                     print(f"{n.library}: updated: {_counts(n.diff)}")
+                elif n.pending is not None:
+                    print(
+                        f"palette: {n.library}: pending, the last good copy stays: the new version would remove"
+                        f" {n.pending.removed} of {n.pending.total} phrases; apply it with"
+                        f" palette library check {n.library} --yes",
+                        file=sys.stderr,
+                    )
                 else:
-                    failed = True
                     print(
                         f"palette: error: {n.library}: {n.kind.value}, the last good copy stays: {n.message}",
                         file=sys.stderr,
                     )
             if not notices:
                 print("every subscription is up to date" if checker.pending() else "no subscriptions")
-            return EXIT_BAD_INPUT if failed else EXIT_OK
+            kinds = {n.kind for n in notices}
+            if kinds & {NoticeKind.UNREACHABLE, NoticeKind.INVALID}:
+                return EXIT_BAD_INPUT
+            return EXIT_PENDING if NoticeKind.PENDING in kinds else EXIT_OK
         lib = store.library(args.name)
         if lib is None or lib.kind is not LibraryKind.TEAM:
             raise UsageError(f"{args.name!r} is not a team library (see palette library list)")

@@ -5,7 +5,9 @@ plus the read options it was imported with (kept in the settings table under `li
 Checking is split in two so the app never blocks its GUI thread on a slow share: `fetch_subscription`
 touches no database and may run on any thread; `SubscriptionChecker.apply` writes on the thread
 that owns the store. The checker remembers what it already said: each failure streak is reported
-once, and the last good layer stays in place meanwhile.
+once, and the last good layer stays in place meanwhile. A URL is asked with the validators (ETag,
+Last-Modified) of the version it sent last, so an unchanged library costs a 304 and nothing else. A
+version that would remove many phrases (`is_mass_removal`) is held back until confirmed.
 """
 
 from __future__ import annotations
@@ -16,11 +18,45 @@ from typing import Any
 
 from palette.core.library_io import DEFAULT_OPTIONS, LibraryData, LibraryFileError, ReadOptions, parse_library
 from palette.core.model import LayerDiff, LibraryKind
-from palette.core.sources import DEFAULT_TIMEOUT_S, canonical, fetch
+from palette.core.sources import DEFAULT_TIMEOUT_S, NO_VALIDATORS, Validators, canonical, fetch_if_changed, one_line
 from palette.core.store import Store, StoreError
-from palette.core.team_library import apply_layer, team_layer
+from palette.core.team_library import TeamLayer, apply_layer, team_layer
 
-OPTIONS_SETTING = "library_sources"
+OPTIONS_SETTING = "library_sources"  # library → its read options, validators and any held-back version
+
+# A new version that removes more than this many phrases, or more than this share of them (and at least
+# `MASS_REMOVAL_MIN`), or all of them, waits for a confirmation: a torn read of a file being saved or a lead's
+# slip must not empty hundreds of agents' libraries. Removing 1 or 2 of 3 phrases goes through.
+MASS_REMOVAL_PHRASES = 50
+MASS_REMOVAL_SHARE = 0.2
+MASS_REMOVAL_MIN = 3
+
+
+def is_mass_removal(removed: int, total: int) -> bool:
+    """Whether removing `removed` of a library's `total` phrases needs a confirmation (see above)."""
+    if removed <= 0:
+        return False
+    return (
+        removed >= total
+        or removed > MASS_REMOVAL_PHRASES
+        or (removed >= MASS_REMOVAL_MIN and removed > total * MASS_REMOVAL_SHARE)
+    )
+
+
+def removal_count(store: Store, layer: TeamLayer) -> tuple[int, int]:
+    """How many of the library's stored phrases `layer` would remove, and how many it has now."""
+    stored = {uid for (uid,) in store.db.execute("SELECT uid FROM phrases WHERE library = ?", [layer.library.name])}
+    return len(stored - {p.uid for p in layer.phrases}), len(stored)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A fetched version held back because it would remove too many phrases (see `is_mass_removal`)."""
+
+    checksum: str
+    removed: int
+    total: int
+    validators: Validators = NO_VALIDATORS
 
 
 @dataclass(frozen=True)
@@ -28,16 +64,22 @@ class Subscription:
     library: str
     source: str
     options: ReadOptions = DEFAULT_OPTIONS
+    validators: Validators = NO_VALIDATORS  # of the version applied, sent with the next request
+    pending: Pending | None = None
 
 
 def subscriptions(store: Store) -> list[Subscription]:
     """Every team library that keeps a source, with the options it was imported with."""
-    saved = _saved_options(store)
-    return [
-        Subscription(lib.name, lib.source, _options_from(saved.get(lib.name)))
-        for lib in store.libraries()
-        if lib.kind is LibraryKind.TEAM and lib.source
-    ]
+    saved = _saved(store)
+    subs = []
+    for lib in store.libraries():
+        if lib.kind is LibraryKind.TEAM and lib.source:
+            entry = saved.get(lib.name)
+            entry = entry if isinstance(entry, dict) else {}
+            subs.append(
+                Subscription(lib.name, lib.source, _options_from(entry), _validators_from(entry), _pending_from(entry))
+            )
+    return subs
 
 
 def subscribe(store: Store, library: str, location: str, options: ReadOptions = DEFAULT_OPTIONS) -> Subscription:
@@ -45,7 +87,7 @@ def subscribe(store: Store, library: str, location: str, options: ReadOptions = 
     source = canonical(location)
     with store.transaction():
         store.set_library_source(library, source)
-        _save_options(store, library, options)
+        _put(store, library, _options_entry(options))  # a new source: no validators, nothing held back
     return Subscription(library, source, options)
 
 
@@ -53,38 +95,78 @@ def unsubscribe(store: Store, library: str) -> None:
     """Stop checking the source; the phrases stay as last imported."""
     with store.transaction():
         store.set_library_source(library, "")
-        _save_options(store, library, None)
+        _put(store, library, {})
 
 
-def _saved_options(store: Store) -> dict[str, Any]:
+def _saved(store: Store) -> dict[str, Any]:
     value = store.settings().get(OPTIONS_SETTING, {})
     return value if isinstance(value, dict) else {}
 
 
-def _save_options(store: Store, library: str, options: ReadOptions | None) -> None:
-    saved = _saved_options(store)
-    if options is None or options == DEFAULT_OPTIONS:
-        if library not in saved:
-            return
-        saved.pop(library)
+def _put(store: Store, library: str, entry: dict[str, Any]) -> None:
+    saved = _saved(store)
+    if saved.get(library, {}) == entry:
+        return  # nothing to write
+    if entry:
+        saved[library] = entry
     else:
-        saved[library] = {"sheet": options.sheet, "map": [list(pair) for pair in options.mapping]}
+        saved.pop(library, None)
     store.set_setting(OPTIONS_SETTING, saved)
 
 
-def _options_from(value: object) -> ReadOptions:
-    if not isinstance(value, dict):
-        return DEFAULT_OPTIONS
+def _save_state(store: Store, sub: Subscription, validators: Validators, pending: Pending | None) -> None:
+    """The options stay; the validators of the applied version and the held-back version are replaced."""
+    entry = _options_entry(sub.options) | _validators_entry(validators)
+    if pending is not None:
+        entry["pending"] = {
+            "checksum": pending.checksum,
+            "removed": pending.removed,
+            "total": pending.total,
+            **_validators_entry(pending.validators),
+        }
+    _put(store, sub.library, entry)
+
+
+def _options_entry(options: ReadOptions) -> dict[str, Any]:
+    if options == DEFAULT_OPTIONS:
+        return {}
+    return {"sheet": options.sheet, "map": [list(pair) for pair in options.mapping]}
+
+
+def _validators_entry(v: Validators) -> dict[str, Any]:
+    return {k: value for k, value in (("etag", v.etag), ("last_modified", v.last_modified)) if value}
+
+
+def _options_from(value: dict[str, Any]) -> ReadOptions:
     sheet = value.get("sheet")
     pairs = value.get("map") or []
     mapping = tuple((str(p[0]), str(p[1])) for p in pairs if isinstance(p, list) and len(p) == 2)
     return ReadOptions(sheet=sheet if isinstance(sheet, str) else None, mapping=mapping)
 
 
+def _validators_from(value: dict[str, Any]) -> Validators:
+    etag, modified = value.get("etag"), value.get("last_modified")
+    return Validators(etag if isinstance(etag, str) else "", modified if isinstance(modified, str) else "")
+
+
+def _pending_from(value: dict[str, Any]) -> Pending | None:
+    p = value.get("pending")
+    if not isinstance(p, dict) or not isinstance(p.get("checksum"), str):
+        return None
+    removed, total = p.get("removed"), p.get("total")
+    return Pending(
+        p["checksum"],
+        removed if isinstance(removed, int) else 0,
+        total if isinstance(total, int) else 0,
+        _validators_from(p),
+    )
+
+
 class NoticeKind(StrEnum):
     UPDATED = "updated"  # the source changed and the layer was replaced
     UNREACHABLE = "unreachable"  # the source could not be fetched; the last good copy stays
     INVALID = "invalid"  # the source was fetched but is not a usable library; the last good copy stays
+    PENDING = "pending"  # the new version would remove too many phrases; it waits for `check --yes`
 
 
 @dataclass(frozen=True)
@@ -95,47 +177,67 @@ class Notice:
     kind: NoticeKind
     diff: LayerDiff | None = None
     message: str = ""  # the one-line reason for UNREACHABLE and INVALID
+    pending: Pending | None = None  # for PENDING: what the held-back version would remove
 
 
 @dataclass(frozen=True)
 class Fetched:
-    """The outcome of fetching one subscription: new content, no change in the bytes, or a failure."""
+    """The outcome of fetching one subscription: new content, no change (data None), or a failure."""
 
     subscription: Subscription
     digest: str = ""
     data: LibraryData | None = None
     failure: NoticeKind | None = None
     message: str = ""
+    validators: Validators = NO_VALIDATORS  # of the version fetched
 
 
-def fetch_subscription(sub: Subscription, known_digest: str | None, *, timeout: float = DEFAULT_TIMEOUT_S) -> Fetched:
-    """Fetch and parse one source; skips parsing when the bytes are the ones seen last. Thread-safe."""
+def fetch_subscription(
+    sub: Subscription, known_digest: str | None, *, timeout: float = DEFAULT_TIMEOUT_S, confirmed: bool = False
+) -> Fetched:
+    """Fetch and parse one source; no body on a 304, no parse when the bytes are the ones seen last. Thread-safe.
+
+    A URL is asked for a version other than the held-back one (so a pending update costs no download
+    on each poll), or, when `confirmed`, other than the one applied.
+    """
+    asked = sub.pending.validators if sub.pending is not None and not confirmed else sub.validators
     try:
-        raw = fetch(sub.source, timeout=timeout)
+        got = fetch_if_changed(sub.source, asked, timeout=timeout)
     except LibraryFileError as e:
         return Fetched(sub, failure=NoticeKind.UNREACHABLE, message=str(e))
-    digest = raw.digest()
+    if got.raw is None:
+        return Fetched(sub, known_digest or "", validators=got.validators)
+    digest = got.raw.digest()
     if digest == known_digest:
-        return Fetched(sub, digest)
+        return Fetched(sub, digest, validators=got.validators)
     try:
-        data = parse_library(raw, sub.options, library=sub.library)
+        data = parse_library(got.raw, sub.options, library=sub.library)
     except LibraryFileError as e:
         return Fetched(sub, digest, failure=NoticeKind.INVALID, message=str(e))
-    return Fetched(sub, digest, data)
+    return Fetched(sub, digest, data, validators=got.validators)
 
 
 class SubscriptionChecker:
-    """Applies what changed and decides what to say; one per app (or per `palette library check`)."""
+    """Applies what changed and decides what to say; one per app (or per `palette library check`).
 
-    def __init__(self, store: Store, *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+    `confirmed` (`palette library check --yes`) applies a version that removes many phrases; without
+    it such a version is held back, remembered in the settings and announced once per version.
+    """
+
+    def __init__(self, store: Store, *, timeout: float = DEFAULT_TIMEOUT_S, confirmed: bool = False) -> None:
         self.store = store
         self.timeout = timeout
+        self.confirmed = confirmed
         self._digests: dict[str, str] = {}  # library → bytes last parsed
-        self._failing: dict[str, NoticeKind] = {}  # library → the failure already reported
+        self._said: dict[str, str] = {}  # library → the failure or held-back version already reported
 
     def pending(self) -> list[tuple[Subscription, str | None]]:
         """What to fetch now, each with the digest of the bytes last seen (for `fetch_subscription`)."""
         return [(sub, self._digests.get(sub.library)) for sub in subscriptions(self.store)]
+
+    def fetch(self, sub: Subscription, digest: str | None) -> Fetched:
+        """`fetch_subscription` with this checker's timeout and confirmation; any thread."""
+        return fetch_subscription(sub, digest, timeout=self.timeout, confirmed=self.confirmed)
 
     def apply(self, fetched: Fetched) -> Notice | None:
         """Act on one fetch result on the store's thread; a Notice when there is something to say."""
@@ -145,24 +247,44 @@ class SubscriptionChecker:
         if current is None or current.source != sub.source:
             return None  # unsubscribed or removed while the fetch ran
         if fetched.failure is not None:
-            return self._fail(name, fetched.failure, fetched.message)
-        self._failing.pop(name, None)
-        self._digests[name] = fetched.digest
+            return self._say(name, fetched.failure.value, Notice(name, fetched.failure, message=fetched.message))
+        if fetched.digest:
+            self._digests[name] = fetched.digest
         data = fetched.data
-        if data is None or data.checksum() == current.checksum:
+        if data is None:  # not modified: still the version applied, or still the one held back
+            if sub.pending is not None and not self.confirmed:
+                return self._hold(name, sub.pending)
+            self._said.pop(name, None)
+            return None
+        if data.checksum() == current.checksum:  # e.g. the lead finished the save a torn read caught
+            _save_state(self.store, sub, fetched.validators, None)
+            self._said.pop(name, None)
             return None
         try:
-            diff = apply_layer(self.store, team_layer(self.store, data, source=sub.source))
+            layer = team_layer(self.store, data, source=sub.source)  # the 禁语 check: outside the write lock
+            with self.store.transaction():  # the count and the write see the same layer
+                removed, total = removal_count(self.store, layer)
+                if is_mass_removal(removed, total) and not self.confirmed:
+                    held = Pending(data.checksum(), removed, total, fetched.validators)
+                    _save_state(self.store, sub, sub.validators, held)
+                    return self._hold(name, held)
+                diff = apply_layer(self.store, layer)
+                _save_state(self.store, sub, fetched.validators, None)
         except (LibraryFileError, StoreError) as e:
             self._digests.pop(name, None)
-            return self._fail(name, NoticeKind.INVALID, f"{sub.source}: {e}")
+            message = f"{one_line(sub.source)}: {e}"
+            return self._say(name, NoticeKind.INVALID.value, Notice(name, NoticeKind.INVALID, message=message))
+        self._said.pop(name, None)
         return Notice(name, NoticeKind.UPDATED, diff)
 
-    def _fail(self, name: str, kind: NoticeKind, message: str) -> Notice | None:
-        if self._failing.get(name) == kind:
-            return None  # already said; keep quiet until it works again
-        self._failing[name] = kind
-        return Notice(name, kind, message=message)
+    def _hold(self, name: str, held: Pending) -> Notice | None:
+        return self._say(name, f"pending:{held.checksum}", Notice(name, NoticeKind.PENDING, pending=held))
+
+    def _say(self, name: str, key: str, notice: Notice) -> Notice | None:
+        if self._said.get(name) == key:
+            return None  # already said; keep quiet until something else happens
+        self._said[name] = key
+        return notice
 
     def check_all(self, only: str | None = None) -> list[Notice]:
         """Check every subscription (or library `only`) now, on this thread (the command line, tests)."""
@@ -170,7 +292,7 @@ class SubscriptionChecker:
         for sub, digest in self.pending():
             if only is not None and sub.library != only:
                 continue
-            notice = self.apply(fetch_subscription(sub, digest, timeout=self.timeout))
+            notice = self.apply(self.fetch(sub, digest))
             if notice is not None:
                 notices.append(notice)
         return notices

@@ -1,14 +1,17 @@
 """Keeps subscribed team libraries current: at start, every N minutes and when a source file changes.
 
-Fetching and parsing run on one worker thread (a share or a URL may be slow; parsing 100,000 rows
-takes a second); the worker only emits a signal, and applying to the store happens back on the GUI
-thread. Each change and each failure streak is announced once through `notify(title, message)`,
+Each subscription is fetched and parsed on a thread of its own, with its own deadline (a share or a
+URL may be slow or hang; parsing 100,000 rows takes a second), at most one at a time per library; the
+worker only emits a signal, and applying to the store happens back on the GUI thread. Each change,
+each failure streak and each held-back update is announced once through `notify(title, message)`,
 which the app shows as a tray message. Messages name libraries and sources, never phrase text.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import contextlib
+import threading
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QFileSystemWatcher, QObject, Qt, QTimer, Signal, Slot
@@ -21,7 +24,6 @@ from palette.core.subscribe import (
     NoticeKind,
     Subscription,
     SubscriptionChecker,
-    fetch_subscription,
 )
 
 DEBOUNCE_MS = 1_500  # Excel and file shares write in several steps; check once they are done
@@ -38,6 +40,12 @@ def describe(notice: Notice) -> tuple[str, str]:
         if d.warnings:
             message += QCoreApplication.translate("SubscriptionWatcher", ",{0} 条提示").format(len(d.warnings))
         return QCoreApplication.translate("SubscriptionWatcher", "话术库已更新"), message
+    if notice.kind is NoticeKind.PENDING and notice.pending is not None:
+        message = QCoreApplication.translate(
+            "SubscriptionWatcher",
+            "「{0}」的新版本会删除 {1} 条话术(共 {2} 条),继续使用上次的版本;确认请运行 palette library check {0} --yes",
+        ).format(notice.library, notice.pending.removed, notice.pending.total)
+        return QCoreApplication.translate("SubscriptionWatcher", "话术库更新待确认"), message
     if notice.kind is NoticeKind.UNREACHABLE:
         title = QCoreApplication.translate("SubscriptionWatcher", "话术库来源无法访问")
     else:
@@ -51,7 +59,7 @@ class SubscriptionWatcher(QObject):
     """Checks subscriptions on a timer and on file changes; lives on the GUI thread with the store."""
 
     notify = Signal(str, str)  # title, message: something the agent should see once
-    checked = Signal(list)  # the notices of one finished round (possibly empty)
+    checked = Signal(list)  # the notices since the last time no fetch was running (possibly empty)
     _fetched = Signal(object)  # worker thread → GUI thread
 
     def __init__(
@@ -64,10 +72,10 @@ class SubscriptionWatcher(QObject):
     ) -> None:
         super().__init__(parent)
         self._checker = SubscriptionChecker(store, timeout=timeout)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="palette-subscriptions")
-        self._in_flight = 0
-        self._again = False
+        self._workers: dict[str, threading.Thread] = {}  # library → its fetch in flight (at most one each)
+        self._again: set[str] = set()  # libraries to fetch once more when their fetch is done
         self._round: list[Notice] = []
+        self._stopped = False
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.check_now)
         self.set_interval(interval_minutes)
@@ -87,42 +95,62 @@ class SubscriptionWatcher(QObject):
         self._timer.start()
 
     def stop(self) -> None:
-        """Stop checking and wait for a fetch in progress (at most the timeout)."""
+        """Stop checking and wait for the fetches in progress (together at most about one timeout)."""
+        self._stopped = True
         self._timer.stop()
         self._debounce.stop()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        end = time.monotonic() + self._checker.timeout + 1
+        for worker in list(self._workers.values()):
+            worker.join(max(0.0, end - time.monotonic()))
 
     @Slot()
     def check_now(self) -> None:
-        if self._in_flight:
-            self._again = True  # one more round when this one is done
+        """Fetch every subscription whose previous fetch is done; one still running is fetched again after."""
+        if self._stopped:
             return
         pending = self._checker.pending()
         self._watch([sub for sub, _ in pending])
-        if not pending:
+        if not pending and not self._workers:
             self.checked.emit([])
             return
-        self._in_flight = len(pending)
-        self._round = []
         for sub, digest in pending:
-            self._pool.submit(self._work, sub, digest)
+            if sub.library in self._workers:
+                self._again.add(sub.library)
+            else:
+                self._start(sub, digest)
+
+    def _start(self, sub: Subscription, digest: str | None) -> None:
+        """Each source on its own thread with its own deadline: a hanging share delays no other library."""
+        worker = threading.Thread(
+            target=self._work, args=(sub, digest), name=f"palette-subscription-{sub.library}", daemon=True
+        )
+        self._workers[sub.library] = worker
+        worker.start()
 
     def _work(self, sub: Subscription, digest: str | None) -> None:
-        self._fetched.emit(fetch_subscription(sub, digest, timeout=self._checker.timeout))
+        fetched = self._checker.fetch(sub, digest)
+        if not self._stopped:
+            with contextlib.suppress(RuntimeError):  # the watcher was deleted after a stop() that timed out
+                self._fetched.emit(fetched)
 
     @Slot(object)
     def _on_fetched(self, fetched: Fetched) -> None:
+        if self._stopped:
+            return  # the app may be closing the store
+        name = fetched.subscription.library
+        self._workers.pop(name, None)
         notice = self._checker.apply(fetched)
         if notice is not None:
             self._round.append(notice)
             self.notify.emit(*describe(notice))
-        self._in_flight -= 1
-        if self._in_flight:
-            return
-        self.checked.emit(self._round)
-        if self._again:
-            self._again = False
-            self.check_now()
+        if name in self._again and not self._stopped:
+            self._again.discard(name)
+            again = [(sub, digest) for sub, digest in self._checker.pending() if sub.library == name]
+            for sub, digest in again:
+                self._start(sub, digest)
+        if not self._workers:
+            notices, self._round = self._round, []
+            self.checked.emit(notices)
 
     @Slot(str)
     def _changed(self, _path: str) -> None:

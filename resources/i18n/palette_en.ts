@@ -698,6 +698,14 @@
         <translation>Phrase library updated</translation>
     </message>
     <message>
+        <source>「{0}」的新版本会删除 {1} 条话术(共 {2} 条),继续使用上次的版本;确认请运行 palette library check {0} --yes</source>
+        <translation>The new version of “{0}” would remove {1} of its {2} phrases; the last version stays. To confirm, run palette library check {0} --yes</translation>
+    </message>
+    <message>
+        <source>话术库更新待确认</source>
+        <translation>Library update waits for confirmation</translation>
+    </message>
+    <message>
         <source>话术库来源无法访问</source>
         <translation>Phrase library source unreachable</translation>
     </message>
