@@ -188,3 +188,17 @@ def test_unknown_categories_query(store: Store) -> None:
     assert index.unknown_categories("#宽带 #问候 你好") == ["宽带"]
     team(store, tp("1", "提速", category="宽带"))
     assert index.unknown_categories("#宽带") == []
+
+
+def test_manager_collisions_follow_what_the_palette_offers(store: Store) -> None:
+    from palette.core import editing
+
+    team(store, tp("1", "团队开场", "KC1"))
+    mine = store.add_phrase(category="问候", title="我的开场", body="您好", shortcut="kc1", override_of=KC1)
+    entries = editing.entries(store.phrases(), [lib.name for lib in store.libraries()])
+    found = editing.layer_collisions(entries)
+    assert [p.uid for p in found[f"{TEAM.name}#1"]] == [mine.uid]  # the agent's version is what collides
+    assert [p.uid for p in found[KC1]] == [f"{TEAM.name}#1"]
+    # 标准话术 disabled: the agent's own version is still offered (and still collides); the team's alone is off
+    assert KC1 in editing.layer_collisions(entries, {STANDARD_LIBRARY})
+    assert editing.layer_collisions(entries, {TEAM.name}) == {}
