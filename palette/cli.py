@@ -449,7 +449,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         if args.library is not None and store.library(args.library) is None:
             raise UsageError(f"--library: no library named {args.library!r}")
         phrases = store.phrases(library=args.library)
-        collisions = shortcut_collisions(phrases, store.coded_phrases())
+        collisions = shortcut_collisions(phrases, store.coded_phrases(exclude_library=args.library))
         guard = _guard(store)
         profile_keys = list(store.profile())
         aliases = Settings(store).get("placeholder_aliases")

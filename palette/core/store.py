@@ -434,12 +434,14 @@ class Store:
             self.phrases(), [lib.name for lib in libraries], disabled={lib.name for lib in libraries if not lib.enabled}
         )
 
-    def coded_phrases(self) -> list[Phrase]:
+    def coded_phrases(self, *, exclude_library: str | None = None) -> list[Phrase]:
         """The visible phrases that have a shortcut code, without reading every phrase: the rows with a
-        code plus every override (an override without a code still hides its original's)."""
+        code plus every override (an override without a code still hides its original's). An import
+        leaves out its own library: a 100,000-phrase layer is not read back to check itself."""
         rows = self.db.execute(
-            _PHRASE_SELECT + " WHERE p.shortcut != '' OR p.override_of IS NOT NULL"
-            " ORDER BY p.library, p.sort_order, p.rowid"
+            _PHRASE_SELECT + " WHERE (p.shortcut != '' OR p.override_of IS NOT NULL) AND p.library IS NOT ?"
+            " ORDER BY p.library, p.sort_order, p.rowid",
+            [exclude_library],
         )
         libraries = self.libraries()
         shown = effective_phrases(

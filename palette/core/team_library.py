@@ -108,7 +108,7 @@ def team_layer(store: Store, data: LibraryData, *, source: str | None = None) ->
     )
     phrases = tuple(_placed(p, layer_uid(name, p.uid), name, n) for n, p in enumerate(data.phrases))
     forbidden = tuple(ForbiddenWord(w.word, w.suggestion, name) for w in data.forbidden)
-    collisions = [c.describe() for c in shortcut_collisions(phrases, store.coded_phrases())]
+    collisions = [c.describe() for c in shortcut_collisions(phrases, store.coded_phrases(exclude_library=name))]
     return TeamLayer(
         library,
         phrases,
