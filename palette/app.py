@@ -65,6 +65,7 @@ class PaletteApp:
         self.backends = load_backends(QGuiApplication.platformName())
         self.paster = Paster(self.backends.desktop, ClipboardKeeper(app))
         self.controller = PaletteController(store, self.window, self.paster, self.backends.desktop, self.index.query)
+        self.window.set_unknown_categories(self.index.unknown_categories)
         self.tray = Tray(self.icon, autostart=bool(self.settings.get("autostart")))
         self.subscriptions = SubscriptionWatcher(store, interval_minutes=int(self.settings.get("subscribe_minutes")))
 

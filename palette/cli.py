@@ -164,6 +164,12 @@ def _add_library_commands(sub: Any) -> None:
     q.add_argument("name", metavar="NAME")
     q = lsub.add_parser("remove", help="remove a team library and its phrases (your own phrases stay)")
     q.add_argument("name", metavar="NAME")
+    q = lsub.add_parser(
+        "disable", help="take a library (标准话术 too) out of the search and the palette; nothing is deleted"
+    )
+    q.add_argument("name", metavar="NAME")
+    q = lsub.add_parser("enable", help="bring a disabled library back into the search and the palette")
+    q.add_argument("name", metavar="NAME")
 
 
 # -- --self-test: what IT runs after a mass install, and the bundle's smoke test --------------------
@@ -291,8 +297,12 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UsageError("--limit must be at least 1")
     query = " ".join(args.query)
     with _open_store() as store:
-        hits = SearchIndex.from_store(store).query(query, limit=args.limit)
+        index = SearchIndex.from_store(store)
+        hits = index.query(query, limit=args.limit)
+        unknown = index.unknown_categories(query) if not hits else []
         context = _render_context(store)
+    for word in unknown:
+        print(f'palette: note: no category matches "{word}"', file=sys.stderr)
     rendered = {h.phrase.uid: render(h.phrase.body, context) for h in hits}
     rows = [
         {
@@ -315,7 +325,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             code = f" [{row['shortcut']}]" if row["shortcut"] else ""
             print(f"{n:2}. {row['category']} › {row['title']}{code}  ({row['uid']})")
             print(f"    {row['rendered']}")
-        if not rows:
+        if not rows and not unknown:
             print("no phrase matches", file=sys.stderr)
     return EXIT_OK
 
@@ -469,12 +479,14 @@ EXIT_LINT_FOUND = 1
 
 def cmd_lint(args: argparse.Namespace) -> int:
     """Every phrase with a malformed bracket, a likely mistyped placeholder or a 禁语: exit 1 if any."""
+    from palette.core.collisions import shortcut_collisions
     from palette.core.config import Settings
 
     with _open_store() as store:
         if args.library is not None and store.library(args.library) is None:
             raise UsageError(f"--library: no library named {args.library!r}")
         phrases = store.phrases(library=args.library)
+        collisions = shortcut_collisions(phrases, store.coded_phrases(exclude_library=args.library))
         guard = _guard(store)
         profile_keys = list(store.profile())
         aliases = Settings(store).get("placeholder_aliases")
@@ -491,6 +503,20 @@ def cmd_lint(args: argparse.Namespace) -> int:
         }
         for p in phrases
         for f in guard.lint(p.body, profile_keys=profile_keys, aliases=aliases)
+    ]
+    rows += [
+        {
+            "uid": c.phrase.uid,
+            "library": c.phrase.library,
+            "title": c.phrase.title,
+            "kind": "shortcut_collision",
+            "word": c.phrase.shortcut,
+            "span": [],
+            "suggestion": "",
+            "problem": c.describe(),
+            "other": c.other.uid,
+        }
+        for c in collisions
     ]
     if args.json:
         _print_json(rows)
@@ -653,6 +679,7 @@ def cmd_library(args: argparse.Namespace) -> int:
                     "version": lib.version,
                     "source": lib.source,
                     "imported_at": lib.imported_at,
+                    "enabled": lib.enabled,
                 }
                 for lib in store.libraries()
             ]
@@ -660,7 +687,18 @@ def cmd_library(args: argparse.Namespace) -> int:
                 _print_json(rows)
             for r in [] if args.json else rows:
                 source = f"  ← {r['source']}" if r["source"] else ""
-                print(f"{r['name']}  {r['kind']}  {r['phrases']} phrases  {r['version']}{source}")
+                state = "" if r["enabled"] else "  (disabled)"
+                print(f"{r['name']}  {r['kind']}  {r['phrases']} phrases  {r['version']}{source}{state}")
+            return EXIT_OK
+        if args.action in ("disable", "enable"):
+            enable = args.action == "enable"
+            store.set_library_enabled(args.name, enable)
+            if enable:
+                print(f"{args.name}: enabled; its phrases are back in the search and the palette")
+            else:
+                print(
+                    f"{args.name}: disabled; out of the search and the palette, nothing deleted (enable brings it back)"
+                )
             return EXIT_OK
         if args.action == "check":
             checker = SubscriptionChecker(store, timeout=args.timeout, confirmed=args.yes)

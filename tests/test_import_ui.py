@@ -34,7 +34,9 @@ def test_dialog_lists_new_changed_removed_and_shows_before_after(qtbot: QtBot, p
     qtbot.addWidget(dialog)
     assert dialog.summary.text() == "新增 1 条,修改 1 条,删除 1 条,未变 0 条"
     groups = {key: item.text(0) for key, item in dialog.groups.items()}
-    assert groups == {"added": "新增 (1)", "changed": "修改 (1)", "removed": "删除 (1)"}
+    assert groups == {"added": "新增 (1)", "changed": "修改 (1)", "removed": "删除 (1)", "warnings": "提示 (1)"}
+    collision = dialog.groups["warnings"].child(0).text(1)  # ts1 is also the standard library's code
+    assert "'ts1'" in collision and "一组 › 安抚" in collision and "标准话术 › " in collision
     changed = dialog.groups["changed"].child(0)
     assert changed.text(1) == "安抚"
     dialog.tree.setCurrentItem(changed)
@@ -116,7 +118,7 @@ def test_a_changed_file_is_applied_and_announced_once(
     watcher, path = watched
     with qtbot.waitSignal(watcher.notify, timeout=20_000) as told:
         write_csv(path, EDITED)  # QFileSystemWatcher notices; no call to check_now
-    assert told.args == ["话术库已更新", "「一组」:新增 1 条,修改 1 条,删除 1 条"]
+    assert told.args == ["话术库已更新", "「一组」:新增 1 条,修改 1 条,删除 1 条,1 条提示"]  # ts1: the standard's code
     assert store.get("一组#1004") is not None
     with qtbot.waitSignal(watcher.checked) as again:
         watcher.check_now()

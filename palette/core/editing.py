@@ -10,10 +10,11 @@ are entries of the personal library.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
+from palette.core.collisions import shortcut_key
 from palette.core.model import PERSONAL_LIBRARY, Phrase
 from palette.core.placeholders import Placeholder, parse
 
@@ -138,6 +139,28 @@ class ShortcutOwners:
             if exclude is None or exclude not in (p.uid, p.override_of):
                 return p
         return None
+
+
+def offered(e: Entry, disabled: Collection[str]) -> bool:
+    """Whether the palette can offer this entry: the agent's own version stays when its original's
+    library is disabled (`store.effective_phrases`)."""
+    return e.override is not None or e.library not in disabled
+
+
+def layer_collisions(items: Iterable[Entry], disabled: Collection[str] = ()) -> dict[str, list[Phrase]]:
+    """Entry key → what other libraries offer under the same shortcut code (visible phrases of enabled
+    libraries, codes compared as `collisions.shortcut_key` does), for marking them in the manager."""
+    by_code: dict[str, list[Entry]] = {}
+    for e in items:
+        p = e.shown
+        if p.shortcut and not p.hidden and offered(e, disabled):
+            by_code.setdefault(shortcut_key(p.shortcut), []).append(e)
+    found: dict[str, list[Phrase]] = {}
+    for group in by_code.values():
+        if len({e.library for e in group}) > 1:
+            for e in group:
+                found[e.key] = [o.shown for o in group if o.library != e.library]
+    return found
 
 
 # -- reordering the agent's own phrases ------------------------------------------------------------

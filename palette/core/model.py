@@ -46,6 +46,7 @@ class Library:
     imported_at: str = ""  # ISO 8601, UTC
     checksum: str = ""  # sha256 of the source bytes that produced this layer
     read_only: bool = True
+    enabled: bool = True  # a disabled library stays stored but is out of the search and the palette
 
 
 @dataclass(frozen=True, slots=True)

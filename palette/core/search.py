@@ -161,10 +161,10 @@ class IndexSource:
 
     @classmethod
     def from_store(cls, store: Store, generation: int = 0) -> IndexSource:
-        libraries = tuple(lib.name for lib in store.libraries())
+        libraries = tuple(lib.name for lib in store.libraries() if lib.enabled)  # a disabled one is not indexed
         everything = store.phrases()
         by_uid = {p.uid: p for p in everything}
-        shown = effective_phrases(everything, libraries)
+        shown = effective_phrases(everything, libraries, disabled=store.disabled_libraries())
         placed = {
             p.uid: (o.library, o.sort_order)
             for p in shown
@@ -803,9 +803,9 @@ class SearchIndex:
             self.rebuild()
             return
         if change.libraries:
-            order = {lib.name: i for i, lib in enumerate(store.libraries())}
+            order = {name: i for i, name in enumerate(lib.name for lib in store.libraries() if lib.enabled)}
             if order != state.lib_rank:
-                self.rebuild()  # a library came or went: every rank moves
+                self.rebuild()  # a library came, went, was disabled or enabled: every rank moves
                 return
         if change.usage:  # a paste: counts and transitions only, no phrase changed
             state.set_usage(store.usage(), store.transitions(), store.last_used())
@@ -834,6 +834,8 @@ class SearchIndex:
         overrides = {p.override_of: p for p in store.phrases(library=PERSONAL_LIBRARY) if p.override_of}
         for slot in slots:
             original = store.get(slot)
+            if original is not None and original.library not in state.lib_rank:
+                original = None  # its library is disabled: an override of it shows in its own place
             override = overrides.get(slot)
             placed = None
             if original is not None and override is not None:
@@ -861,6 +863,15 @@ class SearchIndex:
         if not words:
             return self._browse(state, now, limit, allowed)
         return _Query(state, words, categories, allowed, now, limit).run()
+
+    def unknown_categories(self, text: str) -> list[str]:
+        """The `#category` words of a query that match no category at all, so the palette and the CLI
+        can say why the list is empty instead of showing nothing."""
+        state = self._state
+        if state is None:
+            return []
+        state.refresh()
+        return [w for w in _split(text)[1] if not self._category_pids(state, [w])]
 
     @staticmethod
     def _category_pids(state: _State, words: list[str]) -> set[int]:

@@ -14,7 +14,7 @@ import sqlite3
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -40,6 +40,7 @@ NEXT_PHRASE_WINDOW_S = 30 * 60.0  # two uses this close are one conversation's c
 EVENT_LOG_CAP = 50_000
 CHANGE_LOG_CAP = 1_000  # rows kept for other processes; one that fell further behind re-reads everything
 CHANGE_LOG_UIDS = 1_000  # a change naming more uids is logged as "everything"
+DISABLED_LIBRARIES_SETTING = "disabled_libraries"  # names of libraries out of the search and the palette
 
 ChangeListener = Callable[["StoreChange"], None]
 
@@ -360,10 +361,39 @@ class Store:
             "SELECT name, kind, source, version, imported_at, checksum, read_only FROM libraries"
             " ORDER BY CASE kind WHEN 'standard' THEN 0 WHEN 'team' THEN 1 ELSE 2 END, name"
         ).fetchall()
-        return [Library(r[0], LibraryKind(r[1]), r[2], r[3], r[4], r[5], bool(r[6])) for r in rows]
+        disabled = self.disabled_libraries()
+        return [
+            Library(r[0], LibraryKind(r[1]), r[2], r[3], r[4], r[5], bool(r[6]), r[0] not in disabled) for r in rows
+        ]
 
     def library(self, name: str) -> Library | None:
         return next((lib for lib in self.libraries() if lib.name == name), None)
+
+    def disabled_libraries(self) -> frozenset[str]:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [DISABLED_LIBRARIES_SETTING]).fetchone()
+        names = json.loads(row[0]) if row else []
+        return frozenset(n for n in names if isinstance(n, str)) if isinstance(names, list) else frozenset()
+
+    def set_library_enabled(self, name: str, enabled: bool) -> None:
+        """Take a library out of the search and the palette, or back in; its phrases and the agent's
+        pins, usage and overrides stay. 我的话术 cannot be disabled: it holds the agent's own fixes
+        (overrides), and hiding them would silently bring back the versions they replaced."""
+        with self.transaction():
+            lib = self.library(name)
+            if lib is None:
+                raise StoreError(f"no library named {name!r} (see palette library list)")
+            if lib.kind is LibraryKind.PERSONAL and not enabled:
+                raise StoreError(f"{name} holds your own phrases and cannot be disabled; hide single phrases instead")
+            disabled = set(self.disabled_libraries())
+            (disabled.discard if enabled else disabled.add)(name)
+            self._write_disabled(disabled)
+        self._notify(StoreChange(libraries=[name]))
+
+    def _write_disabled(self, names: set[str]) -> None:
+        self.db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [DISABLED_LIBRARIES_SETTING, json.dumps(sorted(names), ensure_ascii=False)],
+        )
 
     def set_library_source(self, name: str, source: str) -> None:
         with self.transaction():
@@ -448,6 +478,9 @@ class Store:
             self.db.execute("DELETE FROM phrases WHERE library = ?", [name])
             self.db.execute("DELETE FROM forbidden_words WHERE source = ?", [name])
             self.db.execute("DELETE FROM libraries WHERE name = ?", [name])
+            if name in (disabled := set(self.disabled_libraries())):  # a later import of the name starts enabled
+                disabled.discard(name)
+                self._write_disabled(disabled)
         self._notify(StoreChange(uids=uids, libraries=[name]))
 
     def _uids_elsewhere(self, uids: set[str], library: str) -> tuple[str, str] | None:
@@ -475,8 +508,29 @@ class Store:
         return _row_to_phrase(row) if row else None
 
     def visible_phrases(self) -> list[Phrase]:
-        """What the palette offers: personal overrides replace their originals, hidden ones are left out."""
-        return effective_phrases(self.phrases(), [lib.name for lib in self.libraries()])
+        """What the palette offers: personal overrides replace their originals, hidden ones and disabled
+        libraries are left out."""
+        libraries = self.libraries()
+        return effective_phrases(
+            self.phrases(), [lib.name for lib in libraries], disabled={lib.name for lib in libraries if not lib.enabled}
+        )
+
+    def coded_phrases(self, *, exclude_library: str | None = None) -> list[Phrase]:
+        """The visible phrases that have a shortcut code, without reading every phrase: the rows with a
+        code plus every override (an override without a code still hides its original's). An import
+        leaves out its own library: a 100,000-phrase layer is not read back to check itself."""
+        rows = self.db.execute(
+            _PHRASE_SELECT + " WHERE (p.shortcut != '' OR p.override_of IS NOT NULL) AND p.library IS NOT ?"
+            " ORDER BY p.library, p.sort_order, p.rowid",
+            [exclude_library],
+        )
+        libraries = self.libraries()
+        shown = effective_phrases(
+            map(_row_to_phrase, rows),
+            [lib.name for lib in libraries],
+            disabled={lib.name for lib in libraries if not lib.enabled},
+        )
+        return [p for p in shown if p.shortcut]
 
     def add_phrase(
         self,
@@ -713,9 +767,15 @@ def _diff(before: dict[str, tuple[object, ...]], new: Sequence[Phrase]) -> Layer
     return LayerDiff(tuple(added), tuple(changed), tuple(removed), tuple(unchanged), moved=tuple(moved))
 
 
-def effective_phrases(phrases: Iterable[Phrase], library_order: Sequence[str] = ()) -> list[Phrase]:
-    """Resolve layers: an override takes its original's place; hidden phrases are dropped."""
-    phrases = list(phrases)
+def effective_phrases(
+    phrases: Iterable[Phrase], library_order: Sequence[str] = (), *, disabled: Collection[str] = ()
+) -> list[Phrase]:
+    """Resolve layers: an override takes its original's place; hidden phrases are dropped.
+
+    The phrases of `disabled` libraries are dropped first, so the agent's own version of one of them
+    stays, shown in 我的话术's place like an override whose original is gone.
+    """
+    phrases = [p for p in phrases if p.library not in disabled] if disabled else list(phrases)
     by_uid = {p.uid: p for p in phrases}
     overrides = {p.override_of: p for p in phrases if p.override_of in by_uid}
     rank = {name: i for i, name in enumerate(library_order)}

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from palette.core.collisions import shortcut_collisions
 from palette.core.config import Settings
 from palette.core.guard import Guard
 from palette.core.library_io import (
@@ -107,8 +108,12 @@ def team_layer(store: Store, data: LibraryData, *, source: str | None = None) ->
     )
     phrases = tuple(_placed(p, layer_uid(name, p.uid), name, n) for n, p in enumerate(data.phrases))
     forbidden = tuple(ForbiddenWord(w.word, w.suggestion, name) for w in data.forbidden)
+    collisions = [c.describe() for c in shortcut_collisions(phrases, store.coded_phrases(exclude_library=name))]
     return TeamLayer(
-        library, phrases, forbidden, data.warnings + tuple(_guard_warnings(store, name, phrases, forbidden))
+        library,
+        phrases,
+        forbidden,
+        data.warnings + tuple(_guard_warnings(store, name, phrases, forbidden)) + tuple(collisions),
     )
 
 

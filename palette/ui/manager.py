@@ -29,6 +29,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     Qt,
     QTimer,
     Signal,
@@ -58,6 +59,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QPlainTextEdit,
     QSplitter,
     QTableView,
@@ -104,6 +106,8 @@ class EntryModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[Entry] = []
         self.reorderable = False  # the view lists personal phrases in their own order (no filter)
+        self.disabled: frozenset[str] = frozenset()  # libraries out of the palette: their rows are greyed
+        self.collisions: dict[str, list[Phrase]] = {}  # entry key → other libraries' phrases with its code
 
     def set_rows(self, rows: Sequence[Entry], *, reorderable: bool) -> None:
         self.beginResetModel()
@@ -145,6 +149,10 @@ class EntryModel(QAbstractTableModel):
             if col == self.TITLE:
                 return p.title
             if col == self.SHORTCUT:
+                others = self.collisions.get(e.key)
+                if role == Qt.ItemDataRole.ToolTipRole and others:
+                    names = "、".join(f"{o.library} › {o.title}" for o in others)
+                    return self.tr("快捷码“{0}”也是另一话术库的「{1}」的快捷码").format(p.shortcut, names)
                 return p.shortcut
             if col == self.CATEGORY:
                 return p.category
@@ -158,8 +166,11 @@ class EntryModel(QAbstractTableModel):
             font.setItalic(p.hidden)
             font.setBold(p.pinned and col == self.TITLE)
             return font
-        if role == Qt.ItemDataRole.ForegroundRole and p.hidden:
-            return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if p.hidden or not editing.offered(e, self.disabled):
+                return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            if col == self.SHORTCUT and e.key in self.collisions:
+                return QColor(_WARN)
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -615,6 +626,7 @@ class PhraseManager(QMainWindow):
         self._node: tuple[str | None, str | None] = (None, None)
         self._selecting = False
         self._library_names: list[str] = []
+        self._disabled: frozenset[str] = frozenset()
         self._changed: set[str] | None = None  # uids changed since the last refresh; None: re-read all
         self.undo_stack = QUndoStack(self)
 
@@ -714,6 +726,10 @@ class PhraseManager(QMainWindow):
         self.act_filter = self._action("filter", [std.Find], self.focus_filter)
         self.act_discard = self._action("revert", [], self.discard)
         self.act_close = self._action("", [std.Close], self.close)
+        self.act_enable_library = QAction(self, checkable=True)
+        self.act_enable_library.triggered.connect(self.set_library_enabled)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
         for a in (
             self.act_new, self.act_duplicate, self.act_save, self.act_delete, self.act_undo, self.act_redo,
             self.act_move, self.act_up, self.act_down, self.act_pin, self.act_hide,
@@ -750,6 +766,7 @@ class PhraseManager(QMainWindow):
             self.act_filter: self.tr("筛选"),
             self.act_discard: self.tr("放弃修改"),
             self.act_close: self.tr("关闭"),
+            self.act_enable_library: self.tr("启用此话术库"),
         }
         for action, text in texts.items():
             action.setText(text)
@@ -784,6 +801,9 @@ class PhraseManager(QMainWindow):
         self.act_hide.setEnabled(has)
         self.act_customise.setEnabled(has and e is not None and e.read_only)
         self.act_revert.setEnabled(has and e is not None and e.customised)
+        library = self._node[0]
+        self.act_enable_library.setEnabled(library is not None and library != PERSONAL_LIBRARY)
+        self.act_enable_library.setChecked(library not in self._disabled)
         for action, button in self._layer_buttons.items():
             button.setVisible(action.isEnabled())
         movable = has and e is not None and e.original is None and self.model.reorderable
@@ -846,11 +866,15 @@ class PhraseManager(QMainWindow):
         self._stale = False
         changed, self._changed = self._changed, set()
         if changed is None or len(changed) > REREAD_SHARE * len(self.entries):
-            self._library_names = [lib.name for lib in self.store.libraries()]
+            libraries = self.store.libraries()
+            self._library_names = [lib.name for lib in libraries]
+            self._disabled = frozenset(lib.name for lib in libraries if not lib.enabled)
             self.entries = editing.entries(self.store.phrases(), self._library_names)
         elif changed:
             self.entries = editing.refreshed(self.entries, changed, self.store.get, self._library_names)
         self.by_key = {e.key: e for e in self.entries}
+        self.model.disabled = self._disabled
+        self.model.collisions = editing.layer_collisions(self.entries, self._disabled)
         self._generation += 1
         self._rebuild_tree()
         self.editor.set_context(
@@ -859,7 +883,9 @@ class PhraseManager(QMainWindow):
                 aliases=self.settings.get("placeholder_aliases"),
                 guard=Guard(self.store.forbidden_words()),
                 categories=editing.categories(self.entries),
-                shortcut_owner=editing.ShortcutOwners(self.entries).owner,
+                shortcut_owner=editing.ShortcutOwners(
+                    e for e in self.entries if editing.offered(e, self._disabled)
+                ).owner,
             )
         )
         current = self.editor.entry.key if self.editor.entry is not None else None
@@ -898,6 +924,9 @@ class PhraseManager(QMainWindow):
             lib_item = QTreeWidgetItem([f"{self._library_label(name)} ({counts.total()})"])
             lib_item.setData(0, Qt.ItemDataRole.UserRole, (name, None))
             lib_item.setIcon(0, icon("library", self.palette()))
+            if name in self._disabled:
+                lib_item.setForeground(0, self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+                lib_item.setToolTip(0, self.tr("已停用:不在搜索和话术板中,话术都还在"))
             self.tree.addTopLevelItem(lib_item)
             if node == (name, None):
                 select = lib_item
@@ -911,6 +940,28 @@ class PhraseManager(QMainWindow):
         self.tree.setCurrentItem(select)
         self._node = select.data(0, Qt.ItemDataRole.UserRole)
         self._selecting = False
+
+    def _tree_menu(self, pos: QPoint) -> None:
+        item = self.tree.itemAt(pos)
+        if item is None:
+            return
+        self.tree.setCurrentItem(item)
+        if self.act_enable_library.isEnabled():
+            menu = QMenu(self.tree)
+            menu.addAction(self.act_enable_library)
+            menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    def set_library_enabled(self, enabled: bool) -> None:
+        """The tree's 启用此话术库 switch: a disabled library leaves the search and the palette, nothing
+        of it is deleted."""
+        library = self._node[0]
+        if library is None:
+            return
+        try:
+            self.store.set_library_enabled(library, enabled)
+        except StoreError as e:
+            self.report(str(e))
+        self.refresh()
 
     def select_node(self, library: str | None, category: str | None = None) -> None:
         for item in self._tree_items():

@@ -192,6 +192,7 @@ class PaletteWindow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: Callable[[str], list[Row]] = lambda _query: []
+        self._unknown_categories: Callable[[str], list[str]] = lambda _query: []
         self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         self.setObjectName("palette")
         self.resize(660, 600)
@@ -274,6 +275,11 @@ class PaletteWindow(QWidget):
         """Where hits come from: `rows(query)`, best first."""
         self._rows = rows
 
+    def set_unknown_categories(self, unknown: Callable[[str], list[str]]) -> None:
+        """The query's `#category` words that match no category (`SearchIndex.unknown_categories`), so an
+        empty list says why."""
+        self._unknown_categories = unknown
+
     # -- showing and hiding --------------------------------------------------------------------------
 
     def present(self, screen_geometry: QRect | None = None) -> None:
@@ -344,7 +350,9 @@ class PaletteWindow(QWidget):
     def _update_preview(self) -> None:
         row = self.current_row()
         if row is None:
-            self.preview.setText(f'<span style="color:gray">{self.tr("没有匹配的话术")}</span>')
+            unknown = self._unknown_categories(self.search.text())
+            text = self.tr("没有与“{0}”匹配的分类").format("、".join(unknown)) if unknown else self.tr("没有匹配的话术")
+            self.preview.setText(f'<span style="color:gray">{html.escape(text)}</span>')
             return
         pal = self.palette()
         body = marked_html(

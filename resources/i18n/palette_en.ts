@@ -46,6 +46,10 @@
         <source>已隐藏</source>
         <translation>Hidden</translation>
     </message>
+    <message>
+        <source>快捷码“{0}”也是另一话术库的「{1}」的快捷码</source>
+        <translation>Shortcut “{0}” is also the shortcut of {1} in another library</translation>
+    </message>
 </context>
 <context>
     <name>FillForm</name>
@@ -204,6 +208,14 @@
     <message>
         <source>Enter 粘贴 · Ctrl+Enter 复制 · Alt+1…9 直接粘贴 · Tab 填写 · Ctrl+Shift+N 新会话 · Esc 关闭</source>
         <translation>Enter paste · Ctrl+Enter copy · Alt+1…9 paste that one · Tab fill in · Ctrl+Shift+N new conversation · Esc close</translation>
+    </message>
+    <message>
+        <source>没有与“{0}”匹配的分类</source>
+        <translation>No category matches “{0}”</translation>
+    </message>
+    <message>
+        <source>没有匹配的话术</source>
+        <translation>No phrase matches</translation>
     </message>
     <message>
         <source>请修改后再发送。</source>
@@ -392,6 +404,10 @@
         <translation>Close</translation>
     </message>
     <message>
+        <source>启用此话术库</source>
+        <translation>Enable this library</translation>
+    </message>
+    <message>
         <source>撤销</source>
         <translation>Undo</translation>
     </message>
@@ -426,6 +442,10 @@
     <message>
         <source>全部话术 ({0})</source>
         <translation>All phrases ({0})</translation>
+    </message>
+    <message>
+        <source>已停用:不在搜索和话术板中,话术都还在</source>
+        <translation>Disabled: out of the search and the palette; its phrases are all kept</translation>
     </message>
     <message>
         <source>这条话术还不能保存:请先修正,或按 Esc 放弃修改</source>
