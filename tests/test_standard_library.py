@@ -84,7 +84,7 @@ def _cjk(ch: str) -> bool:
 
 
 def test_no_half_width_punctuation_next_to_chinese() -> None:
-    """What is pasted to customers: `，？！：；（）` in Chinese text (issue 16), in bodies and titles alike.
+    """What is pasted to customers: `，？！：；（）` in Chinese text (issue 16), in bodies, titles and 禁语 suggestions.
 
     Checked independently of the rules in palette.core.punctuation (a plain look at each neighbour),
     and with them (what `palette lint` reports)."""
@@ -95,3 +95,5 @@ def test_no_half_width_punctuation_next_to_chinese() -> None:
                     around = text[max(i - 1, 0) : i] + text[i + 1 : i + 2]
                     assert not any(_cjk(c) for c in around), (p.uid, text[max(i - 5, 0) : i + 5])
             assert fixes(text) == [], p.uid
+    for w in source_data().forbidden:  # a suggestion is wording the agent may send instead
+        assert fixes(w.suggestion) == [], w.word
