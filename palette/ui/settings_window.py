@@ -244,7 +244,9 @@ class SettingsWindow(QWidget):
         for i, text in enumerate((self.tr("提醒,确认后粘贴"), self.tr("阻止粘贴"), self.tr("不检查"))):
             self.guard_mode.setItemText(i, text)
         self.punctuation_box.setText(self.tr("粘贴时把中文里的半角标点改为全角（，？！：；）"))
-        self.punctuation_box.setToolTip(self.tr("例如“您好,请问”粘贴为“您好，请问”；数字、网址、英文和占位符里的标点不变"))
+        self.punctuation_box.setToolTip(
+            self.tr("例如“您好,请问”粘贴为“您好，请问”；数字、网址、英文和占位符里的标点不变")
+        )
         self.idle_label.setText(self.tr("会话空闲"))
         self.idle.setSuffix(self.tr(" 分钟后开始新会话"))
         self.idle.setToolTip(self.tr("超过这段时间没有使用,就忘记本次会话里填写的客户信息"))
