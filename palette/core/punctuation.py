@@ -54,7 +54,8 @@ class Fix(NamedTuple):
 
 
 def _classes(text: str) -> list[int]:
-    """Per character: Chinese, other, a convertible mark, or (inside [...] or a URL) protected."""
+    """Per character: Chinese, other, a mark, or protected (a URL, a [...] without Chinese). A [...] with
+    Chinese is Chinese throughout: a neighbour's context, and as untouchable as a protected one."""
     # Full-width marks are _MARK too: transparent for "next to", though never converted.
     cls = [_MARK if ch in _SKIP else _CJK if _CJK_RE.match(ch) else _OTHER for ch in text]
     for m in _GROUP.finditer(text):
