@@ -439,6 +439,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from palette.core.guard import Decision, decide
     from palette.core.model import PERSONAL_LIBRARY
     from palette.core.placeholders import UnfilledPlaceholderError, ensure_pasteable, render
+    from palette.core.punctuation import to_full_width
 
     with _open_store() as store:
         phrase = store.get(args.uid)
@@ -448,10 +449,12 @@ def cmd_render(args: argparse.Namespace) -> int:
         phrase = next((p for p in store.phrases(PERSONAL_LIBRARY) if p.override_of == phrase.uid), phrase)
         context = _render_context(store)
         guard = _guard(store)
-        mode = Settings(store).get("guard_mode")
+        settings = Settings(store)
+        mode = settings.get("guard_mode")
+        punctuate = to_full_width if settings.get("normalize_punctuation") else str
     rendered = render(phrase.body, context, typed=_parse_sets(args.set, dict(context.aliases)))
     if args.json:
-        _print_json({"uid": args.uid, "rendered": rendered.text, "missing": list(rendered.missing)})
+        _print_json({"uid": args.uid, "rendered": punctuate(rendered.text), "missing": list(rendered.missing)})
     if rendered.missing:
         if not args.json:
             print("\n".join(rendered.missing))
@@ -470,7 +473,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         for f in findings:
             print(f"palette: warning: {f.describe()}", file=sys.stderr)
     if not args.json:
-        print(text)
+        print(punctuate(text))  # what the palette would paste
     return EXIT_OK
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from palette.cli import main
+from palette.core.standard import source_data
 
-SEED_GREETING = "您好,[公司名称]客服[工号],很高兴为您服务,请问有什么可以帮您?"
+SEED_GREETING = next(p.body for p in source_data().phrases if p.uid == "std-open-phone")
 
 
 def run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:

@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 
 from palette.cli import main
+from palette.core.standard import source_data
 from palette.core.store import Store
 
-GREETING = "您好,中国电信客服1024,很高兴为您服务,请问有什么可以帮您?"
-RULES_SUGGESTION = "非常抱歉,按照相关业务规定需要这样办理,感谢您的理解"
+OPENING = next(p.body for p in source_data().phrases if p.uid == "std-open-phone")  # 您好，[公司名称]客服[工号]，…
+GREETING = OPENING.replace("[公司名称]", "中国电信").replace("[工号]", "1024")
+RULES_SUGGESTION = next(w.suggestion for w in source_data().forbidden if w.word == "这是规定")
 
 
 def run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
@@ -48,7 +50,7 @@ def test_render_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr()
     assert json.loads(out.out) == {
         "uid": "std-open-phone",
-        "rendered": "您好,中国电信客服[工号],很高兴为您服务,请问有什么可以帮您?",
+        "rendered": OPENING.replace("[公司名称]", "中国电信"),
         "missing": ["工号"],
     }
     assert main(["render", "std-open-phone", "--json", "--set", "工号=1024"]) == 0
@@ -64,7 +66,7 @@ def test_set_values_go_through_aliases_and_outrank_the_profile(home: Path, capsy
 def test_render_uses_the_agents_own_version(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
     store.add_phrase(category="问候", title="我的开场", body="[问候语]!我是[工号]号", override_of="std-open-phone")
     assert main(["render", "std-open-phone", "--set", "工号=7"]) == 0
-    assert capsys.readouterr().out.strip().endswith("!我是7号")
+    assert capsys.readouterr().out.strip().endswith("！我是7号")  # and normalised, as pasted
 
 
 @pytest.mark.parametrize(
@@ -82,6 +84,19 @@ def test_bad_input_is_one_line_and_exit_2(home: Path, args: list[str], needle: s
     assert out.returncode == 2, out.stderr
     assert out.stderr.count("\n") == 1 and needle in out.stderr and "Traceback" not in out.stderr
     assert out.stdout == ""
+
+
+def test_render_prints_full_width_punctuation_as_the_paste_would(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    uid, _ = add(capsys, "[备注]")  # half-width punctuation typed for a customer, in a filled value
+    assert main(["render", uid, "--set", "备注=您好,请问是10:30吗?"]) == 0
+    assert capsys.readouterr().out == "您好，请问是10:30吗？\n"
+    assert main(["render", uid, "--json", "--set", "备注=稍等..."]) == 0
+    assert json.loads(capsys.readouterr().out)["rendered"] == "稍等……"
+    assert main(["config", "set", "normalize_punctuation", "off"]) == 0
+    assert main(["render", uid, "--set", "备注=您好,请问是10:30吗?"]) == 0
+    assert capsys.readouterr().out == "您好,请问是10:30吗?\n"
 
 
 def test_forbidden_text_in_render_follows_guard_mode(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,8 +136,10 @@ def test_add_warns_about_brackets_even_with_the_guard_off(home: Path, capsys: py
     _, err = add(capsys, "不知道 [ ] [日其]")
     lines = err.splitlines()
     assert len(lines) == 2 and "[ ]" in lines[0] and "[日期]" in lines[1]
-    _, err = add(capsys, "您好,[客户姓名]")
+    _, err = add(capsys, "您好，[客户姓名]")
     assert err == ""
+    _, err = add(capsys, "您好,[客户姓名]")
+    assert err == "palette: warning: --body: half-width ',' in Chinese text at 2: use '，'\n"
 
 
 def test_lint_is_clean_on_a_fresh_install(home: Path) -> None:
@@ -138,12 +155,14 @@ def test_lint_lists_uid_title_problem_and_exits_1(home: Path, capsys: pytest.Cap
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
         f"{bad}\t有问题\tunknown placeholder [坐席姓明]: did you mean [坐席姓名]?",
+        f"{bad}\t有问题\thalf-width ',' in Chinese text at 10: use '，'",
         f"{bad}\t有问题\tforbidden phrase “这是规定” (标准话术); suggest “{RULES_SUGGESTION}”",
     ]
     assert main(["lint", "--json"]) == 1
     rows = json.loads(capsys.readouterr().out)
     assert [(r["uid"], r["kind"], r["word"], r["span"]) for r in rows] == [
         (bad, "unknown", "坐席姓明", [0, 6]),
+        (bad, "punctuation", ",", [10, 11]),
         (bad, "forbidden", "这是规定", [11, 15]),
     ]
     assert main(["lint", "--library", "标准话术"]) == 0
@@ -161,7 +180,7 @@ def test_search_json_renders_with_the_profile(home: Path, capsys: pytest.Capture
     assert main(["profile", "set", "公司名称", "中国电信"]) == 0
     assert main(["search", "kc1", "--json"]) == 0
     row = next(r for r in json.loads(capsys.readouterr().out) if r["uid"] == "std-open-phone")
-    assert row["rendered"] == "您好,中国电信客服[工号],很高兴为您服务,请问有什么可以帮您?"
+    assert row["rendered"] == OPENING.replace("[公司名称]", "中国电信")
     assert row["missing"] == ["工号"]
     assert main(["profile", "set", "工号", "1024"]) == 0
     assert main(["search", "kc1", "--json"]) == 0

@@ -118,8 +118,8 @@ def test_decide_rejects_an_unknown_mode() -> None:
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("您好,[公司名称]客服[工号],[客户姓名]", []),  # conversation placeholders are normal
-        ("[问候语],[日期][星期][时间] [剪贴板]", []),
+        ("您好，[公司名称]客服[工号]，[客户姓名]", []),  # conversation placeholders are normal
+        ("[问候语]，[日期][星期][时间] [剪贴板]", []),
         ("[员工号] [套餐名称=畅享套餐] [[注]]", []),
         ("[日其]", [(Kind.UNKNOWN, "日其", "日期")]),  # a pinyin input-method typo
         ("[坐席姓明]", [(Kind.UNKNOWN, "坐席姓明", "坐席姓名")]),
@@ -129,6 +129,12 @@ def test_decide_rejects_an_unknown_mode() -> None:
         ("请按[1]键", [(Kind.UNKNOWN, "1", "")]),
         ("[ ] [a[b]] [", [(Kind.MALFORMED, "[ ]", ""), (Kind.MALFORMED, "[a[b]]", ""), (Kind.MALFORMED, "[", "")]),
         ("这是规定", [(Kind.FORBIDDEN, "这是规定", "按照相关业务规定需要这样办理")]),
+        ("您好,请问?", [(Kind.PUNCTUATION, ",", "，"), (Kind.PUNCTUATION, "?", "？")]),
+        (
+            "[问候语],稍等...(可选)",
+            [(Kind.PUNCTUATION, m, full) for m, full in ((",", "，"), ("...", "……"), ("(", "（"), (")", "）"))],
+        ),
+        ("10:30 http://a.cn/?x=1 [名称=a,b]", []),
     ],
 )
 def test_lint(guard: Guard, body: str, expected: list[tuple[Kind, str, str]]) -> None:
@@ -142,10 +148,17 @@ def test_lint_knows_the_agents_own_profile_keys(guard: Guard) -> None:
     assert likely_meant("微信好", known_names(("微信号",))) == "微信号"
 
 
+def test_lint_can_leave_punctuation_out(guard: Guard) -> None:
+    """An import's warnings leave it out: the paste normalises it, and a team library would drown in it."""
+    assert [f.kind for f in guard.lint("您好,不知道", punctuation=False)] == [Kind.FORBIDDEN]
+    assert [f.kind for f in guard.lint("您好,不知道")] == [Kind.PUNCTUATION, Kind.FORBIDDEN]
+
+
 def test_describe_is_one_line_per_kind(guard: Guard) -> None:
-    found = guard.lint("[日其][1][ ]不知道") + guard.check("[x]")
+    found = guard.lint("[日其][1][ ]不知道,") + guard.check("[x]")
     lines = [f.describe() for f in found]
-    assert len(lines) == 5 and all("\n" not in line for line in lines)
+    assert len(lines) == 6 and all("\n" not in line for line in lines)
+    assert "half-width ',' in Chinese text at 13: use '，'" in lines
     assert any("did you mean [日期]" in line for line in lines)
     assert any("suggest “我帮您核实一下”" in line for line in lines)
 

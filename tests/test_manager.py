@@ -194,6 +194,7 @@ def test_duplicate_shortcut_and_forbidden_words_are_shown_before_saving(qtbot: Q
     editor.body.setPlainText("您好,[公司名称][工号]为您服务,[客户姓名]")
     lines = editor.warning_lines()
     assert not any("快捷码" in line or "内容含服务禁语" in line for line in lines), lines
+    assert lines.count("内容里的中文用了半角“,”，应为全角“，”") == 1, lines  # two commas, one line
     assert editor.preview.text().count("中国电信") == 1 and "1024" in editor.preview.text()
     assert editor.asks.text() == "粘贴时询问:客户姓名"
 

@@ -19,6 +19,7 @@ from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from palette.core.standard import source_data
 from palette.core.store import Store
 from palette.platform.clipboard import ClipboardKeeper
 from palette.platform.instance import InstanceServer
@@ -26,7 +27,8 @@ from palette.platform.paster import Paster
 from palette.ui.controller import PaletteController
 from palette.ui.palette_window import PaletteWindow, Row
 
-GREETING = "您好,中国电信客服1024,很高兴为您服务,请问有什么可以帮您?"
+STD = {p.uid: p.body for p in source_data().phrases}
+GREETING = STD["std-open-phone"].replace("[公司名称]", "中国电信").replace("[工号]", "1024")
 
 
 def rows(n: int) -> list[Row]:
@@ -141,21 +143,21 @@ def test_a_complete_phrase_is_pasted_and_recorded(qtbot: QtBot, flow: PaletteCon
 
 
 def test_form_asks_once_per_conversation(qtbot: QtBot, flow: PaletteController) -> None:
-    pick(qtbot, flow, "kc5")  # 回访开场: [客户姓名]您好,我是[公司名称]客服[工号] …
+    pick(qtbot, flow, "kc5")  # 回访开场: [客户姓名]您好，我是[公司名称]客服[工号] …
     assert flow.window.showing_form()
     assert flow.form.names() == ["客户姓名"]
     flow.form.field("客户姓名").setText("王女士")
     preview = flow.form.findChild(type(flow.window.preview), "preview")
-    assert preview is not None and "王女士您好,我是中国电信客服1024" in preview.text().replace("<b>", "").replace(
+    assert preview is not None and "王女士您好，我是中国电信客服1024" in preview.text().replace("<b>", "").replace(
         "</b>", ""
     )
     with qtbot.waitSignal(flow.paster.finished, timeout=2000):
         qtbot.keyClick(flow.form.field("客户姓名"), Qt.Key.Key_Return)
-    assert clipboard().startswith("王女士您好,我是中国电信客服1024,")
+    assert clipboard().startswith("王女士您好，我是中国电信客服1024，")
 
     with qtbot.waitSignal(flow.paster.finished, timeout=2000):
         pick(qtbot, flow, "称呼客户")  # another phrase with [客户姓名]: already known
-    assert clipboard() == "王女士您好,很高兴为您服务,请问今天有什么可以帮您?"
+    assert clipboard() == STD["std-open-name"].replace("[客户姓名]", "王女士")
 
     flow.new_conversation()
     pick(qtbot, flow, "称呼客户")
@@ -187,6 +189,21 @@ def test_forbidden_word_warns_then_second_enter_pastes(qtbot: QtBot, flow: Palet
     with qtbot.waitSignal(flow.paster.finished, timeout=2000):
         qtbot.keyClick(flow.window.search, Qt.Key.Key_Return)
     assert clipboard() == "这个我不知道。"
+
+
+def test_half_width_punctuation_in_chinese_is_pasted_full_width(
+    qtbot: QtBot, flow: PaletteController, store: Store
+) -> None:
+    store.add_phrase(category="测试", title="标点测试", body="[客户姓名]您好,10:30到店可以吗?详见http://a.cn/x?y=1")
+    pick(qtbot, flow, "标点测试")
+    flow.form.field("客户姓名").setText("王(女士)")  # what is typed into the form is normalised too
+    with qtbot.waitSignal(flow.paster.finished, timeout=2000):
+        qtbot.keyClick(flow.form.field("客户姓名"), Qt.Key.Key_Return)
+    assert clipboard() == "王（女士）您好，10:30到店可以吗？详见http://a.cn/x?y=1"
+    flow.settings.set("normalize_punctuation", False)
+    with qtbot.waitSignal(flow.paster.finished, timeout=2000):
+        pick(qtbot, flow, "标点测试")
+    assert clipboard() == "王(女士)您好,10:30到店可以吗?详见http://a.cn/x?y=1"
 
 
 def test_block_mode_refuses_a_forbidden_word(qtbot: QtBot, flow: PaletteController, store: Store) -> None:

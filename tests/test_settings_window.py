@@ -98,6 +98,8 @@ def test_settings_round_trip_through_the_store(qtbot: QtBot, window: SettingsWin
     window.restore_delay.setValue(400)
     qtbot.keyClick(window.restore_delay, Qt.Key.Key_Return)
     pick(qtbot, window.guard_mode, 1)
+    assert window.punctuation_box.isChecked()  # on by default
+    window.punctuation_box.click()
     window.idle.setValue(45)
     qtbot.keyClick(window.idle, Qt.Key.Key_Return)
     window.rules.item(0, 1).setText("ctrl + shift + v")  # type: ignore[union-attr]
@@ -107,6 +109,7 @@ def test_settings_round_trip_through_the_store(qtbot: QtBot, window: SettingsWin
     assert s.get("restore_clipboard") is True
     assert s.get("restore_delay_ms") == 400
     assert s.get("guard_mode") == "block"
+    assert s.get("normalize_punctuation") is False
     assert s.get("idle_minutes") == 45
     assert s.get("paste_rules")[0] == [DEFAULT_PASTE_RULES[0][0], "ctrl+shift+v"]
     assert s.get("paste_key") == "shift+insert"
@@ -117,6 +120,7 @@ def test_settings_round_trip_through_the_store(qtbot: QtBot, window: SettingsWin
     assert [again.custom.item(0, c).text() for c in (0, 1)] == ["座席分机", "8001"]  # type: ignore[union-attr]
     assert (again.restore.isChecked(), again.restore_delay.value()) == (True, 400)
     assert (again.guard_mode.currentIndex(), again.idle.value()) == (1, 45)
+    assert not again.punctuation_box.isChecked()
     assert again.rules.item(0, 1).text() == "Ctrl+Shift+V"  # type: ignore[union-attr]
     assert again.paste_key.text() == "Shift+Insert"
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from palette.core import paths
 from palette.core.library_io import read_library_db, write_library_db
 from palette.core.model import STANDARD_LIBRARY
+from palette.core.punctuation import fixes
 from palette.core.standard import source_data
 
 CALL_FLOW = [
@@ -26,7 +28,9 @@ CALL_FLOW = [
     "确认是否还有其他需要",
     "感谢与道别",
 ]
-SEED_GREETING = "您好,[公司名称]客服[工号],很高兴为您服务,请问有什么可以帮您?"
+SEED_GREETING = (
+    "您好，[公司名称]客服[工号]，很高兴为您服务，请问有什么可以帮您？"  # the seed's, in full-width punctuation
+)
 
 
 def test_bundled_phrases_db_matches_its_source() -> None:
@@ -73,3 +77,23 @@ def test_every_phrase_is_complete_and_unique() -> None:
         assert "[" not in rest and "]" not in rest, p.uid
         for w in data.forbidden:
             assert w.word not in p.body, (p.uid, w.word)
+
+
+def _cjk(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) == "W" and unicodedata.category(ch).startswith("Lo")
+
+
+def test_no_half_width_punctuation_next_to_chinese() -> None:
+    """What is pasted to customers: `，？！：；（）` in Chinese text (issue 16), in bodies, titles and 禁语 suggestions.
+
+    Checked independently of the rules in palette.core.punctuation (a plain look at each neighbour),
+    and with them (what `palette lint` reports)."""
+    for p in source_data().phrases:
+        for text in (p.body, p.title):
+            for i, ch in enumerate(text):
+                if ch in ",?!:;()":
+                    around = text[max(i - 1, 0) : i] + text[i + 1 : i + 2]
+                    assert not any(_cjk(c) for c in around), (p.uid, text[max(i - 5, 0) : i + 5])
+            assert fixes(text) == [], p.uid
+    for w in source_data().forbidden:  # a suggestion is wording the agent may send instead
+        assert fixes(w.suggestion) == [], w.word

@@ -151,6 +151,9 @@ KEYS: Mapping[str, Key] = {
     "restore_clipboard": Key(True, _bool, "put the agent's own clipboard back after pasting"),
     "restore_delay_ms": Key(200, _int_between(50, 5000), "quiet time after the last clipboard read"),
     "guard_mode": Key("warn", _choice("warn", "block", "off"), "what a 禁语 in the final text does"),
+    "normalize_punctuation": Key(
+        True, _bool, "paste full-width ，？！：；（）…… where half-width ones stand in Chinese text"
+    ),
     "idle_minutes": Key(30, _int_between(1, 24 * 60), "forget conversation values after this idle time"),
     "language": Key("zh", _choice("zh", "en"), "interface language"),
     "autostart": Key(False, _bool, "start Palette when the agent logs in"),

@@ -10,7 +10,8 @@ full-width/half-width differences (NFKC) and whitespace or zero-width characters
   `decide(findings, guard_mode)` turns that into paste / confirm / refuse; an unfilled placeholder is
   always refused, a forbidden word depends on the mode (off: paste, warn: confirm, block: refuse).
 - `Guard.lint(body, ...)` checks a phrase as saved: forbidden words (with suggestions), malformed
-  brackets, and unknown placeholders.
+  brackets, unknown placeholders, and half-width punctuation in Chinese text (`您好,请问`: a 质检
+  reviewer flags it; the rules are palette.core.punctuation's, which the paste also applies).
 
 "Unknown placeholder": most names a profile or built-in does not know are conversation values the
 form asks for (`[客户姓名]`, `[工单号]`) and are fine. A name is flagged only when it is probably a
@@ -41,6 +42,7 @@ from palette.core.placeholders import (
     bracket_tokens,
     find_shapes,
 )
+from palette.core.punctuation import fixes
 
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 _INVISIBLE_RE = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]")
@@ -51,6 +53,7 @@ class Kind(StrEnum):
     UNFILLED = "unfilled"  # a placeholder-shaped bracket in text about to be pasted
     MALFORMED = "malformed"  # bracket text in a phrase that is not a placeholder
     UNKNOWN = "unknown"  # a placeholder name that is probably a typo
+    PUNCTUATION = "punctuation"  # half-width punctuation in Chinese text
 
 
 class Decision(StrEnum):
@@ -62,9 +65,9 @@ class Decision(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Finding:
     kind: Kind
-    word: str  # the listed forbidden word, the placeholder name, or the malformed text as written
+    word: str  # the listed forbidden word, the placeholder name, the malformed text or the mark as written
     span: Span  # into the checked text
-    suggestion: str = ""  # better wording, or the known name an unknown placeholder probably means
+    suggestion: str = ""  # better wording, the known name an unknown placeholder probably means, or the full-width mark
     source: str = ""  # the list a forbidden word is from; for malformed: what is wrong
 
     def describe(self) -> str:
@@ -76,6 +79,8 @@ class Finding:
             return f"unfilled placeholder [{self.word}]"
         if self.kind is Kind.MALFORMED:
             return f"malformed bracket “{self.word}” at {self.span[0]}: {self.source}"
+        if self.kind is Kind.PUNCTUATION:
+            return f"half-width '{self.word}' in Chinese text at {self.span[0]}: use '{self.suggestion}'"
         if self.suggestion:
             return f"unknown placeholder [{self.word}]: did you mean [{self.suggestion}]?"
         return f"unknown placeholder [{self.word}]: digits only; write [[{self.word}]] for literal brackets"
@@ -154,10 +159,14 @@ class Guard:
         *,
         profile_keys: Collection[str] = (),
         aliases: Mapping[str, str] | None = None,
+        punctuation: bool = True,
     ) -> list[Finding]:
-        """A phrase as saved or imported: forbidden words, malformed brackets, unknown placeholders."""
+        """A phrase as saved or imported: forbidden words, malformed brackets, unknown placeholders and
+        (unless `punctuation` is False) half-width punctuation in Chinese text."""
         known = known_names(tuple(profile_keys), tuple((aliases or {}).items()))
         found = self.forbidden(body)
+        if punctuation:
+            found += [Finding(Kind.PUNCTUATION, f.found, (f.start, f.end), f.replacement) for f in fixes(body)]
         for token in bracket_tokens(body):
             if isinstance(token, Malformed):
                 found.append(Finding(Kind.MALFORMED, token.raw, token.span, source=token.reason))

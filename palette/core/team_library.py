@@ -125,14 +125,15 @@ def _placed(p: Phrase, uid: str, library: str, order: int) -> Phrase:
 def _guard_warnings(
     store: Store, name: str, phrases: Sequence[Phrase], forbidden: Sequence[ForbiddenWord]
 ) -> list[str]:
-    """禁语 (the stored lists and the library's new one), malformed brackets and mistyped placeholders."""
+    """禁语 (the stored lists and the library's new one), malformed brackets and mistyped placeholders;
+    not half-width punctuation: the paste normalises it, and a library typed that way would drown the rest."""
     guard = Guard([*(w for w in store.forbidden_words() if w.source != name), *forbidden])
     aliases = Settings(store).get("placeholder_aliases")
     keys = list(store.profile())
     return [
         f"{p.category} › {p.title}: {f.describe()}"
         for p in phrases
-        for f in guard.lint(p.body, profile_keys=keys, aliases=aliases)
+        for f in guard.lint(p.body, profile_keys=keys, aliases=aliases, punctuation=False)
     ]
 
 

@@ -29,6 +29,7 @@ from palette.core.placeholders import (
     ensure_pasteable,
     render,
 )
+from palette.core.punctuation import to_full_width
 from palette.core.store import Store, StoreChange
 from palette.platform.base import Desktop, HotkeyBackend, WindowRef
 from palette.platform.paster import Paster
@@ -260,6 +261,8 @@ class PaletteController(QObject):
             self.window.warn(row, mode, ";".join(parts) + "。", blocking=decision is Decision.REFUSE)
             events.emit("guard.warned", blocked=decision is Decision.REFUSE, words=len(words))
             return
+        if self.settings.get("normalize_punctuation"):
+            text = to_full_width(text)  # after the guard: its matching folds full-width to half-width anyway
         self._paste(phrase, text, mode)
 
     def _paste(self, phrase: Phrase, text: str, mode: str) -> None:

@@ -447,6 +447,7 @@ class PhraseEditor(QWidget):
             if owner is not None:
                 used = self.tr("快捷码“{0}”已被「{1}」({2})使用")
                 lines.append((_WARN, used.format(v["shortcut"], owner.title, owner.library)))
+        lines = list(dict.fromkeys(lines))  # ten half-width commas: one line
         self.warnings.setText("<br>".join(f'<span style="color:{c}">{html.escape(t)}</span>' for c, t in lines))
         self.warnings.setVisible(bool(lines))
 
@@ -470,6 +471,8 @@ class PhraseEditor(QWidget):
             return text + (self.tr(",建议改为“{0}”").format(f.suggestion) if f.suggestion else "")
         if f.kind is Kind.MALFORMED:
             return self.tr("“{0}”不是占位符;要写方括号本身请用 [[ 和 ]]").format(f.word)
+        if f.kind is Kind.PUNCTUATION:
+            return self.tr("{0}里的中文用了半角“{1}”，应为全角“{2}”").format(where, f.word, f.suggestion)
         if f.suggestion:
             return self.tr("占位符 [{0}] 可能写错了,是不是 [{1}]?").format(f.word, f.suggestion)
         return self.tr("占位符 [{0}] 只有数字;要写方括号本身请用 [[{0}]]").format(f.word)

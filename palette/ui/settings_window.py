@@ -162,6 +162,8 @@ class SettingsWindow(QWidget):
         for _ in GUARD_MODES:
             self.guard_mode.addItem("")
         self.guard_mode.activated.connect(lambda i: self._set("guard_mode", GUARD_MODES[i]))
+        self.punctuation_box = QCheckBox()
+        self.punctuation_box.toggled.connect(lambda on: self._set("normalize_punctuation", on))
         self.idle = QSpinBox()
         self.idle.setRange(1, 24 * 60)  # as config accepts for idle_minutes
         self.idle.editingFinished.connect(lambda: self._set_text("idle_minutes", str(self.idle.value())))
@@ -176,6 +178,7 @@ class SettingsWindow(QWidget):
         self.general_form = QFormLayout()
         self.guard_label, self.idle_label, self.language_label = QLabel(), QLabel(), QLabel()
         self.general_form.addRow(self.guard_label, self.guard_mode)
+        self.general_form.addRow(self.punctuation_box)
         self.general_form.addRow(self.idle_label, self.idle)
         self.general_form.addRow(self.language_label, self.language)
         self.general_form.addRow(self.autostart_box)
@@ -240,6 +243,10 @@ class SettingsWindow(QWidget):
         self.guard_label.setText(self.tr("遇到服务禁语"))
         for i, text in enumerate((self.tr("提醒,确认后粘贴"), self.tr("阻止粘贴"), self.tr("不检查"))):
             self.guard_mode.setItemText(i, text)
+        self.punctuation_box.setText(self.tr("粘贴时把中文里的半角标点改为全角（，？！：；）"))
+        self.punctuation_box.setToolTip(
+            self.tr("例如“您好,请问”粘贴为“您好，请问”；数字、网址、英文和占位符里的标点不变")
+        )
         self.idle_label.setText(self.tr("会话空闲"))
         self.idle.setSuffix(self.tr(" 分钟后开始新会话"))
         self.idle.setToolTip(self.tr("超过这段时间没有使用,就忘记本次会话里填写的客户信息"))
@@ -298,6 +305,8 @@ class SettingsWindow(QWidget):
         self.restore_delay.setValue(int(values["restore_delay_ms"]))
         self.restore_delay.setEnabled(self.restore.isChecked())
         self.guard_mode.setCurrentIndex(GUARD_MODES.index(str(values["guard_mode"])))
+        with QSignalBlocker(self.punctuation_box):
+            self.punctuation_box.setChecked(bool(values["normalize_punctuation"]))
         self.idle.setValue(int(values["idle_minutes"]))
         self.language.setCurrentIndex(max(0, self.language.findData(values["language"])))
         with QSignalBlocker(self.autostart_box):

@@ -337,6 +337,10 @@
         <translation>“{0}” is not a placeholder; write [[ and ]] for the brackets themselves</translation>
     </message>
     <message>
+        <source>{0}里的中文用了半角“{1}”，应为全角“{2}”</source>
+        <translation>{0}: half-width “{1}” in Chinese text; use the full-width “{2}”</translation>
+    </message>
+    <message>
         <source>占位符 [{0}] 可能写错了,是不是 [{1}]?</source>
         <translation>The placeholder [{0}] may be a typo: did you mean [{1}]?</translation>
     </message>
@@ -641,6 +645,14 @@
     <message>
         <source>不检查</source>
         <translation>Do not check</translation>
+    </message>
+    <message>
+        <source>粘贴时把中文里的半角标点改为全角（，？！：；）</source>
+        <translation>Paste full-width punctuation (，？！：；) in Chinese text</translation>
+    </message>
+    <message>
+        <source>例如“您好,请问”粘贴为“您好，请问”；数字、网址、英文和占位符里的标点不变</source>
+        <translation>For example “您好,请问” is pasted as “您好，请问”; punctuation in numbers, URLs, English text and placeholders stays as it is</translation>
     </message>
     <message>
         <source>会话空闲</source>

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from palette.core.standard import source_data
 from tests.e2e.xsession import App, XSession, x_session
 
-GREETING = "您好,中国电信客服1024,很高兴为您服务,请问有什么可以帮您?"
+# kc1 as pasted for the agent_home profile: 您好，中国电信客服1024，很高兴为您服务，请问有什么可以帮您？
+_OPENING = next(p.body for p in source_data().phrases if p.uid == "std-open-phone")
+GREETING = _OPENING.replace("[公司名称]", "中国电信").replace("[工号]", "1024")
 
 
 @pytest.hookimpl(wrapper=True)
