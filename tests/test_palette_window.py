@@ -287,10 +287,14 @@ def test_highlights_are_readable_on_every_row(qtbot: QtBot, dark: bool, selected
     """Issue 16: dark-blue matches and orange placeholders vanished on the blue selection."""
     pal = themed(dark)
     c = row_colours(pal, selected=selected)
-    for name, colour in {"text": c.text, "match": c.accent, "placeholder": c.warn, "muted": c.muted}.items():
+    for name, colour in {"text": c.text, "match": c.accent, "muted": c.muted}.items():
         assert contrast(colour, c.background) >= 4.5, (name, colour.name(), c.background.name())
+    behind = c.warn_background or c.background  # on the selection, placeholders sit on their own patch
+    assert contrast(c.warn, behind) >= 4.5, (c.warn.name(), behind.name())
+    assert (c.warn_background is not None) == selected
     html_text = RowDelegate().document(HIT, 1, row_option(pal, selected=selected)).toHtml()
-    for colour in (c.accent, c.warn, c.muted):  # what is painted is what was measured
+    painted = (c.accent, c.warn, c.muted) + ((behind,) if selected else ())
+    for colour in painted:  # what is painted is what was measured
         assert colour.name() in html_text
     assert ("underline" in html_text) == selected  # on the selection, matches differ by more than colour
 

@@ -94,10 +94,21 @@ def contrast(a: QColor, b: QColor) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+def flatten(colour: QColor, background: QColor) -> QColor:
+    """A translucent colour (Qt's placeholder text is Text at half alpha) as painted on `background`."""
+    a = colour.alphaF()
+    return QColor.fromRgbF(
+        colour.redF() * a + background.redF() * (1 - a),
+        colour.greenF() * a + background.greenF() * (1 - a),
+        colour.blueF() * a + background.blueF() * (1 - a),
+    )
+
+
 def readable(colour: QColor, background: QColor) -> QColor:
     """`colour`, or the nearest mix of it towards black or white that reads on `background` (≥ 4.5:1).
 
     One of black and white always reaches 4.58:1 on any background, so the mix always ends readable."""
+    colour = flatten(colour, background)
     if contrast(colour, background) >= MIN_CONTRAST:
         return colour
     black, white = QColor(0, 0, 0), QColor(255, 255, 255)
@@ -117,7 +128,8 @@ def readable(colour: QColor, background: QColor) -> QColor:
 @dataclass(frozen=True)
 class RowColours:
     """The colours of one row, each readable on `background`: on the selected row matches take the
-    selection's own text colour (they are bold and underlined there, so they still stand out)."""
+    selection's own text colour (they are bold and underlined there, so they still stand out), and
+    unfilled placeholders sit on a patch of the list's base colour (`warn_background`), in orange."""
 
     background: QColor
     text: QColor
@@ -125,13 +137,15 @@ class RowColours:
     warn: QColor
     muted: QColor
     underline: bool
+    warn_background: QColor | None = None
 
 
 def row_colours(pal: QPalette, *, selected: bool) -> RowColours:
     if selected:
         bg = pal.color(QPalette.ColorRole.Highlight)
         text = readable(pal.color(QPalette.ColorRole.HighlightedText), bg)
-        return RowColours(bg, text, text, readable(WARN, bg), text, underline=True)
+        patch = pal.color(QPalette.ColorRole.Base)
+        return RowColours(bg, text, text, readable(WARN, patch), text, underline=True, warn_background=patch)
     bg = pal.color(QPalette.ColorRole.Base)
     return RowColours(
         bg,
@@ -154,7 +168,9 @@ def elide(text: str, spans: Spans, metrics: QFontMetrics, width: int) -> tuple[s
     return text[:keep] + "…", tuple((a, min(b, keep)) for a, b in spans if a < keep)
 
 
-def marked_html(text: str, spans: Spans, gaps: Spans = (), *, accent: str, warn: str, underline: bool = False) -> str:
+def marked_html(
+    text: str, spans: Spans, gaps: Spans = (), *, accent: str, warn: str, underline: bool = False, patch: str = ""
+) -> str:
     """`text` as HTML with matched spans in bold accent and unfilled placeholders in the warning colour."""
     style = [""] * (len(text) + 1)
     for start, end in gaps:
@@ -173,7 +189,8 @@ def marked_html(text: str, spans: Spans, gaps: Spans = (), *, accent: str, warn:
                 line = ";text-decoration:underline" if underline else ""
                 out.append(f'<span style="color:{accent};font-weight:600{line}">')
             elif style[i] == "gap":
-                out.append(f'<span style="color:{warn};font-weight:600">')
+                behind = f";background-color:{patch}" if patch else ""
+                out.append(f'<span style="color:{warn};font-weight:600{behind}">')
             current = style[i]
         out.append(html.escape(ch))
     if current:
@@ -233,7 +250,8 @@ class RowDelegate(QStyledItemDelegate):
             f"{html.escape(row.category)} ›</span> "
             f"<b>{marked_html(title, title_spans, accent=accent, warn=warn, underline=c.underline)}</b>{shortcut}"
         )
-        body = marked_html(text, text_spans, gaps, accent=accent, warn=warn, underline=c.underline)
+        patch = c.warn_background.name() if c.warn_background is not None else ""
+        body = marked_html(text, text_spans, gaps, accent=accent, warn=warn, underline=c.underline, patch=patch)
         doc = QTextDocument()
         doc.setDefaultFont(font)
         doc.setDocumentMargin(MARGIN)
