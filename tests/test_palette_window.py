@@ -428,6 +428,8 @@ def test_palette_opens_beside_the_window_else_where_it_was_dragged(qtbot: QtBot,
     flow.open()
     qtbot.waitExposed(flow.window)
     start = flow.window.pos()
+    qtbot.mouseClick(flow.window, Qt.MouseButton.LeftButton, pos=QPoint(4, 4))
+    assert flow.settings.get("palette_positions") == {}  # a click is not a drag
     qtbot.mousePress(flow.window, Qt.MouseButton.LeftButton, pos=QPoint(4, 4))
     qtbot.mouseMove(flow.window, QPoint(4 + 60, 4 + 30))
     qtbot.mouseRelease(flow.window, Qt.MouseButton.LeftButton, pos=QPoint(4 + 60, 4 + 30))

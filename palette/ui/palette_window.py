@@ -401,6 +401,7 @@ class PaletteWindow(QWidget):
         self.loading = False  # the search engine is still loading: see results_ready()
         self._early_choice = ""
         self._drag_from: QPoint | None = None  # pointer offset inside the window while dragging it
+        self._drag_start = QPoint()
 
     def retranslate(self) -> None:
         """Visible strings in the current language (again on a language switch)."""
@@ -473,6 +474,7 @@ class PaletteWindow(QWidget):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._drag_from = event.globalPosition().toPoint() - self.pos()
+            self._drag_start = self.pos()
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -482,8 +484,10 @@ class PaletteWindow(QWidget):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._drag_from is not None:
+            moved = event.globalPosition().toPoint() - self._drag_from != self._drag_start
             self._drag_from = None
-            self.dragged.emit(self.pos())
+            if moved:  # a click on the border is not a choice of place
+                self.dragged.emit(self.pos())
         super().mouseReleaseEvent(event)
 
     def event(self, e: QEvent) -> bool:
