@@ -1,10 +1,11 @@
-"""Take the README's screenshots of the phrase manager and the settings window, under a real X server.
+"""Take the README's screenshots of the palette, the phrase manager and the settings window, under a real X server.
 
     xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb .venv/bin/python docs/screenshots.py
 
 A throw-away PALETTE_HOME gets the standard library, a small team library, the agent's profile, one
 customised and one hidden team phrase and two phrases of the agent's own; each window is grabbed with
-QWidget.grab() (no window manager needed) into docs/*.png.
+QWidget.grab() (no window manager needed) into docs/*.png; the palette beside a chat window is grabbed
+from the screen, placed by the app's own rule (`palette.ui.placement.place`).
 """
 
 from __future__ import annotations
@@ -89,6 +90,60 @@ def dark(app: object) -> None:
     app.setPalette(p)
 
 
+def palette_shot(app: object, store: object) -> None:
+    """The palette over a chat window that fills the left of the screen: it opens beside it."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextBrowser, QVBoxLayout, QWidget
+
+    from palette.core.search import SearchIndex
+    from palette.platform.clipboard import ClipboardKeeper
+    from palette.platform.paster import Paster
+    from palette.ui.controller import PaletteController
+    from palette.ui.palette_window import FULL_HEIGHT, PaletteWindow
+    from palette.ui.placement import place
+
+    assert isinstance(app, QApplication)
+    chat = QWidget()
+    chat.setWindowTitle("客户会话")
+    log = QTextBrowser(chat)
+    log.setHtml(
+        "<p><b>客户</b> 10:02<br>你好,我上周投诉的宽带问题到现在还没人处理,工单号是 GD20261124。</p>"
+        "<p><b>客户</b> 10:03<br>能不能帮我查一下进度?</p>"
+    )
+    reply = QPlainTextEdit(chat)
+    reply.setPlaceholderText("输入回复…")
+    lay = QVBoxLayout(chat)
+    lay.addWidget(log, 3)
+    lay.addWidget(reply, 1)
+    chat.setGeometry(0, 0, 760, 700)
+    chat.show()
+
+    window = PaletteWindow()
+    controller = PaletteController(
+        store,  # type: ignore[arg-type]
+        window,
+        Paster(None, ClipboardKeeper(app)),
+        None,
+        SearchIndex.from_store(store).query,  # type: ignore[arg-type]
+    )
+    screen = app.primaryScreen().availableGeometry()
+    g = chat.frameGeometry()
+    x, y = place(
+        (screen.x(), screen.y(), screen.width(), screen.height()),
+        (window.width(), FULL_HEIGHT),
+        (g.x(), g.y(), g.width(), g.height()),
+    )
+    window.present(position=QPoint(x, y))
+    window.search.setText("tousu")
+    for _ in range(20):
+        app.processEvents()
+    shot = app.primaryScreen().grabWindow(0, 0, 0, x + window.width() + 10, max(g.height(), FULL_HEIGHT) + 10)
+    shot.save(str(DOCS / "palette.png"))
+    window.hide()
+    chat.hide()
+    del controller
+
+
 def main() -> None:
     os.environ["PALETTE_HOME"] = tempfile.mkdtemp(prefix="palette-shots-")
     from PySide6.QtWidgets import QApplication
@@ -106,6 +161,8 @@ def main() -> None:
     def settle() -> None:
         for _ in range(5):
             app.processEvents()
+
+    palette_shot(app, store)
 
     manager = PhraseManager(store)  # type: ignore[arg-type]
     manager.present()

@@ -77,6 +77,9 @@ class PaletteApp:
         self._settings_window: SettingsWindow | None = None
         self.tray.manage.connect(self.open_manager)
         self.tray.settings.connect(self.open_settings)
+        self.window.manager_requested.connect(self.open_manager)
+        self.window.settings_requested.connect(self.open_settings)
+        self.window.create_requested.connect(self.create_phrase)
         self.tray.autostart_toggled.connect(self.set_autostart)
         store.subscribe(self._settings_changed)
         self.controller.notify.connect(self.tray.notify)
@@ -164,15 +167,22 @@ class PaletteApp:
             self.backends.hotkey.stop()
 
     def open_manager(self) -> None:
-        """Tray → 管理话术."""
+        """Tray → 管理话术, `palette manage`, Ctrl+Shift+M in the palette."""
         if self._manager is None:
             from palette.ui.manager import PhraseManager
 
             self._manager = PhraseManager(self.store)
         self._manager.present()
 
+    def create_phrase(self, body: str) -> None:
+        """The palette found nothing: the manager's editor, a new phrase with what was typed as its body."""
+        self.open_manager()
+        assert self._manager is not None
+        self._manager.new_phrase(body=body)
+
     def open_settings(self) -> None:
-        """Tray → 设置. A new hotkey is tried with the OS through the running app's hotkey backend."""
+        """Tray → 设置, `palette settings`, Ctrl+, in the palette. A new hotkey is tried with the OS through
+        the running app's hotkey backend."""
         if self._settings_window is None:
             from palette.ui.hotkey_edit import HotkeySwitch
             from palette.ui.settings_window import SettingsWindow

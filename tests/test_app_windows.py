@@ -78,3 +78,29 @@ def test_english_interface_from_the_setting(qtbot: QtBot, qapp: QApplication, st
         app.window.deleteLater()
         uninstall(qapp, app)
     assert QApplication.translate("Tray", "退出") == "退出"
+
+
+def test_palette_keys_and_no_match_reach_the_manager_and_settings(qtbot: QtBot, palette: PaletteApp) -> None:
+    """Without a tray: Ctrl+Shift+M, Ctrl+, and 新建话术 from the palette's no-match state."""
+    from PySide6.QtCore import Qt
+
+    window = palette.window
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    palette.controller.open()
+    qtbot.keyClick(window.search, Qt.Key.Key_Comma, ctrl)
+    assert palette._settings_window is not None and palette._settings_window.isVisible()
+    assert not window.isVisible()
+
+    palette.controller.open()
+    qtbot.keyClick(window.search, Qt.Key.Key_M, ctrl | Qt.KeyboardModifier.ShiftModifier)
+    assert palette._manager is not None and palette._manager.isVisible()
+    palette._manager.hide()
+
+    palette.controller.open()
+    window.search.setText("请问还有其他问题吗")  # nothing matches while the index is still empty
+    assert window.create_button.isVisible()
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    editor = palette._manager.editor
+    assert palette._manager.isVisible() and editor.is_new
+    assert editor.body.toPlainText() == "请问还有其他问题吗" and editor.title.text() == ""
+    assert editor.dirty  # unsaved until the agent names it and saves

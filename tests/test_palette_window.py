@@ -14,21 +14,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QGuiApplication, QInputMethodEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QInputMethodEvent, QPalette
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from palette.core.standard import source_data
 from palette.core.store import Store
+from palette.platform.base import WindowRef
 from palette.platform.clipboard import ClipboardKeeper
 from palette.platform.instance import InstanceServer
 from palette.platform.paster import Paster
-from palette.ui.controller import PaletteController
-from palette.ui.palette_window import PaletteWindow, Row
+from palette.ui.controller import PaletteController, key_label
+from palette.ui.palette_window import PaletteWindow, Row, RowDelegate, contrast, readable, row_colours
+from palette.ui.placement import GAP
 
 STD = {p.uid: p.body for p in source_data().phrases}
 GREETING = STD["std-open-phone"].replace("[公司名称]", "中国电信").replace("[工号]", "1024")
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 def rows(n: int) -> list[Row]:
@@ -258,3 +261,201 @@ def test_enter_before_the_index_is_ready_is_honoured_once_it_is(qtbot: QtBot, wi
     window.set_rows(lambda q: [r for r in rows(12) if q in r.title])
     window.results_ready()
     assert [(r.uid, m) for r, m in chosen] == [("u11", "paste")]
+
+
+# -- readable, elided, placed, and what happens when nothing matches (issue 16) ------------------------
+
+
+def themed(dark: bool) -> QPalette:
+    """Fusion's own light palette, or the dark one KDE/GNOME dark themes give Qt apps."""
+    if not dark:
+        return QApplication.style().standardPalette()
+    pal = QPalette(QColor("#353535"))
+    for role, colour in {
+        QPalette.ColorRole.Base: "#2a2a2a",
+        QPalette.ColorRole.Text: "#ffffff",
+        QPalette.ColorRole.WindowText: "#ffffff",
+        QPalette.ColorRole.Highlight: "#2a82da",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Link: "#2a82da",
+        QPalette.ColorRole.PlaceholderText: "#7f7f7f",
+    }.items():
+        pal.setColor(role, QColor(colour))
+    return pal
+
+
+def row_option(pal: QPalette, *, selected: bool, width: int = 640) -> QStyleOptionViewItem:
+    option = QStyleOptionViewItem()
+    option.palette = pal
+    option.rect = QRect(0, 0, width, 60)
+    option.font = QApplication.font()
+    option.state = QStyle.StateFlag.State_Selected if selected else QStyle.StateFlag.State_None
+    return option
+
+
+HIT = Row(
+    "u1", "问候", "开场白", "kc1", "[客户姓名]您好,很高兴为您服务", ("客户姓名",), ((0, 2),), ((7, 10),), ((0, 6),)
+)
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+@pytest.mark.parametrize("selected", [False, True], ids=["row", "selected"])
+def test_highlights_are_readable_on_every_row(qtbot: QtBot, dark: bool, selected: bool) -> None:
+    """Issue 16: dark-blue matches and orange placeholders vanished on the blue selection."""
+    pal = themed(dark)
+    c = row_colours(pal, selected=selected)
+    for name, colour in {"text": c.text, "match": c.accent, "muted": c.muted}.items():
+        assert contrast(colour, c.background) >= 4.5, (name, colour.name(), c.background.name())
+    behind = c.warn_background or c.background  # on the selection, placeholders sit on their own patch
+    assert contrast(c.warn, behind) >= 4.5, (c.warn.name(), behind.name())
+    assert (c.warn_background is not None) == selected
+    html_text = RowDelegate().document(HIT, 1, row_option(pal, selected=selected)).toHtml()
+    painted = (c.accent, c.warn, c.muted) + ((behind,) if selected else ())
+    for colour in painted:  # what is painted is what was measured
+        assert colour.name() in html_text
+    assert ("underline" in html_text) == selected  # on the selection, matches differ by more than colour
+
+
+def test_readable_fixes_a_colour_that_is_not_and_keeps_one_that_is() -> None:
+    blue = QColor("#308cc6")
+    assert contrast(QColor("#d35400"), blue) < 4.5
+    assert contrast(readable(QColor("#d35400"), blue), blue) >= 4.5
+    assert readable(QColor("#000000"), QColor("#ffffff")) == QColor("#000000")
+    grey = QColor("#767676")  # the hardest background: black and white both barely pass
+    assert contrast(readable(grey, grey), grey) >= 4.5
+
+
+def test_long_phrases_are_elided_with_an_ellipsis_never_cut(qtbot: QtBot) -> None:
+    long = Row("u", "很长的分类名称", "标题" * 40, "", "您好," * 80 + "\n第二行", text_spans=((0, 2), (300, 310)))
+    doc = RowDelegate().document(long, 1, row_option(themed(False), selected=False, width=320))
+    head, body = doc.toPlainText().split("\n")
+    assert head.endswith("…") and body.endswith("…")
+    assert body.startswith("您好,您好,") and head.count("标题") >= 1
+    assert doc.idealWidth() <= 320
+    short = RowDelegate().document(HIT, 1, row_option(themed(False), selected=False)).toPlainText()
+    assert "…" not in short
+
+
+def test_no_match_is_a_compact_offer_to_create_the_phrase(qtbot: QtBot, window: PaletteWindow) -> None:
+    full = window.height()
+    window.search.setText("退款到账")
+    assert window.empty.isVisible() and not window.list.isVisible() and not window.preview.isVisible()
+    assert window.height() < full // 2
+    assert "退款到账" in window.create_button.text() and window.create_button.isVisible()
+    with qtbot.waitSignal(window.create_requested, timeout=1000) as blocker:
+        qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert blocker.args == ["退款到账"] and not window.isVisible()
+    window.present()
+    assert window.list.isVisible() and window.height() == full
+
+
+def test_new_conversation_says_so(qtbot: QtBot, window: PaletteWindow) -> None:
+    assert not window.status.isVisible()
+    with qtbot.waitSignal(window.new_conversation, timeout=1000):
+        qtbot.keyClick(window.search, Qt.Key.Key_N, CTRL_SHIFT)
+    assert window.status.isVisible() and "已开始新会话" in window.status.text()
+    window.hide()
+    window.present()
+    assert not window.status.isVisible()
+
+
+def test_keys_ask_for_the_manager_and_the_settings(qtbot: QtBot, window: PaletteWindow) -> None:
+    with qtbot.waitSignal(window.manager_requested, timeout=1000):
+        qtbot.keyClick(window.search, Qt.Key.Key_M, CTRL_SHIFT)
+    window.present()
+    with qtbot.waitSignal(window.settings_requested, timeout=1000):
+        qtbot.keyClick(window.search, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.text() == ""
+
+
+class Desk:
+    """A desktop with one window, `wm_class`, at `geo`, that refuses pasted keys (like an elevated
+    program on Windows), so the flow ends in the copy-only notice."""
+
+    name = "test"
+
+    def __init__(self, wm_class: str, geo: tuple[int, int, int, int]) -> None:
+        self.window = WindowRef(1, 1, wm_class)
+        self.geo = geo
+
+    def active_window(self) -> WindowRef | None:
+        return self.window
+
+    def activate(self, window: WindowRef) -> None:
+        pass
+
+    def is_active(self, window: WindowRef) -> bool:
+        return True
+
+    def geometry(self, window: WindowRef) -> tuple[int, int, int, int] | None:
+        return self.geo
+
+    def modifiers_held(self) -> bool:
+        return False
+
+    def release_modifiers(self) -> None:
+        pass
+
+    def send_combo(self, combo: str) -> None:
+        pass
+
+    def can_paste_into(self, window: WindowRef) -> bool:
+        return False
+
+
+def desk_flow(qtbot: QtBot, store: Store, desk: Desk) -> PaletteController:
+    from palette.core.search import SearchIndex
+
+    window = PaletteWindow()
+    qtbot.addWidget(window)
+    return PaletteController(store, window, Paster(desk, ClipboardKeeper()), desk, SearchIndex.from_store(store).query)
+
+
+@pytest.mark.parametrize(
+    ("wm_class", "key"), [("xterm", "Shift+Insert"), ("konsole", "Ctrl+Shift+V"), ("crm", "Ctrl+V")]
+)
+def test_copy_only_notice_names_the_windows_paste_key(qtbot: QtBot, store: Store, wm_class: str, key: str) -> None:
+    store.set_profile("公司名称", "中国电信")
+    store.set_profile("工号", "1024")
+    flow = desk_flow(qtbot, store, Desk(wm_class, (0, 0, 800, 800)))
+    with qtbot.waitSignal(flow.notify, timeout=2000) as blocker:
+        pick(qtbot, flow, "kc1")
+    assert blocker.args is not None and f"请按 {key} 粘贴" in blocker.args[1]
+    assert clipboard() == GREETING
+    flow.window.hide()
+
+
+def test_key_labels() -> None:
+    assert [key_label(k) for k in ("shift+insert", "ctrl+shift+v", "ctrl+v")] == [
+        "Shift+Insert",
+        "Ctrl+Shift+V",
+        "Ctrl+V",
+    ]
+
+
+def test_palette_opens_beside_the_window_else_where_it_was_dragged(qtbot: QtBot, store: Store) -> None:
+    desk = Desk("chat", (0, 0, 120, 700))  # a narrow chat window at the left of the 800 px offscreen screen
+    flow = desk_flow(qtbot, store, desk)
+    flow.open()
+    qtbot.waitExposed(flow.window)
+    assert flow.window.pos() == QPoint(120 + GAP, 0)  # beside it, not over it
+    flow.window.hide()
+
+    desk.geo = (0, 0, 800, 800)  # maximised: no room beside it; the agent drags the palette down-right
+    flow.open()
+    qtbot.waitExposed(flow.window)
+    start = flow.window.pos()
+    qtbot.mouseClick(flow.window, Qt.MouseButton.LeftButton, pos=QPoint(4, 4))
+    assert flow.settings.get("palette_positions") == {}  # a click is not a drag
+    qtbot.mousePress(flow.window, Qt.MouseButton.LeftButton, pos=QPoint(4, 4))
+    qtbot.mouseMove(flow.window, QPoint(4 + 60, 4 + 30))
+    qtbot.mouseRelease(flow.window, Qt.MouseButton.LeftButton, pos=QPoint(4 + 60, 4 + 30))
+    dragged = flow.window.pos()
+    assert dragged != start
+    assert flow.settings.get("palette_positions") == {flow.window.screen().name(): [dragged.x(), dragged.y()]}
+    flow.window.hide()
+
+    flow.open()  # and it opens there again (clamped to the screen)
+    qtbot.waitExposed(flow.window)
+    assert flow.window.pos() == dragged
+    flow.window.hide()

@@ -121,6 +121,19 @@ def _aliases(text: str) -> dict[str, str]:
     return table
 
 
+def _positions(text: str) -> dict[str, list[int]]:
+    """`DP-1=1200,80;HDMI-1=40,40`: screen name → where the agent dragged the palette on it, relative to
+    the screen's top-left."""
+    table: dict[str, list[int]] = {}
+    for item in filter(None, (s.strip() for s in text.split(";"))):
+        name, _, xy = item.rpartition("=")
+        parts = xy.split(",")
+        if not name.strip() or len(parts) != 2 or not all(p.strip().lstrip("-").isdigit() for p in parts):
+            raise ConfigError(f"position {item!r} should be SCREEN=X,Y")
+        table[name.strip()] = [int(p) for p in parts]
+    return table
+
+
 @dataclass(frozen=True)
 class Key:
     default: Any
@@ -172,6 +185,7 @@ KEYS: Mapping[str, Key] = {
         _aliases,
         "other names for placeholders: NAME=KNOWN;...",
     ),
+    "palette_positions": Key({}, _positions, "palette position per screen when not beside the window: SCREEN=X,Y;..."),
     "subscribe_minutes": Key(15, _int_between(1, 24 * 60), "how often subscribed team libraries are checked"),
 }
 

@@ -7,13 +7,14 @@ hotkey thread only reaches it through the queued signal of `HotkeyBridge`.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from PySide6.QtCore import QObject, QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 
 from palette.core import events
 from palette.core.config import Settings, paste_key_for
@@ -34,7 +35,8 @@ from palette.core.store import Store, StoreChange
 from palette.platform.base import Desktop, HotkeyBackend, WindowRef
 from palette.platform.paster import Paster
 from palette.ui.fill_form import FillForm
-from palette.ui.palette_window import PaletteWindow, Row
+from palette.ui.palette_window import FULL_HEIGHT, PaletteWindow, Row
+from palette.ui.placement import Rect, place
 
 Span = tuple[int, int]
 
@@ -93,6 +95,7 @@ class PaletteController(QObject):
         self.target: WindowRef | None = None
         self._opened_at = 0.0
         self._pasting = False
+        self._paste_combo = ""  # the key the last paste was meant to send, named when it could not be
         self._hotkey: HotkeyBackend | None = None
         self.conversation = Conversation(idle_minutes=float(self.settings.get("idle_minutes")))
         self.guard = Guard(store.forbidden_words())
@@ -107,6 +110,7 @@ class PaletteController(QObject):
         window.chosen.connect(self._chosen)
         window.fill_requested.connect(self._ask)
         window.new_conversation.connect(self.new_conversation)
+        window.dragged.connect(self._remember_position)
         window.ready.connect(self._ready)
         window.hidden.connect(self._hidden)
         self.form.accepted.connect(self._filled)
@@ -131,19 +135,38 @@ class PaletteController(QObject):
         self.bridge.fired_at = 0.0
         self.target = self.desktop.active_window() if self.desktop is not None else None
         self._context = self._new_context()
-        self.window.present(self._target_screen())
+        screen, target = self._target_screen()
+        geo = screen.availableGeometry()
+        remembered = self.settings.get("palette_positions").get(screen.name())
+        x, y = place(
+            (geo.x(), geo.y(), geo.width(), geo.height()),
+            (self.window.width(), FULL_HEIGHT),
+            target,
+            (int(remembered[0]), int(remembered[1])) if remembered else None,
+        )
+        self.window.present(geo, QPoint(x, y))
         QTimer.singleShot(0, self._snapshot_clipboard)
 
-    def _target_screen(self) -> QRect | None:
-        """The screen of the window the agent came from (None: the pointer's screen)."""
-        if self.desktop is None or self.target is None:
-            return None
-        geo = self.desktop.geometry(self.target)
-        if geo is None:
-            return None
-        x, y, w, h = geo
-        screen = QGuiApplication.screenAt(QPoint(x + w // 2, y + h // 2))
-        return screen.availableGeometry() if screen is not None else None
+    def _target_screen(self) -> tuple[QScreen, Rect | None]:
+        """The screen of the window the agent came from, and where that window is (None: unknown, so
+        the pointer's screen)."""
+        geo = self.desktop.geometry(self.target) if self.desktop is not None and self.target is not None else None
+        if geo is not None:
+            x, y, w, h = geo
+            screen = QGuiApplication.screenAt(QPoint(x + w // 2, y + h // 2))
+            if screen is not None:
+                return screen, geo
+        return QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen(), geo
+
+    def _remember_position(self, pos: QPoint) -> None:
+        """The agent dragged the palette: it opens there on this screen whenever it cannot sit beside
+        the window."""
+        centre = pos + QPoint(self.window.width() // 2, self.window.height() // 2)
+        screen = QGuiApplication.screenAt(centre) or self.window.screen()
+        top_left = screen.availableGeometry().topLeft()
+        positions = dict(self.settings.get("palette_positions"))
+        positions[screen.name()] = [pos.x() - top_left.x(), pos.y() - top_left.y()]
+        self.settings.set("palette_positions", positions)
 
     def _snapshot_clipboard(self) -> None:
         self.paster.clipboard.snapshot()
@@ -273,6 +296,7 @@ class PaletteController(QObject):
         else:
             wm_class = self.target.wm_class if self.target else ""
             combo = paste_key_for(wm_class, self.settings.get("paste_rules"), str(self.settings.get("paste_key")))
+            self._paste_combo = combo
             restore = self.settings.get("restore_delay_ms") if self.settings.get("restore_clipboard") else None
             self.paster.paste(text, self.target, combo, restore_ms=restore)
         self.conversation.touch()
@@ -281,10 +305,18 @@ class PaletteController(QObject):
     def _pasted(self, outcome: str, reason: str) -> None:
         self._pasting = False
         if outcome == "copied" and reason != "asked":
-            self.notify.emit(self.tr("已复制"), self.tr("已复制,请按 Ctrl+V 粘贴"))
+            key = key_label(self._paste_combo or str(self.settings.get("paste_key")))
+            self.notify.emit(self.tr("已复制"), self.tr("已复制,请按 {0} 粘贴").format(key))
 
     def _store_changed(self, change: StoreChange) -> None:
         if change.settings:  # profile, settings or forbidden words
             self.guard = self.form.guard = Guard(self.store.forbidden_words())
             self.conversation.idle_minutes = float(self.settings.get("idle_minutes"))
             self._context = self._new_context()
+
+
+def key_label(combo: str) -> str:
+    """`shift+insert` as the agent reads it on the keyboard: `Shift+Insert` (`super` is Cmd on macOS)."""
+    names = {"ctrl": "Ctrl", "alt": "Alt", "shift": "Shift", "super": "Cmd" if sys.platform == "darwin" else "Super"}
+    names |= {"pageup": "PgUp", "pagedown": "PgDn", "escape": "Esc"}
+    return "+".join(names.get(p, p.upper() if len(p) == 1 else p.capitalize()) for p in combo.split("+"))

@@ -1085,7 +1085,8 @@ class PhraseManager(QMainWindow):
             self.select_node(entry.library, entry.shown.category)
             self.select_entry(key)
 
-    def new_phrase(self) -> None:
+    def new_phrase(self, body: str = "") -> None:
+        """Ctrl+N; from the palette's no-match state with what the agent typed as the `body`."""
         if not self._leave_editor():
             return
         category = self._node[1]
@@ -1094,6 +1095,8 @@ class PhraseManager(QMainWindow):
             category = current.shown.category if current is not None else DEFAULT_CATEGORY
         self.table.clearSelection()
         self.editor.load(None, new_category=category)
+        if body:
+            self.editor.body.setPlainText(body)
         self.editor.title.setFocus()
         self._update_actions()
 

@@ -17,16 +17,22 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QFontMetrics,
     QGuiApplication,
     QInputMethodEvent,
     QKeyEvent,
+    QMouseEvent,
     QPalette,
     QTextDocument,
 )
@@ -37,6 +43,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QListView,
+    QPushButton,
     QStackedWidget,
     QStyle,
     QStyledItemDelegate,
@@ -47,6 +54,9 @@ from PySide6.QtWidgets import (
 
 Spans = tuple[tuple[int, int], ...]
 MAX_ROWS = 9
+MARGIN = 4  # a row's text margin, px
+FULL_HEIGHT = 600
+STATUS_MS = 4000
 
 
 @dataclass(frozen=True)
@@ -65,7 +75,102 @@ class Row:
     payload: object = field(default=None, compare=False)  # the caller's own object (the search hit)
 
 
-def marked_html(text: str, spans: Spans, gaps: Spans = (), *, accent: str, warn: str) -> str:
+MIN_CONTRAST = 4.5  # WCAG AA for normal text
+WARN = QColor("#d35400")  # unfilled placeholders: orange, darkened or lightened until readable
+
+
+def luminance(c: QColor) -> float:
+    """WCAG relative luminance of an opaque colour."""
+
+    def channel(v: float) -> float:
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio, 1 to 21."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def flatten(colour: QColor, background: QColor) -> QColor:
+    """A translucent colour (Qt's placeholder text is Text at half alpha) as painted on `background`."""
+    a = colour.alphaF()
+    return QColor.fromRgbF(
+        colour.redF() * a + background.redF() * (1 - a),
+        colour.greenF() * a + background.greenF() * (1 - a),
+        colour.blueF() * a + background.blueF() * (1 - a),
+    )
+
+
+def readable(colour: QColor, background: QColor) -> QColor:
+    """`colour`, or the nearest mix of it towards black or white that reads on `background` (≥ 4.5:1).
+
+    One of black and white always reaches 4.58:1 on any background, so the mix always ends readable."""
+    colour = flatten(colour, background)
+    if contrast(colour, background) >= MIN_CONTRAST:
+        return colour
+    black, white = QColor(0, 0, 0), QColor(255, 255, 255)
+    end = black if contrast(black, background) >= contrast(white, background) else white
+    for step in range(1, 21):
+        t = step / 20
+        mixed = QColor.fromRgbF(
+            colour.redF() + (end.redF() - colour.redF()) * t,
+            colour.greenF() + (end.greenF() - colour.greenF()) * t,
+            colour.blueF() + (end.blueF() - colour.blueF()) * t,
+        )
+        if contrast(mixed, background) >= MIN_CONTRAST:
+            return mixed
+    return end
+
+
+@dataclass(frozen=True)
+class RowColours:
+    """The colours of one row, each readable on `background`: on the selected row matches take the
+    selection's own text colour (they are bold and underlined there, so they still stand out), and
+    unfilled placeholders sit on a patch of the list's base colour (`warn_background`), in orange."""
+
+    background: QColor
+    text: QColor
+    accent: QColor
+    warn: QColor
+    muted: QColor
+    underline: bool
+    warn_background: QColor | None = None
+
+
+def row_colours(pal: QPalette, *, selected: bool) -> RowColours:
+    if selected:
+        bg = pal.color(QPalette.ColorRole.Highlight)
+        text = readable(pal.color(QPalette.ColorRole.HighlightedText), bg)
+        patch = pal.color(QPalette.ColorRole.Base)
+        return RowColours(bg, text, text, readable(WARN, patch), text, underline=True, warn_background=patch)
+    bg = pal.color(QPalette.ColorRole.Base)
+    return RowColours(
+        bg,
+        readable(pal.color(QPalette.ColorRole.Text), bg),
+        readable(pal.color(QPalette.ColorRole.Link), bg),
+        readable(WARN, bg),
+        readable(pal.color(QPalette.ColorRole.PlaceholderText), bg),
+        underline=False,
+    )
+
+
+def elide(text: str, spans: Spans, metrics: QFontMetrics, width: int) -> tuple[str, Spans]:
+    """`text` cut at a character boundary to fit `width`, ending in "…", with `spans` cut to match."""
+    cut = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, width))
+    if cut == text:
+        return text, spans
+    keep = len(cut) - 1 if cut.endswith("…") else 0
+    if text[:keep] != cut[:keep]:  # elidedText did more than cut the end: fall back to just the mark
+        keep = 0
+    return text[:keep] + "…", tuple((a, min(b, keep)) for a, b in spans if a < keep)
+
+
+def marked_html(
+    text: str, spans: Spans, gaps: Spans = (), *, accent: str, warn: str, underline: bool = False, patch: str = ""
+) -> str:
     """`text` as HTML with matched spans in bold accent and unfilled placeholders in the warning colour."""
     style = [""] * (len(text) + 1)
     for start, end in gaps:
@@ -81,9 +186,11 @@ def marked_html(text: str, spans: Spans, gaps: Spans = (), *, accent: str, warn:
             if current:
                 out.append("</span>")
             if style[i] == "hit":
-                out.append(f'<span style="color:{accent};font-weight:600">')
+                line = ";text-decoration:underline" if underline else ""
+                out.append(f'<span style="color:{accent};font-weight:600{line}">')
             elif style[i] == "gap":
-                out.append(f'<span style="color:{warn};font-weight:600">')
+                behind = f";background-color:{patch}" if patch else ""
+                out.append(f'<span style="color:{warn};font-weight:600{behind}">')
             current = style[i]
         out.append(html.escape(ch))
     if current:
@@ -116,24 +223,42 @@ class RowModel(QAbstractListModel):
 
 
 class RowDelegate(QStyledItemDelegate):
-    """Two lines per hit: number, category › title (matches highlighted), shortcut; then the finished text."""
+    """Two lines per hit: number, category › title (matches highlighted), shortcut; then the finished text.
 
-    def _doc(self, row: Row, number: int, option: QStyleOptionViewItem) -> QTextDocument:
-        pal = option.palette
-        accent = pal.color(QPalette.ColorRole.Link).name()
-        warn = "#d35400"
-        muted = pal.color(QPalette.ColorRole.PlaceholderText).name()
-        code = f' <span style="color:{muted}">{html.escape(row.shortcut)}</span>' if row.shortcut else ""
+    Both lines are elided with "…" to the row's width; every colour is readable on the row's background,
+    the selected row's included."""
+
+    def document(self, row: Row, number: int, option: QStyleOptionViewItem) -> QTextDocument:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        c = row_colours(option.palette, selected=selected)
+        accent, warn, muted = c.accent.name(), c.warn.name(), c.muted.name()
+        font = QFont(option.font)
+        bold = QFont(font)
+        bold.setBold(True)
+        plain, strong = QFontMetrics(font), QFontMetrics(bold)
+        width = option.rect.width() - 2 * MARGIN - 4  # the document's margins, and a little slack
+        lead = f"{number}\u00a0 {row.category} › "
+        code = f" {row.shortcut}" if row.shortcut else ""
+        title_room = width - plain.horizontalAdvance(lead) - plain.horizontalAdvance(code)
+        title, title_spans = elide(row.title, row.title_spans, strong, title_room)
+        flat = row.text.replace("\n", "⏎")  # one character for one: the spans still point at the right text
+        text, text_spans = elide(flat, row.text_spans, strong, width)
+        gaps = tuple((a, min(b, len(text))) for a, b in row.gap_spans if a < len(text))
+        shortcut = f' <span style="color:{muted}">{html.escape(row.shortcut)}</span>' if row.shortcut else ""
         head = (
             f'<span style="color:{muted}">{number}</span>&nbsp; <span style="color:{muted}">'
             f"{html.escape(row.category)} ›</span> "
-            f"<b>{marked_html(row.title, row.title_spans, accent=accent, warn=warn)}</b>{code}"
+            f"<b>{marked_html(title, title_spans, accent=accent, warn=warn, underline=c.underline)}</b>{shortcut}"
         )
-        body = marked_html(row.text, row.text_spans, row.gap_spans, accent=accent, warn=warn)
+        patch = c.warn_background.name() if c.warn_background is not None else ""
+        body = marked_html(text, text_spans, gaps, accent=accent, warn=warn, underline=c.underline, patch=patch)
         doc = QTextDocument()
-        doc.setDefaultFont(option.font)
-        doc.setDocumentMargin(4)
-        doc.setHtml(f'<div style="white-space:nowrap">{head}</div><div style="white-space:nowrap">{body}</div>')
+        doc.setDefaultFont(font)
+        doc.setDocumentMargin(MARGIN)
+        doc.setDefaultStyleSheet(f"body {{ color: {c.text.name()}; }}")
+        doc.setHtml(
+            f'<body><div style="white-space:nowrap">{head}</div><div style="white-space:nowrap">{body}</div></body>'
+        )
         return doc
 
     def paint(self, painter: object, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
@@ -146,15 +271,12 @@ class RowDelegate(QStyledItemDelegate):
         opt.text = ""
         style = opt.widget.style() if opt.widget else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        doc = self._doc(row, index.row() + 1, option)
+        doc = self.document(row, index.row() + 1, option)
         rect: QRect = option.rect
         painter.save()
         painter.translate(rect.topLeft())
         painter.setClipRect(0, 0, rect.width(), rect.height())
-        ctx = QAbstractTextDocumentLayout.PaintContext()
-        if option.state & QStyle.StateFlag.State_Selected:
-            ctx.palette.setColor(QPalette.ColorRole.Text, option.palette.color(QPalette.ColorRole.HighlightedText))
-        doc.documentLayout().draw(painter, ctx)
+        doc.documentLayout().draw(painter, QAbstractTextDocumentLayout.PaintContext())
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
@@ -186,6 +308,10 @@ class PaletteWindow(QWidget):
     chosen = Signal(object, str)  # Row, "paste" | "copy"
     fill_requested = Signal(object, str)  # Row, mode: the caller loads its form, then show_form()
     new_conversation = Signal()
+    create_requested = Signal(str)  # no match: open the manager's editor with what was typed as the body
+    manager_requested = Signal()
+    settings_requested = Signal()
+    dragged = Signal(QPoint)  # the agent dragged the palette here (top-left, global): remember it
     hidden = Signal()
     ready = Signal()  # shown and holding the keyboard focus
 
@@ -195,7 +321,7 @@ class PaletteWindow(QWidget):
         self._unknown_categories: Callable[[str], list[str]] = lambda _query: []
         self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         self.setObjectName("palette")
-        self.resize(660, 600)
+        self.resize(660, FULL_HEIGHT)
 
         self.search = SearchField(self)
         self.search.setClearButtonEnabled(True)
@@ -225,6 +351,23 @@ class PaletteWindow(QWidget):
         self.preview.setMinimumHeight(72)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
+        self.empty = QWidget(self)  # no match: a compact line and an offer to create the phrase
+        self.empty_label = QLabel(self.empty)
+        self.create_button = QPushButton(self.empty)
+        self.create_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter in the search box does the same
+        self.create_button.clicked.connect(self._create)
+        empty_lay = QVBoxLayout(self.empty)
+        empty_lay.setContentsMargins(0, 6, 0, 6)
+        empty_lay.addWidget(self.empty_label)
+        empty_lay.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.empty.hide()
+
+        self.status = QLabel(self)  # a short confirmation, e.g. 已开始新会话
+        self.status.setObjectName("status")
+        self.status.hide()
+        self._status_timer = QTimer(self, singleShot=True, interval=STATUS_MS)
+        self._status_timer.timeout.connect(self.status.hide)
+
         self.hint = hint = QLabel(self)
         hint.setObjectName("hint")
         hint.setStyleSheet("QLabel#hint { color: palette(placeholder-text); }")
@@ -233,8 +376,9 @@ class PaletteWindow(QWidget):
         lay = QVBoxLayout(list_page)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.list, 1)
+        lay.addWidget(self.empty)
         lay.addWidget(self.warning)
-        line = QFrame(list_page)
+        self._line = line = QFrame(list_page)
         line.setFrameShape(QFrame.Shape.HLine)
         lay.addWidget(line)
         lay.addWidget(self.preview)
@@ -247,6 +391,7 @@ class PaletteWindow(QWidget):
         outer.setContentsMargins(10, 10, 10, 8)
         outer.addWidget(self.search)
         outer.addWidget(self.pages, 1)
+        outer.addWidget(self.status)
         outer.addWidget(hint)
         self.setStyleSheet(
             "QWidget#palette { border: 1px solid palette(mid); border-radius: 8px; background: palette(window); }"
@@ -256,6 +401,8 @@ class PaletteWindow(QWidget):
         self.retranslate()
         self.loading = False  # the search engine is still loading: see results_ready()
         self._early_choice = ""
+        self._drag_from: QPoint | None = None  # pointer offset inside the window while dragging it
+        self._drag_start = QPoint()
 
     def retranslate(self) -> None:
         """Visible strings in the current language (again on a language switch)."""
@@ -264,6 +411,7 @@ class PaletteWindow(QWidget):
         self.hint.setText(
             self.tr("Enter 粘贴 · Ctrl+Enter 复制 · Alt+1…9 直接粘贴 · Tab 填写 · Ctrl+Shift+N 新会话 · Esc 关闭")
         )
+        self.hint.setToolTip(self.tr("Ctrl+Shift+M 管理话术 · Ctrl+, 设置 · 拖动边缘可移动话术板"))
         self._update_preview()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -282,13 +430,16 @@ class PaletteWindow(QWidget):
 
     # -- showing and hiding --------------------------------------------------------------------------
 
-    def present(self, screen_geometry: QRect | None = None) -> None:
-        """Show over the given screen (default: the one under the pointer), empty and ready to type."""
+    def present(self, screen_geometry: QRect | None = None, position: QPoint | None = None) -> None:
+        """Show at `position` (the caller's placement), else centred on the given screen (default: the
+        one under the pointer) a fifth of the way down; empty and ready to type."""
         self.back_to_list()
         self.search.clear()
         self.refresh()
-        geo = screen_geometry or self._pointer_screen()
-        self.move(geo.x() + (geo.width() - self.width()) // 2, geo.y() + geo.height() // 5)
+        if position is None:
+            geo = screen_geometry or self._pointer_screen()
+            position = QPoint(geo.x() + (geo.width() - self.width()) // 2, geo.y() + geo.height() // 5)
+        self.move(position)
         self.show()
         self.raise_()
         self.activateWindow()
@@ -315,7 +466,35 @@ class PaletteWindow(QWidget):
     def hideEvent(self, event: object) -> None:
         self._pending = None
         self.warning.hide()
+        self.status.hide()
         self.hidden.emit()
+
+    def show_status(self, text: str) -> None:
+        """A short line above the key hints, gone after a few seconds or when the palette closes."""
+        self.status.setText(text)
+        self.status.show()
+        self._status_timer.start()
+
+    # -- dragging: the window is frameless, so its margins are the handle --------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._drag_from = event.globalPosition().toPoint() - self.pos()
+            self._drag_start = self.pos()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag_from is not None:
+            self.move(event.globalPosition().toPoint() - self._drag_from)
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._drag_from is not None:
+            moved = event.globalPosition().toPoint() - self._drag_from != self._drag_start
+            self._drag_from = None
+            if moved:  # a click on the border is not a choice of place
+                self.dragged.emit(self.pos())
+        super().mouseReleaseEvent(event)
 
     def event(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.WindowActivate:
@@ -341,7 +520,34 @@ class PaletteWindow(QWidget):
         self.model.set_rows(self._rows(self.search.text())[:MAX_ROWS])
         if self.model.rows:
             self.list.setCurrentIndex(self.model.index(0))
+        self._show_empty(not self.model.rows)
         self._update_preview()
+
+    def _show_empty(self, empty: bool) -> None:
+        """No match: the list and the preview give way to one line and 新建话术, and the palette shrinks."""
+        query = self.search.text().strip()
+        if empty:
+            unknown = [] if self.loading else self._unknown_categories(query)
+            if self.loading:
+                self.empty_label.setText(self.tr("正在载入话术…"))
+            elif unknown:
+                self.empty_label.setText(self.tr("没有与“{0}”匹配的分类").format("、".join(unknown)))
+            else:
+                self.empty_label.setText(self.tr("没有匹配的话术"))
+            self.create_button.setText(self.tr("Enter 新建话术:“{0}”").format(query))
+            self.create_button.setVisible(bool(query) and not self.loading and not unknown)
+        for w in (self.list, self._line, self.preview):
+            w.setVisible(not empty)
+        self.empty.setVisible(empty)
+        height = self.minimumSizeHint().height() if empty else FULL_HEIGHT
+        if self.height() != height:
+            self.resize(self.width(), height)
+
+    def _create(self) -> None:
+        query = self.search.text().strip()
+        if query:
+            self.hide()
+            self.create_requested.emit(query)
 
     def current_row(self) -> Row | None:
         index = self.list.currentIndex()
@@ -350,18 +556,17 @@ class PaletteWindow(QWidget):
     def _update_preview(self) -> None:
         row = self.current_row()
         if row is None:
-            unknown = self._unknown_categories(self.search.text())
-            text = self.tr("没有与“{0}”匹配的分类").format("、".join(unknown)) if unknown else self.tr("没有匹配的话术")
-            self.preview.setText(f'<span style="color:gray">{html.escape(text)}</span>')
+            self.preview.clear()
             return
         pal = self.palette()
-        body = marked_html(
-            row.text, row.text_spans, row.gap_spans, accent=pal.color(QPalette.ColorRole.Link).name(), warn="#d35400"
-        )
+        bg = pal.color(QPalette.ColorRole.Window)
+        accent, warn = readable(pal.color(QPalette.ColorRole.Link), bg).name(), readable(WARN, bg).name()
+        muted = readable(pal.color(QPalette.ColorRole.PlaceholderText), bg).name()
+        body = marked_html(row.text, row.text_spans, row.gap_spans, accent=accent, warn=warn)
         note = ""
         if row.missing:
             names = "、".join(row.missing)
-            note = f'<br><span style="color:gray">{html.escape(self.tr("待填写:"))}{html.escape(names)}</span>'
+            note = f'<br><span style="color:{muted}">{html.escape(self.tr("待填写:"))}{html.escape(names)}</span>'
         self.preview.setText(body.replace(" ⏎ ", "<br>") + note)
 
     def _move(self, delta: int) -> None:
@@ -406,6 +611,15 @@ class PaletteWindow(QWidget):
         if ctrl and shift and key == Qt.Key.Key_N:
             self.new_conversation.emit()
             self.refresh()
+            self.show_status(self.tr("已开始新会话:上一位客户填写的内容已清除"))
+            return True
+        if ctrl and shift and key == Qt.Key.Key_M:
+            self.hide()
+            self.manager_requested.emit()
+            return True
+        if ctrl and key == Qt.Key.Key_Comma:
+            self.hide()
+            self.settings_requested.emit()
             return True
         if alt and Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
             n = key - Qt.Key.Key_1
@@ -425,6 +639,8 @@ class PaletteWindow(QWidget):
         if row is None:
             if self.loading:
                 self._early_choice = mode  # Enter before the index was ready: honour it when it is
+            else:
+                self._create()
             return
         if self._pending is not None and self._pending[0].uid == row.uid:
             self._pending = None

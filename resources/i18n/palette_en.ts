@@ -191,8 +191,8 @@
         <translation>Copied</translation>
     </message>
     <message>
-        <source>已复制,请按 Ctrl+V 粘贴</source>
-        <translation>Copied; press Ctrl+V to paste</translation>
+        <source>已复制,请按 {0} 粘贴</source>
+        <translation>Copied; press {0} to paste</translation>
     </message>
 </context>
 <context>
@@ -214,8 +214,24 @@
         <translation>No category matches “{0}”</translation>
     </message>
     <message>
+        <source>Ctrl+Shift+M 管理话术 · Ctrl+, 设置 · 拖动边缘可移动话术板</source>
+        <translation>Ctrl+Shift+M manage phrases · Ctrl+, settings · drag the border to move the palette</translation>
+    </message>
+    <message>
+        <source>正在载入话术…</source>
+        <translation>Loading phrases…</translation>
+    </message>
+    <message>
         <source>没有匹配的话术</source>
-        <translation>No phrase matches</translation>
+        <translation>No matching phrase</translation>
+    </message>
+    <message>
+        <source>Enter 新建话术:“{0}”</source>
+        <translation>Enter: new phrase “{0}”</translation>
+    </message>
+    <message>
+        <source>已开始新会话:上一位客户填写的内容已清除</source>
+        <translation>New conversation: the last customer&apos;s values are cleared</translation>
     </message>
     <message>
         <source>请修改后再发送。</source>
