@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from palette.core.store import Store
@@ -177,6 +177,22 @@ def test_escape_in_the_form_returns_to_the_list(qtbot: QtBot, flow: PaletteContr
     pick(qtbot, flow, "称呼客户")
     qtbot.keyClick(flow.form.field("客户姓名"), Qt.Key.Key_Escape)
     assert not flow.window.showing_form() and flow.window.isVisible()
+
+
+def test_the_form_is_compact_with_one_hint_line(qtbot: QtBot, flow: PaletteController) -> None:
+    flow.open()
+    qtbot.waitExposed(flow.window)
+    list_height = flow.window.height()
+    flow.window.search.setText("称呼客户")
+    qtbot.keyClick(flow.window.search, Qt.Key.Key_Return)
+    assert flow.window.showing_form()
+    field = flow.form.field("客户姓名")
+    assert flow.window.height() < list_height / 2  # no tall empty panel around one field
+    assert field.mapTo(flow.window, field.rect().bottomLeft()).y() < flow.window.height()
+    hints = [w for w in flow.window.findChildren(QLabel) if w.isVisible() and "Esc" in w.text()]
+    assert [h.text() for h in hints] == ["Tab 下一项 · Enter 粘贴 · Esc 返回列表"]
+    qtbot.keyClick(field, Qt.Key.Key_Escape)
+    assert flow.window.height() == list_height and flow.window.hint.isVisible()
 
 
 def test_forbidden_word_warns_then_second_enter_pastes(qtbot: QtBot, flow: PaletteController, store: Store) -> None:

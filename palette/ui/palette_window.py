@@ -228,6 +228,8 @@ class PaletteWindow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: Callable[[str], list[Row]] = lambda _query: []
+        self._form: QWidget | None = None
+        self._list_height = 0  # the height to return to from the (shorter) form page
         self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         self.setObjectName("palette")
         self.resize(660, 600)
@@ -287,7 +289,6 @@ class PaletteWindow(QWidget):
             "QWidget#palette { border: 1px solid palette(mid); border-radius: 8px; background: palette(window); }"
         )
         self._pending: tuple[Row, str] | None = None  # a choice waiting for the agent to confirm a 禁语 warning
-        self._form: QWidget | None = None
         self.retranslate()
         self.loading = False  # the search engine is still loading: see results_ready()
         self._early_choice = ""
@@ -411,6 +412,8 @@ class PaletteWindow(QWidget):
         if obj is self.search and e.type() == QEvent.Type.KeyPress:
             assert isinstance(e, QKeyEvent)
             return self._key(e)
+        if obj is self._form and e.type() == QEvent.Type.LayoutRequest and self.showing_form():
+            self._fit_form()
         return super().eventFilter(obj, e)
 
     def _key(self, e: QKeyEvent) -> bool:
@@ -500,17 +503,34 @@ class PaletteWindow(QWidget):
         """The fill-in form page, built once by the caller and shown by `show_form`."""
         self._form = form
         self.pages.addWidget(form)
+        form.installEventFilter(self)  # its LayoutRequest: the form grew or shrank (a warning, a wrap)
 
     def show_form(self) -> None:
+        """The form page, with the window shrunk to fit it and its hint line instead of the palette's."""
         assert self._form is not None
         self.warning.hide()
+        self.hint.hide()
         self.pages.setCurrentWidget(self._form)
+        self._fit_form()
+
+    def _fit_form(self) -> None:
+        assert self._form is not None
+        if not self._list_height:
+            self._list_height = self.height()
+        outer = self.layout()
+        margins = outer.contentsMargins()
+        height = margins.top() + margins.bottom() + self.search.sizeHint().height() + outer.spacing()
+        self.resize(self.width(), min(self._list_height, height + self._form.sizeHint().height()))
 
     def showing_form(self) -> bool:
         return self._form is not None and self.pages.currentWidget() is self._form
 
     def back_to_list(self) -> None:
         self.pages.setCurrentIndex(0)
+        self.hint.show()
+        if self._list_height:
+            self.resize(self.width(), self._list_height)
+            self._list_height = 0
         self.search.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def warn(self, row: Row, mode: str, message: str, *, blocking: bool) -> None:
