@@ -518,6 +518,7 @@ class PaletteWindow(QWidget):
         if not self._list_height:
             self._list_height = self.height()
         outer = self.layout()
+        assert outer is not None
         margins = outer.contentsMargins()
         height = margins.top() + margins.bottom() + self.search.sizeHint().height() + outer.spacing()
         self.resize(self.width(), min(self._list_height, height + self._form.sizeHint().height()))
