@@ -1,4 +1,4 @@
-"""The first-run step (公司名称, 工号, 坐席姓名): asked once on an empty profile, skippable, and the start-up warm-up."""
+"""The first-run step (公司名称, 工号, 坐席姓名): asked once on an empty profile, skippable; the warm-up."""
 
 from __future__ import annotations
 
