@@ -119,8 +119,8 @@ class PaletteApp:
         self._build_index()
         self.subscriptions.start()
         self._external.start()
-        QTimer.singleShot(0, self.warm)  # the hotkey is armed: the rest comes after the start
-        QTimer.singleShot(0, self.first_run)
+        QTimer.singleShot(0, self.first_run)  # the hotkey is armed: the rest comes after the start
+        QTimer.singleShot(0, self.warm)
 
     def warm(self) -> None:
         """Do once, hidden, what the first palette would otherwise pay for: lay out, style and paint the
