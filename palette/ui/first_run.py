@@ -60,6 +60,7 @@ class FirstRunDialog(QWidget):
         layout.addLayout(buttons)
         self._done = False
         self.retranslate()
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("国") * 28)  # the intro in two lines, not five
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("欢迎使用快捷话术板"))
