@@ -5,7 +5,9 @@ usage: .venv/bin/python bench/latency.py [--trials 30] [--wm none|openbox]
 Drives `python -m palette` with xdotool against the Tk target, as the end-to-end tests do, and prints
 JSON. hotkey → shown is measured twice: from just before `xdotool key` is started (so it includes
 starting xdotool, whose own run time is printed as a baseline), and inside the app from the moment
-its hotkey thread read the key event to the palette window being active. Baselines measured in the
+its hotkey thread read the key event to the palette window being active; the first palette after the
+start is also reported on its own (`first_palette_*`, against the later ones in the same run: what
+start-up warming is for). Baselines measured in the
 same run on the same X server:
 - cold start: a bare PySide6 QApplication that only creates and shows one widget (Qt's floor);
 - Enter → text: the same finished phrase typed as key events by `xdotool type` (what a key-injecting
@@ -140,6 +142,9 @@ def main() -> None:
         time.sleep(8)  # idle: the app returns freed memory 5 s after the palette closes
         rss = rss_mb(app.proc.pid)
     result.update(
+        first_palette_shown_ms=round(shown[0], 2),
+        first_palette_shown_in_app_ms=round(shown_inside[0], 2),
+        later_palettes_shown_in_app_ms=summary(shown_inside[1:] or shown_inside),
         hotkey_to_shown_ms=summary(shown),
         hotkey_to_shown_in_app_ms=summary(shown_inside),
         baseline_xdotool_run_ms=summary(spawn),

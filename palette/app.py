@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from palette.core.store import Store, StoreChange
+    from palette.ui.first_run import FirstRunDialog
     from palette.ui.manager import PhraseManager
     from palette.ui.settings_window import SettingsWindow
 
@@ -74,6 +75,7 @@ class PaletteApp:
         self.tray.import_library.connect(self.import_library)
         self.tray.quit.connect(app.quit)
         self._manager: PhraseManager | None = None  # built on first use: not on the start-up path
+        self._first_run: FirstRunDialog | None = None
         self._settings_window: SettingsWindow | None = None
         self.tray.manage.connect(self.open_manager)
         self.tray.settings.connect(self.open_settings)
@@ -92,7 +94,7 @@ class PaletteApp:
         app.aboutToQuit.connect(self.stop)
 
     def start(self) -> None:
-        from PySide6.QtCore import QCoreApplication
+        from PySide6.QtCore import QCoreApplication, QTimer
 
         from palette.core import events
         from palette.platform.base import HotkeyError
@@ -121,6 +123,34 @@ class PaletteApp:
         self._build_index()
         self.subscriptions.start()
         self._external.start()
+        QTimer.singleShot(0, self.first_run)  # the hotkey is armed: the rest comes after the start
+        QTimer.singleShot(0, self.warm)
+
+    def warm(self) -> None:
+        """Do once, hidden, what the first palette would otherwise pay for: lay out, style and paint the
+        window with rows (the CJK fallback fonts, the row delegate's rich text), and run the search and
+        placeholder code on one query. Again when the index lands (before it there are no rows)."""
+        from palette.core import events
+
+        if self.window.isVisible():
+            return
+        started = time.perf_counter()
+        self.index.query("kc1", 9)
+        self.window.refresh()
+        self.window.grab()
+        events.emit("palette.warmed", ms=events.ms_since(started))
+
+    def first_run(self) -> None:
+        """The first start with an empty profile: ask for 公司名称, 工号 and 坐席姓名 (once; skippable)."""
+        from palette.core import events
+        from palette.ui.first_run import FirstRunDialog, needs_first_run
+
+        if not needs_first_run(self.store):
+            return
+        self._first_run = FirstRunDialog(self.store)
+        self._first_run.finished.connect(lambda: events.emit("first_run.done"))
+        self._first_run.present()
+        events.emit("first_run.shown")
 
     def poll_external(self) -> None:
         """Apply what other processes wrote (the CLI, an import, a script): one pragma when nothing did."""
@@ -159,6 +189,7 @@ class PaletteApp:
         self._idle.start()
         events.emit("index.ready", ms=events.ms_since(_STARTED))
         self.window.results_ready()  # the agent may have been quicker than the build
+        self.warm()
 
     def stop(self) -> None:
         self._external.stop()

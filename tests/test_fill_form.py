@@ -153,6 +153,7 @@ def test_a_forbidden_word_typed_in_is_flagged_live(host: QWidget, qtbot: QtBot) 
     assert warning is not None and warning.isHidden()
     type_chinese(form.field("备注"), "我也不知道")
     assert warning.isVisible() and "不知道" in warning.text() and "我帮您核实一下" in warning.text()
+    assert "#922b21" in warning.styleSheet()  # styled as a warning, not plain text
     form.field("备注").setText("我帮您核实一下")
     assert warning.isHidden()
 

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from palette.core.guard import Decision, Finding, Guard, Kind, decide, fold, known_names, likely_meant, merge
+from palette.core.guard import (
+    Decision,
+    Finding,
+    Guard,
+    Kind,
+    apply_suggestions,
+    decide,
+    fold,
+    known_names,
+    likely_meant,
+    merge,
+)
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, ForbiddenWord
 from palette.core.placeholders import Context, render
 from palette.core.standard import source_data
@@ -169,3 +180,24 @@ def test_the_standard_library_lints_clean() -> None:
     problems = {p.uid: guard.lint(p.body) for p in data.phrases}
     assert {uid: f for uid, f in problems.items() if f} == {}
     assert len(guard.words) == len(data.forbidden) >= 20
+
+
+def test_apply_suggestions_replaces_each_word_and_says_where() -> None:
+    guard = Guard([*WORDS, ForbiddenWord("没办法", "", PERSONAL_LIBRARY)])
+    text = "王先生,不 知 道,OK?没办法,不知道"
+    replaced, spans = apply_suggestions(text, guard.check(text))
+    assert replaced == "王先生,我帮您核实一下,好的?没办法,我帮您核实一下"
+    assert [replaced[a:b] for a, b in spans] == ["我帮您核实一下", "好的", "我帮您核实一下"]
+    assert [(f.word, replaced[slice(*f.span)]) for f in guard.check(replaced)] == [
+        ("没办法", "没办法")
+    ]  # no suggestion
+
+
+def test_apply_suggestions_leaves_placeholders_overlaps_and_clean_text() -> None:
+    assert apply_suggestions("您好", []) == ("您好", [])
+    overlapping = [
+        Finding(Kind.FORBIDDEN, "不知道", (0, 3), "我核实"),
+        Finding(Kind.FORBIDDEN, "知道了", (1, 4), "明白"),
+        Finding(Kind.UNFILLED, "客户姓名", (4, 10)),
+    ]
+    assert apply_suggestions("不知道了[客户姓名]", overlapping) == ("我核实了[客户姓名]", [(0, 3)])

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QInputMethodEvent, QPalette
-from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QLabel, QStyle, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from palette.core.standard import source_data
@@ -26,7 +26,17 @@ from palette.platform.clipboard import ClipboardKeeper
 from palette.platform.instance import InstanceServer
 from palette.platform.paster import Paster
 from palette.ui.controller import PaletteController, key_label
-from palette.ui.palette_window import PaletteWindow, Row, RowDelegate, contrast, readable, row_colours
+from palette.ui.palette_window import (
+    BAN_STYLE,
+    SUGGESTED_STYLE,
+    PaletteWindow,
+    Row,
+    RowDelegate,
+    ban_mark,
+    contrast,
+    readable,
+    row_colours,
+)
 from palette.ui.placement import GAP
 
 STD = {p.uid: p.body for p in source_data().phrases}
@@ -184,6 +194,22 @@ def test_escape_in_the_form_returns_to_the_list(qtbot: QtBot, flow: PaletteContr
     assert not flow.window.showing_form() and flow.window.isVisible()
 
 
+def test_the_form_is_compact_with_one_hint_line(qtbot: QtBot, flow: PaletteController) -> None:
+    flow.open()
+    qtbot.waitExposed(flow.window)
+    list_height = flow.window.height()
+    flow.window.search.setText("称呼客户")
+    qtbot.keyClick(flow.window.search, Qt.Key.Key_Return)
+    assert flow.window.showing_form()
+    field = flow.form.field("客户姓名")
+    assert flow.window.height() < list_height / 2  # no tall empty panel around one field
+    assert field.mapTo(flow.window, field.rect().bottomLeft()).y() < flow.window.height()
+    hints = [w for w in flow.window.findChildren(QLabel) if w.isVisible() and "Esc" in w.text()]
+    assert [h.text() for h in hints] == ["Tab 下一项 · Enter 粘贴 · Esc 返回列表"]
+    qtbot.keyClick(field, Qt.Key.Key_Escape)
+    assert flow.window.height() == list_height and flow.window.hint.isVisible()
+
+
 def test_forbidden_word_warns_then_second_enter_pastes(qtbot: QtBot, flow: PaletteController, store: Store) -> None:
     store.add_phrase(category="测试", title="禁语测试", body="这个我不知道。")
     pick(qtbot, flow, "禁语测试")
@@ -217,6 +243,62 @@ def test_block_mode_refuses_a_forbidden_word(qtbot: QtBot, flow: PaletteControll
     pick(qtbot, flow, "禁语测试")
     qtbot.keyClick(flow.window.search, Qt.Key.Key_Return)
     assert pasted == [] and flow.window.warning.isVisible()
+
+
+def test_forbidden_word_is_marked_before_enter(qtbot: QtBot, flow: PaletteController, store: Store) -> None:
+    store.add_phrase(category="测试", title="禁语测试", body="这个我不知道。")
+    flow.open()
+    qtbot.waitExposed(flow.window)
+    flow.window.search.setText("禁语测试")
+    row = flow.window.current_row()
+    assert row is not None and [f.word for f in row.forbidden] == ["不知道"]
+    assert "⚠ 不知道" in ban_mark(row)  # the mark on the row in the list
+    assert "不知道</span>" in flow.window.preview.text() and BAN_STYLE in flow.window.preview.text()
+    assert "Ctrl+R" in flow.window.preview.text()
+
+
+def test_ctrl_r_pastes_the_suggested_wording_once(qtbot: QtBot, flow: PaletteController, store: Store) -> None:
+    uid = store.add_phrase(category="测试", title="禁语测试", body="这个我不知道。").uid
+    pick(qtbot, flow, "禁语测试")  # Enter: the warning names the key
+    assert "Ctrl+R" in flow.window.warning.text()
+    qtbot.keyClick(flow.window.search, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert not flow.window.warning.isVisible()
+    assert "我帮您核实一下" in flow.window.preview.text()
+    assert SUGGESTED_STYLE in flow.window.preview.text()
+    with qtbot.waitSignal(flow.paster.finished, timeout=2000):
+        qtbot.keyClick(flow.window.search, Qt.Key.Key_Return)  # no second warning: the text is clean now
+    assert clipboard() == "这个我我帮您核实一下。"
+    saved = store.get(uid)
+    assert saved is not None and saved.body == "这个我不知道。"  # the phrase stays as saved
+    pick(qtbot, flow, "禁语测试")  # and the next paste warns again
+    assert flow.window.warning.isVisible()
+
+
+def test_ctrl_r_works_in_block_mode_and_toggles_back(qtbot: QtBot, flow: PaletteController, store: Store) -> None:
+    store.add_phrase(category="测试", title="禁语测试", body="这个我不知道。")
+    flow.settings.set("guard_mode", "block")
+    pick(qtbot, flow, "禁语测试")
+    assert flow.window.warning.isVisible()
+    qtbot.keyClick(flow.window.search, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(flow.window.search, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    row = flow.window.current_row()
+    assert row is not None and not row.replace
+    qtbot.keyClick(flow.window.search, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(flow.paster.finished, timeout=2000):
+        qtbot.keyClick(flow.window.search, Qt.Key.Key_Return)
+    assert clipboard() == "这个我我帮您核实一下。"
+
+
+def test_confirmation_keeps_the_values_just_filled_in(qtbot: QtBot, flow: PaletteController, store: Store) -> None:
+    store.add_phrase(category="测试", title="禁语测试", body="[客户姓名],这个我不知道。")
+    pick(qtbot, flow, "禁语测试")
+    flow.form.field("客户姓名").setText("王女士")
+    qtbot.keyClick(flow.form.field("客户姓名"), Qt.Key.Key_Return)
+    assert flow.window.warning.isVisible()
+    assert "王女士" in flow.window.preview.text() and "[客户姓名]" not in flow.window.preview.text()
+    with qtbot.waitSignal(flow.paster.finished, timeout=2000):
+        qtbot.keyClick(flow.window.search, Qt.Key.Key_Return)
+    assert clipboard() == "王女士，这个我不知道。"  # normalize_punctuation is on by default
 
 
 def test_profile_value_missing_is_asked_and_saved(qtbot: QtBot, flow: PaletteController, store: Store) -> None:

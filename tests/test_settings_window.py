@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from palette.core.config import DEFAULT_PASTE_RULES, Settings
+from palette.core.model import PERSONAL_LIBRARY
 from palette.core.store import Store
 from palette.platform.autostart import Autostart
 from palette.platform.base import HotkeyError, KeyStroke
@@ -123,6 +124,29 @@ def test_settings_round_trip_through_the_store(qtbot: QtBot, window: SettingsWin
     assert not again.punctuation_box.isChecked()
     assert again.rules.item(0, 1).text() == "Ctrl+Shift+V"  # type: ignore[union-attr]
     assert again.paste_key.text() == "Shift+Insert"
+
+
+def test_own_forbidden_words_are_edited_in_settings(qtbot: QtBot, window: SettingsWindow, store: Store) -> None:
+    standard = [w for w in store.forbidden_words() if w.source != PERSONAL_LIBRARY]
+    assert window.words.rowCount() == 0 and str(len(standard)) in window.words_note.text()  # counted, not listed
+    window.words_add.click()
+    window.words.item(0, 0).setText("没空")  # type: ignore[union-attr]
+    window.words.item(0, 1).setText("请稍等")  # type: ignore[union-attr]
+    window.words.item(0, 0).setText("没时间")  # type: ignore[union-attr]  # a rename moves the suggestion
+    window.words_add.click()
+    window.words.item(1, 0).setText("没时间")  # type: ignore[union-attr]
+    assert not window.words_error.isHidden()  # already there: not saved twice
+    window.words.setCurrentCell(1, 0)
+    window.words_remove.click()  # an unsaved row goes without touching the store
+    own = [(w.word, w.suggestion) for w in store.forbidden_words() if w.source == PERSONAL_LIBRARY]
+    assert own == [("没时间", "请稍等")]
+    assert [w for w in store.forbidden_words() if w.source != PERSONAL_LIBRARY] == standard
+
+    store.add_forbidden_word("随便", "")  # `palette forbidden add` elsewhere shows up
+    assert [window.words.item(r, 0).text() for r in range(2)] == ["没时间", "随便"]  # type: ignore[union-attr]
+    window.words.setCurrentCell(0, 1)
+    window.words_remove.click()
+    assert [w.word for w in store.forbidden_words() if w.source == PERSONAL_LIBRARY] == ["随便"]
 
 
 def test_profile_changes_reach_the_managers_preview(qtbot: QtBot, window: SettingsWindow, store: Store) -> None:

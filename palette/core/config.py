@@ -187,6 +187,7 @@ KEYS: Mapping[str, Key] = {
     ),
     "palette_positions": Key({}, _positions, "palette position per screen when not beside the window: SCREEN=X,Y;..."),
     "subscribe_minutes": Key(15, _int_between(1, 24 * 60), "how often subscribed team libraries are checked"),
+    "first_run_done": Key(False, _bool, "the first-start step (公司名称, 工号, 坐席姓名) was done or skipped"),
 }
 
 

@@ -216,3 +216,25 @@ def decide(findings: Iterable[Finding], mode: str) -> Decision:
     if mode == "off" or not any(f.kind is Kind.FORBIDDEN for f in findings):
         return Decision.PASTE
     return Decision.CONFIRM if mode == "warn" else Decision.REFUSE
+
+
+def apply_suggestions(text: str, findings: Iterable[Finding]) -> tuple[str, list[Span]]:
+    """`text` with each forbidden word that has a suggestion replaced by it, and where the suggestions sit.
+
+    For one paste only (the palette's "替换为建议用语"): the phrase stays as saved. Spans are
+    `Guard.check(text)` spans; a word without a suggestion, or overlapping one already replaced, stays.
+    """
+    out: list[str] = []
+    spans: list[Span] = []
+    at = length = 0  # `length`: of what `out` holds so far
+    for f in sorted(findings, key=lambda f: f.span):
+        start, end = f.span
+        if f.kind is not Kind.FORBIDDEN or not f.suggestion or start < at or end > len(text):
+            continue
+        out += [text[at:start], f.suggestion]
+        length += start - at
+        spans.append((length, length + len(f.suggestion)))
+        length += len(f.suggestion)
+        at = end
+    out.append(text[at:])
+    return "".join(out), spans

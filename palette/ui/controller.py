@@ -18,7 +18,7 @@ from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 
 from palette.core import events
 from palette.core.config import Settings, paste_key_for
-from palette.core.guard import Decision, Guard, Kind, decide
+from palette.core.guard import Decision, Guard, Kind, apply_suggestions, decide
 from palette.core.model import Phrase
 from palette.core.placeholders import (
     PROFILE_KEYS,
@@ -217,6 +217,7 @@ class PaletteController(QObject):
                     title_spans=tuple(hit.spans.get("title", ())),
                     text_spans=text_spans,
                     gap_spans=gaps,
+                    forbidden=tuple(self.guard.forbidden(r.text)),
                     payload=p,
                 )
             )
@@ -272,16 +273,29 @@ class PaletteController(QObject):
         except UnfilledPlaceholderError as e:
             self.window.warn(row, mode, self.tr("还有未填写的占位符:{0}").format("、".join(e.names)), blocking=True)
             return
-        findings = self.guard.check(rendered)
+        findings = found = self.guard.check(rendered)
+        if row.replace:  # Ctrl+R: the suggested wording, for this paste only
+            text = apply_suggestions(text, findings)[0]
+            findings = self.guard.forbidden(text)  # not check(): `text` has no record of [[escapes]]
         decision = decide(findings, str(self.settings.get("guard_mode")))
         if decision is not Decision.PASTE and not (decision is Decision.CONFIRM and confirmed):
             words = [f for f in findings if f.kind is Kind.FORBIDDEN]
+            shown = Row(  # what Enter would send, with the values just typed in, not the [名称] gaps
+                uid=row.uid,
+                category=row.category,
+                title=row.title,
+                shortcut=row.shortcut,
+                text=rendered.text,
+                forbidden=tuple(f for f in found if f.kind is Kind.FORBIDDEN),
+                replace=row.replace,
+                payload=phrase,
+            )
             parts = [
                 self.tr("含服务禁语“{0}”").format(f.word)
                 + (self.tr(",建议:“{0}”").format(f.suggestion) if f.suggestion else "")
                 for f in words
             ]
-            self.window.warn(row, mode, ";".join(parts) + "。", blocking=decision is Decision.REFUSE)
+            self.window.warn(shown, mode, ";".join(parts) + "。", blocking=decision is Decision.REFUSE)
             events.emit("guard.warned", blocked=decision is Decision.REFUSE, words=len(words))
             return
         if self.settings.get("normalize_punctuation"):

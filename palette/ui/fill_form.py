@@ -1,5 +1,8 @@
 """The fill-in form: one field per value a phrase still misses, a live preview, Enter to paste, Esc back.
 
+Esc goes back to the result list (the palette's own Esc closes it): the form's one hint line says so,
+and the palette hides its hint while the form is shown. The form is as tall as its fields, not more.
+
 A plain QWidget so the palette window can embed it in place of its result list. It knows no store
 and no conversation: `load()` gets the body, the missing names and the render `Context`; `accepted`
 hands back what was typed (and which profile fields to save), and the palette decides what to keep.
@@ -26,6 +29,10 @@ from palette.core.guard import Guard
 from palette.core.placeholders import Context, Rendered, render
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+WARNING_STYLE = (
+    "QLabel#warning { color: #922b21; background: #fdedec; border: 1px solid #f1948a;"
+    " border-radius: 4px; padding: 4px 6px; font-weight: 600; }"
+)
 
 
 class FillForm(QWidget):
@@ -51,16 +58,20 @@ class FillForm(QWidget):
         self._warning = QLabel()
         self._warning.setObjectName("warning")
         self._warning.setWordWrap(True)
+        self._warning.setStyleSheet(WARNING_STYLE)
         self._warning.hide()
-        hint = QLabel(self.tr("Tab 切换 · Enter 粘贴 · Esc 返回"))
-        hint.setEnabled(False)
+        hint = QLabel(self.tr("Tab 下一项 · Enter 粘贴 · Esc 返回列表"))
+        hint.setObjectName("formHint")
+        hint.setStyleSheet("QLabel#formHint { color: palette(placeholder-text); }")
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self._title)
         layout.addWidget(self._fields)
         layout.addWidget(self._preview)
         layout.addWidget(self._warning)
         layout.addWidget(hint)
+        layout.addStretch(1)  # in a taller page the form stays at the top, not spread out
 
     # -- what the palette window calls ------------------------------------------------------------
 
@@ -163,7 +174,7 @@ class FillForm(QWidget):
             else self.tr("“%1”是服务禁语").replace("%1", f.word)
             for f in findings
         ]
-        self._warning.setText("\n".join(lines))
+        self._warning.setText("\n".join("⚠ " + line for line in lines))
         self._warning.setVisible(bool(lines))
 
     def focusNextPrevChild(self, forward: bool) -> bool:

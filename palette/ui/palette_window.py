@@ -2,11 +2,13 @@
 
 It knows nothing of the database or the OS: it asks a `rows` callable for what matches the query and
 emits `chosen` with the row and the mode ("paste" or "copy"). Missing placeholder values are asked in an
-embedded form page; a 禁语 warning is shown inline and confirmed with a second Enter.
+embedded form page; a 禁语 is marked on its row and in the preview before Enter, a warning is shown
+inline and confirmed with a second Enter, and Ctrl+R swaps the suggested wording in for this paste.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +54,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from palette.core.guard import Finding, apply_suggestions
+
 Spans = tuple[tuple[int, int], ...]
 MAX_ROWS = 9
 MARGIN = 4  # a row's text margin, px
@@ -72,7 +76,23 @@ class Row:
     title_spans: Spans = ()
     text_spans: Spans = ()
     gap_spans: Spans = ()  # where `text` still has an unfilled placeholder
+    forbidden: tuple[Finding, ...] = ()  # 禁语 in `text` (spans into it)
+    replace: bool = False  # Ctrl+R: paste with the suggested wording instead of the 禁语, this time only
     payload: object = field(default=None, compare=False)  # the caller's own object (the search hit)
+
+    def replaceable(self) -> bool:
+        return any(f.suggestion for f in self.forbidden)
+
+    def shown(self) -> tuple[str, Spans, Spans, Spans, Spans]:
+        """Text and (hits, gaps, 禁语, suggestions) spans as the preview shows them: replaced if asked."""
+        if not self.replace:
+            return self.text, self.text_spans, self.gap_spans, tuple(f.span for f in self.forbidden), ()
+        text, put = apply_suggestions(self.text, self.forbidden)
+        return text, (), (), (), tuple(put)
+
+
+BAN_STYLE = "color:#922b21;background-color:#fadbd8;font-weight:600;text-decoration:line-through"
+SUGGESTED_STYLE = "color:#1e6f3f;background-color:#d5f5e3;font-weight:600"
 
 
 MIN_CONTRAST = 4.5  # WCAG AA for normal text
@@ -169,28 +189,39 @@ def elide(text: str, spans: Spans, metrics: QFontMetrics, width: int) -> tuple[s
 
 
 def marked_html(
-    text: str, spans: Spans, gaps: Spans = (), *, accent: str, warn: str, underline: bool = False, patch: str = ""
+    text: str,
+    spans: Spans,
+    gaps: Spans = (),
+    *,
+    accent: str,
+    warn: str,
+    underline: bool = False,
+    patch: str = "",
+    bans: Spans = (),
+    suggested: Spans = (),
 ) -> str:
-    """`text` as HTML with matched spans in bold accent and unfilled placeholders in the warning colour."""
+    """`text` as HTML: matched spans in bold accent (underlined on the selected row), unfilled
+    placeholders in the warning colour (on `patch` where given), a 禁语 struck through on red, a
+    suggested wording that replaced one on green."""
     style = [""] * (len(text) + 1)
-    for start, end in gaps:
-        for i in range(max(0, start), min(len(text), end)):
-            style[i] = "gap"
-    for start, end in spans:
-        for i in range(max(0, start), min(len(text), end)):
-            style[i] = "hit" if style[i] != "gap" else "gap"
+    for kind, marked in (("hit", spans), ("ban", bans), ("ok", suggested), ("gap", gaps)):  # later ones win
+        for start, end in marked:
+            for i in range(max(0, start), min(len(text), end)):
+                style[i] = kind
+    css = {
+        "hit": f"color:{accent};font-weight:600" + (";text-decoration:underline" if underline else ""),
+        "gap": f"color:{warn};font-weight:600" + (f";background-color:{patch}" if patch else ""),
+        "ban": BAN_STYLE,
+        "ok": SUGGESTED_STYLE,
+    }
     out: list[str] = []
     current = ""
     for i, ch in enumerate(text):
         if style[i] != current:
             if current:
                 out.append("</span>")
-            if style[i] == "hit":
-                line = ";text-decoration:underline" if underline else ""
-                out.append(f'<span style="color:{accent};font-weight:600{line}">')
-            elif style[i] == "gap":
-                behind = f";background-color:{patch}" if patch else ""
-                out.append(f'<span style="color:{warn};font-weight:600{behind}">')
+            if style[i]:
+                out.append(f'<span style="{css[style[i]]}">')
             current = style[i]
         out.append(html.escape(ch))
     if current:
@@ -222,6 +253,16 @@ class RowModel(QAbstractListModel):
         return None
 
 
+def ban_mark(row: Row) -> str:
+    """The small mark a row with a 禁语 carries in the list: the word(s), or ✓ once replaced."""
+    if not row.forbidden:
+        return ""
+    if row.replace:
+        return f' &nbsp;<span style="{SUGGESTED_STYLE}">&nbsp;✓&nbsp;</span>'
+    words = "、".join(dict.fromkeys(f.word for f in row.forbidden))
+    return f' &nbsp;<span style="{BAN_STYLE};text-decoration:none">&nbsp;⚠ {html.escape(words)}&nbsp;</span>'
+
+
 class RowDelegate(QStyledItemDelegate):
     """Two lines per hit: number, category › title (matches highlighted), shortcut; then the finished text.
 
@@ -241,17 +282,25 @@ class RowDelegate(QStyledItemDelegate):
         code = f" {row.shortcut}" if row.shortcut else ""
         title_room = width - plain.horizontalAdvance(lead) - plain.horizontalAdvance(code)
         title, title_spans = elide(row.title, row.title_spans, strong, title_room)
-        flat = row.text.replace("\n", "⏎")  # one character for one: the spans still point at the right text
-        text, text_spans = elide(flat, row.text_spans, strong, width)
-        gaps = tuple((a, min(b, len(text))) for a, b in row.gap_spans if a < len(text))
+        shown, hits, gaps, bans, suggested = row.shown()  # with the suggested wording, when Ctrl+R asked
+        flat = shown.replace("\n", "⏎")  # one character for one: the spans still point at the right text
+        text, text_spans = elide(flat, hits, strong, width)
+
+        def cut(spans: Spans) -> Spans:
+            return tuple((a, min(b, len(text))) for a, b in spans if a < len(text))
+
         shortcut = f' <span style="color:{muted}">{html.escape(row.shortcut)}</span>' if row.shortcut else ""
         head = (
             f'<span style="color:{muted}">{number}</span>&nbsp; <span style="color:{muted}">'
             f"{html.escape(row.category)} ›</span> "
             f"<b>{marked_html(title, title_spans, accent=accent, warn=warn, underline=c.underline)}</b>{shortcut}"
+            f"{ban_mark(row)}"
         )
         patch = c.warn_background.name() if c.warn_background is not None else ""
-        body = marked_html(text, text_spans, gaps, accent=accent, warn=warn, underline=c.underline, patch=patch)
+        body = marked_html(
+            text, text_spans, cut(gaps), accent=accent, warn=warn, underline=c.underline, patch=patch,
+            bans=cut(bans), suggested=cut(suggested),
+        )  # fmt: skip
         doc = QTextDocument()
         doc.setDefaultFont(font)
         doc.setDocumentMargin(MARGIN)
@@ -319,6 +368,8 @@ class PaletteWindow(QWidget):
         super().__init__(parent)
         self._rows: Callable[[str], list[Row]] = lambda _query: []
         self._unknown_categories: Callable[[str], list[str]] = lambda _query: []
+        self._form: QWidget | None = None
+        self._list_height = 0  # the height to return to from the (shorter) form page
         self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         self.setObjectName("palette")
         self.resize(660, FULL_HEIGHT)
@@ -397,7 +448,6 @@ class PaletteWindow(QWidget):
             "QWidget#palette { border: 1px solid palette(mid); border-radius: 8px; background: palette(window); }"
         )
         self._pending: tuple[Row, str] | None = None  # a choice waiting for the agent to confirm a 禁语 warning
-        self._form: QWidget | None = None
         self.retranslate()
         self.loading = False  # the search engine is still loading: see results_ready()
         self._early_choice = ""
@@ -562,11 +612,18 @@ class PaletteWindow(QWidget):
         bg = pal.color(QPalette.ColorRole.Window)
         accent, warn = readable(pal.color(QPalette.ColorRole.Link), bg).name(), readable(WARN, bg).name()
         muted = readable(pal.color(QPalette.ColorRole.PlaceholderText), bg).name()
-        body = marked_html(row.text, row.text_spans, row.gap_spans, accent=accent, warn=warn)
-        note = ""
+        text, hits, gaps, bans, suggested = row.shown()
+        body = marked_html(text, hits, gaps, accent=accent, warn=warn, bans=bans, suggested=suggested)
+        notes = []
         if row.missing:
-            names = "、".join(row.missing)
-            note = f'<br><span style="color:{muted}">{html.escape(self.tr("待填写:"))}{html.escape(names)}</span>'
+            notes.append(self.tr("待填写:") + "、".join(row.missing))
+        if row.replace:
+            notes.append(self.tr("已换成建议用语(仅这一次)· Ctrl+R 还原"))
+        elif row.replaceable():
+            notes.append(self.tr("含服务禁语 · Ctrl+R 换成建议用语"))
+        elif row.forbidden:
+            notes.append(self.tr("含服务禁语"))
+        note = "".join(f'<br><span style="color:{muted}">{html.escape(n)}</span>' for n in notes)
         self.preview.setText(body.replace(" ⏎ ", "<br>") + note)
 
     def _move(self, delta: int) -> None:
@@ -582,6 +639,8 @@ class PaletteWindow(QWidget):
         if obj is self.search and e.type() == QEvent.Type.KeyPress:
             assert isinstance(e, QKeyEvent)
             return self._key(e)
+        if obj is self._form and e.type() == QEvent.Type.LayoutRequest and self.showing_form():
+            self._fit_form()
         return super().eventFilter(obj, e)
 
     def _key(self, e: QKeyEvent) -> bool:
@@ -607,6 +666,9 @@ class PaletteWindow(QWidget):
             return True
         if key in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
             self._move(MAX_ROWS if key == Qt.Key.Key_PageDown else -MAX_ROWS)
+            return True
+        if ctrl and key == Qt.Key.Key_R:
+            self.toggle_replace()
             return True
         if ctrl and shift and key == Qt.Key.Key_N:
             self.new_conversation.emit()
@@ -634,6 +696,26 @@ class PaletteWindow(QWidget):
             return True
         return False
 
+    def toggle_replace(self) -> None:
+        """Ctrl+R: paste the current row with its 禁语 replaced by the suggested wording (or not, again)."""
+        row = self.current_row()
+        if row is None or not row.replaceable():
+            return
+        self._pending = None  # the replaced text is checked afresh on Enter
+        self.warning.hide()
+        self._put_row(dataclasses.replace(row, replace=not row.replace))
+
+    def _put_row(self, row: Row) -> None:
+        """Show `row` in place of the row with its uid (and make it current)."""
+        for i, old in enumerate(self.model.rows):
+            if old.uid == row.uid:
+                self.model.rows[i] = row
+                index = self.model.index(i)
+                self.model.dataChanged.emit(index, index)
+                self.list.setCurrentIndex(index)
+                self._update_preview()
+                return
+
     def _choose(self, mode: str) -> None:
         row = self.current_row()
         if row is None:
@@ -643,6 +725,7 @@ class PaletteWindow(QWidget):
                 self._create()
             return
         if self._pending is not None and self._pending[0].uid == row.uid:
+            row = self._pending[0]
             self._pending = None
             self.warning.hide()
             self.chosen.emit(row, mode + "!")  # "!": the agent confirmed past the warning
@@ -658,23 +741,51 @@ class PaletteWindow(QWidget):
         """The fill-in form page, built once by the caller and shown by `show_form`."""
         self._form = form
         self.pages.addWidget(form)
+        form.installEventFilter(self)  # its LayoutRequest: the form grew or shrank (a warning, a wrap)
 
     def show_form(self) -> None:
+        """The form page, with the window shrunk to fit it and its hint line instead of the palette's."""
         assert self._form is not None
         self.warning.hide()
+        self.hint.hide()
         self.pages.setCurrentWidget(self._form)
+        self._fit_form()
+
+    def _fit_form(self) -> None:
+        assert self._form is not None
+        if not self._list_height:
+            self._list_height = self.height()
+        outer = self.layout()
+        assert outer is not None
+        margins = outer.contentsMargins()
+        height = margins.top() + margins.bottom() + self.search.sizeHint().height() + outer.spacing()
+        self.resize(self.width(), min(self._list_height, height + self._form.sizeHint().height()))
 
     def showing_form(self) -> bool:
         return self._form is not None and self.pages.currentWidget() is self._form
 
     def back_to_list(self) -> None:
         self.pages.setCurrentIndex(0)
+        self.hint.show()
+        if self._list_height:
+            self.resize(self.width(), self._list_height)
+            self._list_height = 0
         self.search.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def warn(self, row: Row, mode: str, message: str, *, blocking: bool) -> None:
-        """Show a 禁语 warning; unless `blocking`, Enter again on the same row pastes anyway."""
+        """Show a 禁语 warning; unless `blocking`, Enter again on the same row pastes anyway.
+
+        `row` is the text as it would be pasted (values just filled in included): it replaces the
+        listed row, so the preview under the warning shows what Enter would send.
+        """
         self.back_to_list()
+        self._put_row(row)
         self._pending = None if blocking else (row, mode)
-        suffix = self.tr("请修改后再发送。") if blocking else self.tr("再按 Enter 仍然发送,Esc 取消。")
+        if blocking:
+            suffix = self.tr("按 Ctrl+R 换成建议用语。") if row.replaceable() else self.tr("请修改后再发送。")
+        elif row.replaceable():
+            suffix = self.tr("再按 Enter 仍然发送,Ctrl+R 换成建议用语,Esc 取消。")
+        else:
+            suffix = self.tr("再按 Enter 仍然发送,Esc 取消。")
         self.warning.setText(f"⚠ {message} {suffix}")
         self.warning.show()

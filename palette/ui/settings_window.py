@@ -1,5 +1,8 @@
 """The settings window (tray → 设置): the agent's profile, the hotkey, pasting, the guard, language, autostart.
 
+The agent's own 服务禁语 are edited here (word and suggested wording); the standard and team lists come
+with their libraries and are only counted, not listed: they are long, and not the agent's to change.
+
 Every field is saved as soon as it is changed (a text field when it loses focus or on Enter), through
 the store and `config.Settings`, which validate it; the running app reads the settings at each use,
 and the hotkey is re-armed at once. Nothing here knows SQL or the OS: the hotkey goes through a
@@ -35,6 +38,7 @@ from shiboken6 import isValid
 
 from palette.core.config import DEFAULT_PASTE_RULES, KEYS, ConfigError, Settings, parse_key_combo
 from palette.core.editing import valid_profile_key
+from palette.core.model import PERSONAL_LIBRARY
 from palette.core.placeholders import PROFILE_KEYS
 from palette.core.store import Store, StoreChange
 from palette.platform.autostart import Autostart, AutostartError
@@ -70,6 +74,7 @@ class SettingsWindow(QWidget):
         self.hotkey_switch = hotkey_switch
         self.autostart = autostart or Autostart()
         self._writing = False  # our own saves need no reload
+        self._other_words = 0  # 禁语 from the standard and team lists, as of the last load()
 
         self.tabs = QTabWidget()
         self.profile_page, self.keys_page, self.general_page = QWidget(), QWidget(), QWidget()
@@ -185,10 +190,26 @@ class SettingsWindow(QWidget):
         self.general_form.addRow(self.autostart_status)
         self.language_note = QLabel()
         self.language_note.setWordWrap(True)
+        self.words_box = QGroupBox()
+        self.words_note = QLabel()
+        self.words_note.setWordWrap(True)
+        self.words = QTableWidget(0, 2)
+        self.words.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.words.verticalHeader().hide()
+        self.words.itemChanged.connect(self._word_changed)
+        self.words_add, self.words_remove = QPushButton(), QPushButton()
+        self.words_add.clicked.connect(self._add_word)
+        self.words_remove.clicked.connect(self._remove_word)
+        self.words_error = self._error_label()
+        box = QVBoxLayout(self.words_box)
+        box.addWidget(self.words_note)
+        box.addWidget(self.words)
+        box.addLayout(_row(self.words_add, self.words_remove))
+        box.addWidget(self.words_error)
         page = QVBoxLayout(self.general_page)
         page.addLayout(self.general_form)
         page.addWidget(self.language_note)
-        page.addStretch(1)
+        page.addWidget(self.words_box, 1)
 
         self.retranslate()
         self.apply_icons()
@@ -253,6 +274,11 @@ class SettingsWindow(QWidget):
         self.language_label.setText(self.tr("界面语言"))
         self.language_note.setText(self.tr("托盘菜单和话术板在下次启动时换成新的语言。"))
         self.autostart_box.setText(self.tr("开机时自动启动"))
+        self.words_box.setTitle(self.tr("我的服务禁语"))
+        self.words.setHorizontalHeaderLabels([self.tr("禁语"), self.tr("建议用语")])
+        self.words_add.setText(self.tr("添加"))
+        self.words_remove.setText(self.tr("删除"))
+        self._count_words()
         self.hotkey.retranslate()
         self.paste_key.retranslate()
 
@@ -309,6 +335,14 @@ class SettingsWindow(QWidget):
             self.punctuation_box.setChecked(bool(values["normalize_punctuation"]))
         self.idle.setValue(int(values["idle_minutes"]))
         self.language.setCurrentIndex(max(0, self.language.findData(values["language"])))
+        words = self.store.forbidden_words()
+        self._other_words = sum(w.source != PERSONAL_LIBRARY for w in words)  # standard and team: counted
+        with QSignalBlocker(self.words):
+            self.words.setRowCount(0)
+            for w in words:
+                if w.source == PERSONAL_LIBRARY:
+                    self._append(self.words, w.word, w.suggestion)
+        self._count_words()
         with QSignalBlocker(self.autostart_box):
             self.autostart_box.setChecked(self.autostart.is_enabled())
         self.autostart_status.setText(self.autostart.location if self.autostart_box.isChecked() else "")
@@ -386,6 +420,56 @@ class SettingsWindow(QWidget):
         if stored:
             self._write(lambda: self.store.set_profile(stored, ""))
         self.custom.removeRow(row)
+
+    def _count_words(self) -> None:
+        others = self._other_words
+        self.words_note.setText(
+            self.tr("粘贴前会提醒这些词,并可换成建议用语。另有 {0} 条来自标准和团队话术库。").format(others)
+        )
+
+    def _word_changed(self, item: QTableWidgetItem) -> None:
+        row = item.row()
+        word_item, suggestion_item = self.words.item(row, 0), self.words.item(row, 1)
+        word = word_item.text().strip() if word_item else ""
+        suggestion = suggestion_item.text().strip() if suggestion_item else ""
+        stored = word_item.data(Qt.ItemDataRole.UserRole) if word_item else None
+        others = {t.text().strip() for r in range(self.words.rowCount()) if r != row and (t := self.words.item(r, 0))}
+        problem = self.tr("“{0}”已经有了").format(word) if word in others else ""
+        if not word and suggestion:
+            problem = self.tr("第 {0} 行:请填写禁语").format(row + 1)
+        self.words_error.setText(problem)
+        self.words_error.setVisible(bool(problem))
+        if problem or not word:
+            return
+
+        def save() -> None:
+            with self.store.transaction():
+                if stored and stored != word:
+                    self.store.remove_forbidden_word(stored)
+                self.store.add_forbidden_word(word, suggestion)
+
+        self._write(save)
+        if word_item is not None:
+            with QSignalBlocker(self.words):
+                word_item.setData(Qt.ItemDataRole.UserRole, word)
+
+    def _add_word(self) -> None:
+        with QSignalBlocker(self.words):
+            item = self._append(self.words, "", "")
+            item.setData(Qt.ItemDataRole.UserRole, None)
+        self.words.setCurrentItem(item)
+        self.words.editItem(item)
+
+    def _remove_word(self) -> None:
+        row = self.words.currentRow()
+        if row < 0:
+            return
+        item = self.words.item(row, 0)
+        stored = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if stored:
+            self._write(lambda: self.store.remove_forbidden_word(stored))
+        self.words.removeRow(row)
+        self.words_error.hide()
 
     def _hotkey_captured(self, combo: str) -> None:
         old = str(self.settings.get("hotkey"))

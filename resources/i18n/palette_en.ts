@@ -58,8 +58,8 @@
         <translation>Please fill in:</translation>
     </message>
     <message>
-        <source>Tab 切换 · Enter 粘贴 · Esc 返回</source>
-        <translation>Tab next field · Enter paste · Esc back</translation>
+        <source>Tab 下一项 · Enter 粘贴 · Esc 返回列表</source>
+        <translation>Tab next · Enter paste · Esc back to the list</translation>
     </message>
     <message>
         <source>保存到个人资料</source>
@@ -72,6 +72,37 @@
     <message>
         <source>“%1”是服务禁语</source>
         <translation>“%1” is a forbidden phrase</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>欢迎使用快捷话术板</source>
+        <translation>Welcome to Palette</translation>
+    </message>
+    <message>
+        <source>填写这几项后,话术里的 [公司名称]、[工号]、[坐席姓名] 会自动填好。以后可在“设置”里修改。</source>
+        <translation>Fill these in and [公司名称], [工号] and [坐席姓名] in phrases are filled automatically. You can change them later in Settings.</translation>
+    </message>
+    <message>
+        <source>公司名称</source>
+        <translation>Company name</translation>
+    </message>
+    <message>
+        <source>工号</source>
+        <translation>Agent ID</translation>
+    </message>
+    <message>
+        <source>坐席姓名</source>
+        <translation>Agent name</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>跳过</source>
+        <translation>Skip</translation>
     </message>
 </context>
 <context>
@@ -234,8 +265,32 @@
         <translation>New conversation: the last customer&apos;s values are cleared</translation>
     </message>
     <message>
+        <source>待填写:</source>
+        <translation>To fill in: </translation>
+    </message>
+    <message>
+        <source>已换成建议用语(仅这一次)· Ctrl+R 还原</source>
+        <translation>Suggested wording used (this paste only) · Ctrl+R to undo</translation>
+    </message>
+    <message>
+        <source>含服务禁语 · Ctrl+R 换成建议用语</source>
+        <translation>Contains a forbidden phrase · Ctrl+R for the suggested wording</translation>
+    </message>
+    <message>
+        <source>含服务禁语</source>
+        <translation>Contains a forbidden phrase</translation>
+    </message>
+    <message>
         <source>请修改后再发送。</source>
         <translation>Please change it before sending.</translation>
+    </message>
+    <message>
+        <source>按 Ctrl+R 换成建议用语。</source>
+        <translation>Press Ctrl+R for the suggested wording.</translation>
+    </message>
+    <message>
+        <source>再按 Enter 仍然发送,Ctrl+R 换成建议用语,Esc 取消。</source>
+        <translation>Enter again sends it anyway, Ctrl+R uses the suggested wording, Esc cancels.</translation>
     </message>
     <message>
         <source>再按 Enter 仍然发送,Esc 取消。</source>
@@ -695,12 +750,32 @@
         <translation>Start when I log in</translation>
     </message>
     <message>
+        <source>我的服务禁语</source>
+        <translation>My forbidden phrases</translation>
+    </message>
+    <message>
+        <source>禁语</source>
+        <translation>Forbidden phrase</translation>
+    </message>
+    <message>
+        <source>建议用语</source>
+        <translation>Suggested wording</translation>
+    </message>
+    <message>
         <source>“{0}”不能作占位符名称:只能用中文、字母、数字或下划线,最多 20 个字</source>
         <translation>“{0}” cannot be a placeholder name: use Chinese, letters, digits or _ only, at most 20 characters</translation>
     </message>
     <message>
         <source>“{0}”已经有了</source>
         <translation>“{0}” is already there</translation>
+    </message>
+    <message>
+        <source>粘贴前会提醒这些词,并可换成建议用语。另有 {0} 条来自标准和团队话术库。</source>
+        <translation>These are flagged before pasting and can be swapped for the suggested wording. {0} more come from the standard and team libraries.</translation>
+    </message>
+    <message>
+        <source>第 {0} 行:请填写禁语</source>
+        <translation>Row {0}: fill in the forbidden phrase</translation>
     </message>
     <message>
         <source>{0} 不能用作全局快捷键:{1}</source>
