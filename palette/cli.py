@@ -115,6 +115,7 @@ def _add_library_commands(sub: Any) -> None:
     p = sub.add_parser("export", help="export a library; the format follows the extension (.xlsx .csv .json .db)")
     p.add_argument("path", metavar="PATH")
     p.add_argument("--library", metavar="NAME", help="which library (default: 我的话术, your own phrases)")
+    p.add_argument("--force", action="store_true", help="replace an existing file (never Palette's own database)")
 
     p = sub.add_parser("library", help="list libraries, check subscriptions, unsubscribe, remove")
     lsub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
@@ -566,7 +567,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     path = Path(args.path)
     with _open_store() as store:
         try:
-            data, written = export_library(store, args.library or PERSONAL_LIBRARY, path)
+            data, written = export_library(store, args.library or PERSONAL_LIBRARY, path, force=args.force)
         except OSError as e:
             raise UsageError(f"{path}: cannot write ({e.strerror or e})") from None
     files = " and ".join(str(p) for p in written)

@@ -229,6 +229,10 @@ class Store:
         except sqlite3.DatabaseError as e:
             raise StoreError(_explain(self.path, e)) from None
 
+    def files(self) -> list[Path]:
+        """The files this store keeps open: nothing may be written onto them (an export, say)."""
+        return [self.path, self.path.with_name(self.path.name + "-wal"), self.path.with_name(self.path.name + "-shm")]
+
     def close(self) -> None:
         self.db.close()
 

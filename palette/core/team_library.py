@@ -8,11 +8,13 @@ without a clash. Exporting strips the prefix again, so import(export(x)) gives t
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from palette.core.atomic import TargetExistsError
 from palette.core.config import Settings
 from palette.core.guard import Guard
 from palette.core.library_io import (
@@ -20,6 +22,7 @@ from palette.core.library_io import (
     LibraryData,
     LibraryFileError,
     ReadOptions,
+    companion_path,
     parse_library,
     write_library,
 )
@@ -198,7 +201,39 @@ def library_data(store: Store, name: str) -> LibraryData:
     return LibraryData(name=name, version=lib.version, phrases=phrases, forbidden=forbidden)
 
 
-def export_library(store: Store, name: str, path: Path) -> tuple[LibraryData, list[Path]]:
-    """Write library `name` to `path` (format from the extension); returns what was written where."""
+class ExportRefusedError(LibraryFileError):
+    """An export target that would destroy something: an existing file, or the user database itself."""
+
+
+def export_library(store: Store, name: str, path: Path, *, force: bool = False) -> tuple[LibraryData, list[Path]]:
+    """Write library `name` to `path` (format from the extension); returns what was written where.
+
+    Never onto a file the store has open (not even with `force`, whatever links lead there); an
+    existing target, or a CSV's existing 禁语 companion, only with `force`.
+    """
     data = library_data(store, name)
-    return data, write_library(data, path)
+    targets = [path, companion_path(path)] if path.suffix.lower() == ".csv" else [path]
+    for target in targets:
+        if _is_store_file(store, target):
+            raise ExportRefusedError(f"{target}: this is Palette's own database; export to another file")
+    for target in targets:
+        if not force and os.path.lexists(target):
+            raise ExportRefusedError(f"{target}: already exists; use --force to replace it")
+    try:
+        return data, write_library(data, path, overwrite=force)
+    except TargetExistsError as e:  # created by someone else since the check above
+        raise ExportRefusedError(f"{e.filename}: already exists; use --force to replace it") from None
+
+
+def _is_store_file(store: Store, target: Path) -> bool:
+    """True when `target` names (or is a link, hard or symbolic, to) the database, its -wal or -shm."""
+    real = os.path.realpath(target)
+    for own in store.files():
+        if real == os.path.realpath(own):
+            return True
+        try:
+            if os.path.samefile(target, own):
+                return True
+        except OSError:  # one of them does not exist (a -wal between checkpoints)
+            continue
+    return False
