@@ -32,7 +32,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _split_tags(text: str) -> list[str]:
-    return [t for t in (s.strip() for s in re.split(r"[,,、;;]", text)) if t]
+    """Cleaned before splitting: the ';' inside an escape sequence is not a tag separator."""
+    from palette.core.phrase_rules import clean_text
+
+    return [t for t in (s.strip() for s in re.split(r"[,,、;;]", clean_text(text))) if t]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -277,8 +280,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         for n, row in enumerate(rows, start=1):
             code = f" [{row['shortcut']}]" if row["shortcut"] else ""
-            print(f"{n:2}. {row['category']} › {row['title']}{code}  ({row['uid']})")
-            print(f"    {row['rendered']}")
+            print(_safe(f"{n:2}. {row['category']} › {row['title']}{code}  ({row['uid']})"))
+            print(_safe(f"    {row['rendered']}", keep="\n\t"))
         if not rows:
             print("no phrase matches", file=sys.stderr)
     return EXIT_OK
@@ -292,10 +295,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     shortcut = args.shortcut.strip()
     if shortcut and not re.fullmatch(r"[0-9A-Za-z_.-]{1,20}", shortcut):
         raise UsageError(f"--shortcut {shortcut!r}: use 1-20 letters, digits, '_', '.' or '-'")
-    with _open_store() as store:
-        owner = store.shortcut_owner(shortcut)
-        if owner is not None:
-            raise UsageError(f"--shortcut {shortcut!r} is already used by {owner.title!r} ({owner.uid})")
+    with _open_store() as store:  # a shortcut already in use: the store refuses it under its write lock
         warnings = _check_new_body(store, args.body)
         phrase = store.add_phrase(
             category=args.category.strip(),
@@ -305,7 +305,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             tags=_split_tags(args.tags),
         )
     for line in warnings:
-        print(f"palette: warning: --body: {line}", file=sys.stderr)
+        print(_safe(f"palette: warning: --body: {line}"), file=sys.stderr)
     print(phrase.uid)
     return EXIT_OK
 
@@ -320,7 +320,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
         _print_json(profile)
     else:
         for key, value in profile.items():
-            print(f"{key}={value}")
+            print(_safe(f"{key}={value}"))
     return EXIT_OK
 
 
@@ -337,7 +337,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         _print_json(values)
     else:
         for key, value in values.items():
-            print(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+            print(_safe(f"{key} = {json.dumps(value, ensure_ascii=False)}"))
     return EXIT_OK
 
 
@@ -408,9 +408,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         _print_json({"uid": args.uid, "rendered": rendered.text, "missing": list(rendered.missing)})
     if rendered.missing:
         if not args.json:
-            print("\n".join(rendered.missing))
+            print(_safe("\n".join(rendered.missing), keep="\n"))
         names = ", ".join(rendered.missing)
-        print(f"palette: error: {args.uid} needs a value for {names} (use --set NAME=VALUE)", file=sys.stderr)
+        print(_safe(f"palette: error: {args.uid} needs a value for {names} (use --set NAME=VALUE)"), file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         text = ensure_pasteable(rendered)
@@ -422,9 +422,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.uid}: {findings[0].describe()} (guard_mode is block)")
     if decision is Decision.CONFIRM:
         for f in findings:
-            print(f"palette: warning: {f.describe()}", file=sys.stderr)
+            print(_safe(f"palette: warning: {f.describe()}"), file=sys.stderr)
     if not args.json:
-        print(text)
+        print(_safe(text, keep="\n\t") if sys.stdout.isatty() else text)
     return EXIT_OK
 
 
@@ -460,7 +460,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         _print_json(rows)
     else:
         for row in rows:
-            print(f"{row['uid']}\t{row['title']}\t{row['problem']}")
+            print("\t".join(_safe(row[k]) for k in ("uid", "title", "problem")))
     flagged = len({row["uid"] for row in rows})
     print(f"palette lint: {len(phrases)} phrases, {flagged} with problems", file=sys.stderr)
     return EXIT_LINT_FOUND if rows else EXIT_OK
@@ -505,8 +505,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         _print_json(_import_json(layer, diff, args, is_new))
     else:
         for w in [] if interactive else diff.warnings:
-            print(f"warning: {w}", file=sys.stderr)
-        print(f"imported {layer.library.name}: {_counts(diff)}" + (", subscribed" if args.subscribe else ""))
+            print(_safe(f"warning: {w}"), file=sys.stderr)
+        print(_safe(f"imported {layer.library.name}: {_counts(diff)}" + (", subscribed" if args.subscribe else "")))
     return EXIT_OK
 
 
@@ -528,17 +528,17 @@ def _counts(diff: Any) -> str:
 def _print_plan(plan: Any, args: argparse.Namespace) -> None:
     lib = plan.layer.library
     state = "new library" if plan.is_new else "replaces the current layer"
-    print(f"{lib.name} ← {args.source} ({state}{'; dry run, nothing written' if args.dry_run else ''})")
+    print(_safe(f"{lib.name} ← {args.source} ({state}{'; dry run, nothing written' if args.dry_run else ''})"))
     print(f"  {_counts(plan.diff)}")
     if plan.forbidden_changed:
         print(f"  禁语: {len(plan.forbidden_added)} added, {len(plan.forbidden_removed)} removed")
     for mark, phrases in (("+", plan.added), ("~", [after for _, after in plan.changed]), ("-", plan.removed)):
         for p in phrases[:_DETAIL_LIMIT]:
-            print(f"{mark} {p.category} › {p.title}")
+            print(_safe(f"{mark} {p.category} › {p.title}"))
         if len(phrases) > _DETAIL_LIMIT:
             print(f"{mark} … and {len(phrases) - _DETAIL_LIMIT} more")
     for w in plan.diff.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        print(_safe(f"warning: {w}"), file=sys.stderr)
 
 
 def _import_json(layer: Any, diff: Any, args: argparse.Namespace, is_new: bool) -> dict[str, Any]:
@@ -571,7 +571,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         except OSError as e:
             raise UsageError(f"{path}: cannot write ({e.strerror or e})") from None
     files = " and ".join(str(p) for p in written)
-    print(f"exported {data.name}: {len(data.phrases)} phrases, {len(data.forbidden)} forbidden words → {files}")
+    print(_safe(f"exported {data.name}: {len(data.phrases)} phrases, {len(data.forbidden)} forbidden words → {files}"))
     return EXIT_OK
 
 
@@ -594,7 +594,7 @@ def cmd_forbidden(args: argparse.Namespace) -> int:
         _print_json([{"word": w.word, "suggestion": w.suggestion, "source": w.source} for w in words])
     else:
         for w in words:
-            print(f"{w.word}\t{w.suggestion}\t{w.source}")
+            print("\t".join(_safe(t) for t in (w.word, w.suggestion, w.source)))
     return EXIT_OK
 
 
@@ -619,7 +619,7 @@ def cmd_library(args: argparse.Namespace) -> int:
                 _print_json(rows)
             for r in [] if args.json else rows:
                 source = f"  ← {r['source']}" if r["source"] else ""
-                print(f"{r['name']}  {r['kind']}  {r['phrases']} phrases  {r['version']}{source}")
+                print(_safe(f"{r['name']}  {r['kind']}  {r['phrases']} phrases  {r['version']}{source}"))
             return EXIT_OK
         if args.action == "check":
             if args.timeout <= 0:
@@ -631,11 +631,11 @@ def cmd_library(args: argparse.Namespace) -> int:
             failed = False
             for n in notices:
                 if n.kind is NoticeKind.UPDATED:
-                    print(f"{n.library}: updated: {_counts(n.diff)}")
+                    print(_safe(f"{n.library}: updated: {_counts(n.diff)}"))
                 else:
                     failed = True
                     print(
-                        f"palette: error: {n.library}: {n.kind.value}, the last good copy stays: {n.message}",
+                        _safe(f"palette: error: {n.library}: {n.kind.value}, the last good copy stays: {n.message}"),
                         file=sys.stderr,
                     )
             if not notices:
@@ -646,10 +646,10 @@ def cmd_library(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.name!r} is not a team library (see palette library list)")
         if args.action == "unsubscribe":
             unsubscribe(store, args.name)
-            print(f"{args.name}: no longer follows {lib.source or 'any source'}; its phrases stay")
+            print(_safe(f"{args.name}: no longer follows {lib.source or 'any source'}; its phrases stay"))
         else:
             store.remove_library(args.name)
-            print(f"removed {args.name}; your own phrases, pins and statistics stay")
+            print(_safe(f"removed {args.name}; your own phrases, pins and statistics stay"))
     return EXIT_OK
 
 
@@ -679,7 +679,17 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 
 
 def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
+    """JSON escapes C0 controls itself; C1, bidi and zero-width characters become \\u escapes too."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    print(_UNPRINTABLE.sub(lambda m: m[0] if m[0] == "\n" else f"\\u{ord(m[0]):04x}", text))
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def _safe(text: str, *, keep: str = "") -> str:
+    """`text` for a terminal: control, bidi and zero-width characters shown as escapes (`\\x1b`), never sent."""
+    return _UNPRINTABLE.sub(lambda m: m[0] if m[0] in keep else m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
@@ -699,7 +709,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except _expected_errors() as e:
-        print(f"palette: error: {e}", file=sys.stderr)
+        print(_safe(f"palette: error: {e}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -709,7 +719,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as e:  # a bug: one line for the user, the traceback only when asked for
         if os.environ.get("PALETTE_DEBUG"):
             raise
-        print(f"palette: internal error: {type(e).__name__}: {e} (PALETTE_DEBUG=1 shows details)", file=sys.stderr)
+        why = f"{type(e).__name__}: {e}"
+        print(_safe(f"palette: internal error: {why} (PALETTE_DEBUG=1 shows details)"), file=sys.stderr)
         return 1
 
 

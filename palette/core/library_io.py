@@ -31,6 +31,7 @@ from typing import Any
 
 from palette.core.atomic import write_atomic
 from palette.core.model import ForbiddenWord, Phrase
+from palette.core.phrase_rules import UNSAFE, clean_text
 
 LIBRARY_FORMAT = "palette-library"
 LIBRARY_FORMAT_VERSION = 1
@@ -65,7 +66,6 @@ FORBIDDEN_HEADER = ("禁语", "建议")
 _TAG_SPLIT = re.compile(r"[,,、;;\n]")
 _SPACE = re.compile(r"\s")
 _FIELD_LIMITS = {"body": MAX_BODY_CHARS, "tags": MAX_TAGS_CHARS, "shortcut": MAX_BODY_CHARS}  # else MAX_FIELD_CHARS
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # \r is turned into \n before this applies
 
 
 class LibraryFileError(Exception):
@@ -242,9 +242,9 @@ class _Collector:
         if len(text) > limit:
             self.warn(f"{where}, column {column}", f"{len(text):,} characters (limit {limit:,}); row skipped")
             return None
-        if _CONTROL.search(text) is not None:  # rare: the common row takes no copy
+        if UNSAFE.search(text) is not None:  # rare: the common row takes no copy
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-            cleaned = _CONTROL.sub("", text)
+            cleaned = clean_text(text)
             if cleaned != text:
                 self.warn(f"{where}, column {column}", f"removed {len(text) - len(cleaned)} control character(s)")
             text = cleaned

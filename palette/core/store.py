@@ -32,6 +32,7 @@ from palette.core.model import (
     Phrase,
     Usage,
 )
+from palette.core.phrase_rules import clean_line, clean_text
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 5.0
@@ -44,6 +45,10 @@ ChangeListener = Callable[["StoreChange"], None]
 
 class StoreError(Exception):
     """A database problem worth one line to the user: corrupt, too new, read-only, conflicting."""
+
+
+class ShortcutTakenError(StoreError):
+    """The shortcut is already used by another visible phrase (checked under the write lock)."""
 
 
 class StoreChange:
@@ -205,8 +210,28 @@ class Store:
         return db
 
     def _migrate(self) -> None:
+        """Check the schema, and create or upgrade it under the write lock.
+
+        The version is read again inside `BEGIN IMMEDIATE`: two processes opening a brand-new
+        database at once both see version 0 outside, but only the first migrates; the second
+        then finds the current schema and does nothing.
+        """
+        if self._schema_version() == SCHEMA_VERSION:
+            return
         try:
-            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            with self.transaction():
+                version = self._schema_version()
+                for step in MIGRATIONS[version:]:
+                    step(self.db)
+                if version < SCHEMA_VERSION:
+                    self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as e:
+            raise StoreError(_explain(self.path, e)) from None
+
+    def _schema_version(self) -> int:
+        """The stored schema version, after checking that the tables are what it promises."""
+        try:
+            version: int = self.db.execute("PRAGMA user_version").fetchone()[0]
             tables = set(self.db.table_names())
         except sqlite3.DatabaseError as e:
             raise StoreError(_explain(self.path, e)) from None
@@ -219,15 +244,7 @@ class Store:
             raise StoreError(f"{self.path}: not a Palette database (it has tables {', '.join(sorted(tables))})")
         if version > 0 and not tables >= _OUR_TABLES:
             raise StoreError(f"{self.path}: damaged Palette database (missing {_OUR_TABLES - tables})")
-        if version == SCHEMA_VERSION:
-            return
-        try:
-            with self.transaction():
-                for step in MIGRATIONS[version:]:
-                    step(self.db)
-                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as e:
-            raise StoreError(_explain(self.path, e)) from None
+        return version
 
     def files(self) -> list[Path]:
         """The files this store keeps open: nothing may be written onto them (an export, say)."""
@@ -418,27 +435,31 @@ class Store:
                 raise StoreError(f"no phrase with uid {override_of!r} to customise")
             if base.library == PERSONAL_LIBRARY:
                 raise StoreError(f"{override_of!r} is already a personal phrase; edit it instead")
-        order = self.db.execute(
-            "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM phrases WHERE library = ?", [PERSONAL_LIBRARY]
-        ).fetchone()[0]
-        phrase = Phrase(
-            uid="p-" + uuid.uuid4().hex[:12],
-            library=PERSONAL_LIBRARY,
-            category=category,
-            title=title,
-            body=body,
-            shortcut=shortcut,
-            tags=tuple(tags),
-            sort_order=order,
-            override_of=override_of,
-        )
-        with self.transaction():
+        fields = _clean_fields({"category": category, "title": title, "body": body, "shortcut": shortcut, "tags": tags})
+        with self.transaction():  # the shortcut check and the insert under one lock: two adds cannot both win
+            self._claim_shortcut(fields["shortcut"], exclude=override_of)
+            order = self.db.execute(
+                "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM phrases WHERE library = ?", [PERSONAL_LIBRARY]
+            ).fetchone()[0]
+            phrase = Phrase(
+                uid="p-" + uuid.uuid4().hex[:12],
+                library=PERSONAL_LIBRARY,
+                sort_order=order,
+                override_of=override_of,
+                **fields,
+            )
             try:
                 self.db.table("phrases").insert(_phrase_row(phrase, time.time()))
             except sqlite3.IntegrityError:
                 raise StoreError(f"{override_of!r} is already customised") from None
         self._notify(StoreChange(uids=[phrase.uid] + ([override_of] if override_of else [])))
         return phrase
+
+    def _claim_shortcut(self, shortcut: str, *, exclude: str | None) -> None:
+        """Refuse a shortcut another visible phrase has; call inside the write transaction."""
+        owner = self.shortcut_owner(shortcut, exclude=exclude)
+        if owner is not None:
+            raise ShortcutTakenError(f"shortcut {shortcut!r} is already used by {owner.title!r} ({owner.uid})")
 
     def update_phrase(self, uid: str, **fields: Any) -> Phrase:
         """Edit a personal phrase's content fields (category, title, body, shortcut, tags, sort_order)."""
@@ -451,8 +472,10 @@ class Store:
         unknown = set(fields) - allowed
         if unknown:
             raise StoreError(f"cannot edit {', '.join(sorted(unknown))}")
-        updated = replace(current, **fields)
+        updated = replace(current, **_clean_fields(fields))
         with self.transaction():
+            if updated.shortcut.strip().lower() != current.shortcut.strip().lower():
+                self._claim_shortcut(updated.shortcut, exclude=uid)
             self.db.table("phrases").update(uid, _phrase_row(updated, time.time()))
         self._notify(StoreChange(uids=[uid]))
         return updated
@@ -471,6 +494,7 @@ class Store:
 
     def restore_phrase(self, phrase: Phrase) -> None:
         """Put back a personal phrase exactly as `delete_phrase` returned it (undo)."""
+        phrase = replace(phrase, **_clean_fields(_content_fields(phrase)))
         with self.transaction():
             self.db.table("phrases").insert(_phrase_row(phrase, time.time()), replace=True)
         self._notify(StoreChange(uids=[phrase.uid] + ([phrase.override_of] if phrase.override_of else [])))
@@ -549,7 +573,7 @@ class Store:
         return dict(self.db.execute("SELECT key, value FROM profile ORDER BY rowid").fetchall())
 
     def set_profile(self, key: str, value: str) -> None:
-        key = key.strip()
+        key, value = clean_line(key), clean_line(value)
         if not key:
             raise StoreError("a profile key cannot be empty")
         with self.transaction():
@@ -582,7 +606,7 @@ class Store:
         return [ForbiddenWord(*r) for r in rows]
 
     def add_forbidden_word(self, word: str, suggestion: str = "", source: str = PERSONAL_LIBRARY) -> None:
-        word = word.strip()
+        word, suggestion = clean_line(word), clean_line(suggestion)
         if not word:
             raise StoreError("a forbidden word cannot be empty")
         with self.transaction():
@@ -602,7 +626,7 @@ class Store:
         self.db.execute("DELETE FROM forbidden_words WHERE source = ?", [source])
         self.db.conn.executemany(
             "INSERT OR REPLACE INTO forbidden_words (source, word, suggestion) VALUES (?, ?, ?)",
-            [(source, w.word, w.suggestion) for w in words],
+            [(source, clean_text(w.word), clean_text(w.suggestion)) for w in words],
         )
 
     # -- maintenance -------------------------------------------------------------------------------
@@ -685,6 +709,29 @@ def _phrase_row(p: Phrase, now: float) -> dict[str, Any]:
         "override_of": p.override_of,
         "updated_at": now,
     }
+
+
+_LINE_FIELDS = ("category", "title", "shortcut")
+
+
+def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Content fields as they may be stored (`phrase_rules`); a required field left empty is refused."""
+    out = dict(fields)
+    for name in _LINE_FIELDS:
+        if name in out:
+            out[name] = clean_line(out[name])
+    if "body" in out:
+        out["body"] = clean_text(out["body"])
+    if "tags" in out:
+        out["tags"] = tuple(t for t in (clean_line(t) for t in out["tags"]) if t)
+    for name in ("category", "title", "body"):
+        if name in out and not out[name].strip():
+            raise StoreError(f"the {name} is empty (control characters are not kept)")
+    return out
+
+
+def _content_fields(p: Phrase) -> dict[str, Any]:
+    return {"category": p.category, "title": p.title, "body": p.body, "shortcut": p.shortcut, "tags": p.tags}
 
 
 def _utc_now() -> str:
