@@ -472,17 +472,22 @@ _DETAIL_LIMIT = 20  # phrases listed per kind of change; the counts are always c
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from palette.core.library_io import ReadOptions, parse_map
-    from palette.core.sources import canonical
+    from palette.core.library_io import ReadOptions, parse_library, parse_map
+    from palette.core.sources import canonical, fetch
     from palette.core.subscribe import subscribe
-    from palette.core.team_library import apply_layer, load_library, review, team_layer
+    from palette.core.team_library import apply_layer, import_digest, review, team_layer, unchanged_import
 
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
     options = ReadOptions(sheet=args.sheet, mapping=parse_map(args.map))
-    data = load_library(args.source, options, library=args.library, timeout=args.timeout)
+    raw = fetch(args.source, timeout=args.timeout)
+    digest = import_digest(raw, options, args.library)
     interactive = not args.yes and sys.stdin.isatty() and sys.stdout.isatty()
     with _open_store() as store:
+        same = None if args.dry_run or args.subscribe else unchanged_import(store, digest)
+        if same is not None:  # the very bytes this layer came from: nothing to parse, nothing to write
+            return _print_unchanged(store, same.name, args)
+        data = parse_library(raw, options, library=args.library)
         layer = team_layer(store, data, source=canonical(args.source) if args.subscribe else None)
         if args.dry_run or interactive:  # a review costs a second pass over the layer: only when shown
             plan = review(store, layer)
@@ -498,7 +503,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                     print("cancelled; nothing changed", file=sys.stderr)
                     return 1
         is_new = store.library(layer.library.name) is None
-        diff = apply_layer(store, layer)
+        diff = apply_layer(store, layer, source_digest=digest)
         if args.subscribe:
             subscribe(store, layer.library.name, args.source, options)
     if args.json:
@@ -507,6 +512,20 @@ def cmd_import(args: argparse.Namespace) -> int:
         for w in [] if interactive else diff.warnings:
             print(_safe(f"warning: {w}"), file=sys.stderr)
         print(_safe(f"imported {layer.library.name}: {_counts(diff)}" + (", subscribed" if args.subscribe else "")))
+    return EXIT_OK
+
+
+def _print_unchanged(store: Any, name: str, args: argparse.Namespace) -> int:
+    count = len(store.layer_bodies(name))
+    if args.json:
+        keys = ("added", "changed", "moved", "removed", "warnings")
+        _print_json(
+            {"library": name, "source": args.source, "dry_run": False, "new_library": False}
+            | {key: [] for key in keys}
+            | {"unchanged": count, "subscribed": False, "same_source": True}
+        )
+    else:
+        print(_safe(f"imported {name}: unchanged, the same source as last time ({count} phrases); nothing written"))
     return EXIT_OK
 
 

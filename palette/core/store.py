@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ BUSY_TIMEOUT_S = 5.0
 FRECENCY_HALF_LIFE_S = 7 * 24 * 3600.0  # a use a week ago counts half as much as one now
 NEXT_PHRASE_WINDOW_S = 30 * 60.0  # two uses this close are one conversation's consecutive steps
 EVENT_LOG_CAP = 50_000
+SOURCE_DIGESTS_SETTING = "source_digests"  # library → digest of the source bytes its layer came from
 
 ChangeListener = Callable[["StoreChange"], None]
 
@@ -320,17 +322,30 @@ class Store:
             [name],
         )
         # raw rows, not Phrase objects: at 100,000 phrases this is several times faster
-        return _diff({r[0]: (r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), r[6]) for r in rows}, phrases)
+        return _diff({r[0]: (r[1], r[2], r[3], r[4], _tags(r[5]), r[6]) for r in rows}, phrases)
+
+    def layer_bodies(self, name: str) -> dict[str, str]:
+        """uid → body of one layer: enough to tell which phrases an import really changes."""
+        return dict(self.db.execute("SELECT uid, body FROM phrases WHERE library = ?", [name]).fetchall())
+
+    def source_digest(self, name: str) -> str:
+        """The digest `replace_layer` stored with the layer's source bytes; "" when none."""
+        value = self.settings().get(SOURCE_DIGESTS_SETTING, {})
+        return str(value.get(name, "")) if isinstance(value, dict) else ""
 
     def replace_layer(
         self,
         library: Library,
         phrases: Sequence[Phrase],
         forbidden: Sequence[ForbiddenWord] | None = None,
+        *,
+        source_digest: str = "",
     ) -> LayerDiff:
         """Make `library`'s layer exactly `phrases` in one transaction; other layers and agent state stay.
 
-        `forbidden`, when given, replaces the library's own 禁语 list.
+        Only what differs is written: added and changed rows, deleted ones; an unchanged phrase costs a
+        comparison. `forbidden`, when given, replaces the library's own 禁语 list. `source_digest`
+        names the source bytes this layer came from, so importing them again can be skipped unread.
         """
         if library.kind is LibraryKind.PERSONAL:
             raise StoreError("the personal library is edited phrase by phrase, not replaced")
@@ -342,40 +357,54 @@ class Store:
         now = time.time()
         with self.transaction():
             diff = self.diff_layer(library.name, phrases)  # inside: a concurrent import cannot leave a mix
-            if seen:
-                clash = self._uids_elsewhere(seen, library.name)
+            if diff.added:
+                clash = self._uids_elsewhere(set(diff.added), library.name)
                 if clash:
                     uid, other = clash
                     raise StoreError(f"{library.name}: uid {uid!r} already belongs to library {other!r}")
-            self.db.table("libraries").upsert(
-                {
-                    "name": library.name,
-                    "kind": library.kind.value,
-                    "source": library.source,
-                    "version": library.version,
-                    "imported_at": library.imported_at or _utc_now(),
-                    "checksum": library.checksum,
-                    "read_only": int(library.read_only),
-                },
-                pk="name",
+            self.db.conn.execute(
+                "INSERT INTO libraries (name, kind, source, version, imported_at, checksum, read_only)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET kind = excluded.kind,"
+                " source = excluded.source, version = excluded.version, imported_at = excluded.imported_at,"
+                " checksum = excluded.checksum, read_only = excluded.read_only",
+                [
+                    library.name,
+                    library.kind.value,
+                    library.source,
+                    library.version,
+                    library.imported_at or _utc_now(),
+                    library.checksum,
+                    int(library.read_only),
+                ],
             )
             if diff.removed:
                 self.db.conn.executemany("DELETE FROM phrases WHERE uid = ?", [(u,) for u in diff.removed])
             write = set(diff.added) | set(diff.changed)
-            self.db.conn.executemany(  # plain executemany: 3x faster than upsert_all at 100,000 rows
-                _UPSERT_PHRASE,
-                (
-                    tuple(
-                        _phrase_row(p if p.library == library.name else replace(p, library=library.name), now).values()
-                    )
-                    for p in phrases
-                    if p.uid in write
-                ),
-            )
+            if write:
+                tags_json: dict[tuple[str, ...], str] = {}  # a library repeats a few tag sets
+                self.db.conn.executemany(  # plain executemany: 3x faster than upsert_all at 100,000 rows
+                    _UPSERT_PHRASE,
+                    (_layer_row(p, library.name, now, tags_json) for p in phrases if p.uid in write),
+                )
             if forbidden is not None:
                 self._replace_forbidden(library.name, forbidden)
+            self._set_source_digest(library.name, source_digest)
         self._notify(StoreChange(uids=[*diff.added, *diff.changed, *diff.removed], libraries=[library.name]))
         return diff
+
+    def _set_source_digest(self, name: str, digest: str) -> None:
+        digests = self.settings().get(SOURCE_DIGESTS_SETTING, {})
+        digests = dict(digests) if isinstance(digests, dict) else {}
+        if digests.get(name, "") == digest:
+            return
+        if digest:
+            digests[name] = digest
+        else:
+            digests.pop(name, None)
+        self.db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [SOURCE_DIGESTS_SETTING, json.dumps(digests, ensure_ascii=False)],
+        )
 
     def remove_library(self, name: str) -> None:
         lib = self.library(name)
@@ -388,6 +417,7 @@ class Store:
             self.db.execute("DELETE FROM phrases WHERE library = ?", [name])
             self.db.execute("DELETE FROM forbidden_words WHERE source = ?", [name])
             self.db.execute("DELETE FROM libraries WHERE name = ?", [name])
+            self._set_source_digest(name, "")
         self._notify(StoreChange(uids=uids, libraries=[name]))
 
     def _uids_elsewhere(self, uids: set[str], library: str) -> tuple[str, str] | None:
@@ -693,6 +723,20 @@ _UPSERT_PHRASE = (
     f"INSERT INTO phrases ({', '.join(_PHRASE_ROW_COLUMNS)}) VALUES ({', '.join('?' * len(_PHRASE_ROW_COLUMNS))})"
     f" ON CONFLICT(uid) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _PHRASE_ROW_COLUMNS[1:])}"
 )
+
+
+def _layer_row(p: Phrase, library: str, now: float, tags_json: dict[tuple[str, ...], str]) -> tuple[object, ...]:
+    """A phrases row for a library layer, in `_PHRASE_ROW_COLUMNS` order, its text cleaned."""
+    tags = tags_json.get(p.tags)
+    if tags is None:
+        tags = tags_json[p.tags] = json.dumps([clean_text(t) for t in p.tags], ensure_ascii=False)
+    text = (clean_text(p.category), clean_text(p.title), clean_text(p.body), clean_text(p.shortcut))
+    return (p.uid, library, *text, tags, p.sort_order, p.override_of, now)
+
+
+@lru_cache(maxsize=4096)
+def _tags(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
 
 
 def _phrase_row(p: Phrase, now: float) -> dict[str, Any]:

@@ -8,17 +8,21 @@ without a clash. Exporting strips the prefix again, so import(export(x)) gives t
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from palette import __version__
 from palette.core.atomic import TargetExistsError
 from palette.core.config import Settings
 from palette.core.guard import Guard
 from palette.core.library_io import (
     DEFAULT_OPTIONS,
+    LibraryBytes,
     LibraryData,
     LibraryFileError,
     ReadOptions,
@@ -110,8 +114,14 @@ def team_layer(store: Store, data: LibraryData, *, source: str | None = None) ->
     )
     phrases = tuple(_placed(p, layer_uid(name, p.uid), name, n) for n, p in enumerate(data.phrases))
     forbidden = tuple(ForbiddenWord(w.word, w.suggestion, name) for w in data.forbidden)
+    stored_words = {(w.word, w.suggestion) for w in store.forbidden_words() if w.source == name}
+    if stored_words == {(w.word, w.suggestion) for w in forbidden}:  # same 禁语: check only new text
+        bodies = store.layer_bodies(name)
+        checked: Sequence[Phrase] = [p for p in phrases if bodies.get(p.uid) != p.body]
+    else:
+        checked = phrases
     return TeamLayer(
-        library, phrases, forbidden, data.warnings + tuple(_guard_warnings(store, name, phrases, forbidden))
+        library, phrases, forbidden, data.warnings + tuple(_guard_warnings(store, name, checked, forbidden))
     )
 
 
@@ -184,10 +194,27 @@ def review(store: Store, layer: TeamLayer) -> ImportPlan:
     )
 
 
-def apply_layer(store: Store, layer: TeamLayer) -> LayerDiff:
-    """Replace the team layer in one transaction; the diff is what actually changed, with the warnings."""
-    diff = store.replace_layer(layer.library, layer.phrases, layer.forbidden)
+def apply_layer(store: Store, layer: TeamLayer, *, source_digest: str = "") -> LayerDiff:
+    """Replace the team layer in one transaction; the diff is what actually changed, with the warnings.
+
+    `source_digest` (from `import_digest`) lets the next import of the same bytes skip everything.
+    """
+    diff = store.replace_layer(layer.library, layer.phrases, layer.forbidden, source_digest=source_digest)
     return replace(diff, warnings=layer.warnings)
+
+
+def import_digest(raw: LibraryBytes, options: ReadOptions, library: str | None) -> str:
+    """What decides an import's result: the bytes, how they are read, the name asked for, this Palette."""
+    how = json.dumps([raw.digest(), raw.suffix, raw.stem, options.sheet, options.mapping, library, __version__])
+    return hashlib.sha256(how.encode("utf-8")).hexdigest()
+
+
+def unchanged_import(store: Store, digest: str) -> Library | None:
+    """The team library already made from exactly these bytes read this way, if any (nothing to do)."""
+    for lib in store.libraries():
+        if lib.kind is LibraryKind.TEAM and store.source_digest(lib.name) == digest:
+            return lib
+    return None
 
 
 def library_data(store: Store, name: str) -> LibraryData:
