@@ -9,13 +9,16 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from palette.core.atomic import TargetExistsError, write_atomic
+from palette.core.model import Library, LibraryKind, Phrase
 from palette.core.phrase_rules import clean_line, clean_text
-from palette.core.store import ShortcutTakenError, Store
+from palette.core.store import ShortcutTakenError, Store, StoreChange
+from tests.library_files import HEADER, ROWS, write_csv
 from tests.test_import_cli import dump, run
 
 
@@ -223,3 +226,42 @@ def test_a_field_of_only_control_characters_is_refused_in_one_line(home: Path) -
 def test_error_lines_escape_control_characters(home: Path, tmp_path: Path) -> None:
     line = refused(run("import", str(tmp_path / "no\nsuch\x1b[31m.csv"), home=home))
     assert "\x1b" not in line and "\\x1b" in line
+
+
+# -- imports that follow the change ---------------------------------------------------------------
+
+
+def test_the_same_source_again_writes_nothing(home: Path, tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "一组.csv", [HEADER, *ROWS])
+    assert run("import", str(src), home=home).returncode == 0
+    before = dump(home)
+    again = run("import", str(src), home=home)
+    assert again.returncode == 0, again.stderr
+    assert "unchanged, the same source" in again.stdout
+    assert dump(home) == before
+    src.write_text(src.read_text(encoding="utf-8-sig").replace("安抚", "致歉", 1), encoding="utf-8-sig")
+    changed = run("import", str(src), home=home)
+    assert "0 added, 1 changed, 0 removed, 2 unchanged" in changed.stdout, changed.stdout
+    assert run("import", str(src), "--library", "二组", home=home).stdout.startswith("imported 二组: 3 added")
+
+
+def test_a_removed_library_is_imported_again_from_the_same_bytes(home: Path, tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "一组.csv", [HEADER, *ROWS])
+    assert run("import", str(src), home=home).returncode == 0
+    assert run("library", "remove", "一组", home=home).returncode == 0
+    assert run("import", str(src), home=home).stdout.startswith("imported 一组: 3 added")
+
+
+def test_a_reimport_writes_and_announces_only_what_changed(store: Store) -> None:
+    lib = Library("一组", LibraryKind.TEAM)
+    old = [Phrase(f"一组#{n}", "一组", "类", f"题{n}", f"正文{n}", sort_order=n) for n in range(50)]
+    store.replace_layer(lib, old)
+    stamps = dict(store.db.execute("SELECT uid, updated_at FROM phrases WHERE library = '一组'").fetchall())
+    new = [replace(p, body=p.body + "改") if n % 10 == 0 else p for n, p in enumerate(old[:-1])]
+    changes: list[StoreChange] = []
+    store.subscribe(changes.append)
+    diff = store.replace_layer(lib, new)
+    assert (len(diff.changed), len(diff.removed), len(diff.unchanged)) == (5, 1, 44)
+    assert changes[0].uids == {f"一组#{n}" for n in range(0, 50, 10)} | {"一组#49"}
+    after = dict(store.db.execute("SELECT uid, updated_at FROM phrases WHERE library = '一组'").fetchall())
+    assert {u for u in after if after[u] != stamps[u]} == {f"一组#{n}" for n in range(0, 50, 10)}

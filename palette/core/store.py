@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -321,8 +320,16 @@ class Store:
             " WHERE library = ? ORDER BY sort_order, rowid",
             [name],
         )
-        # raw rows, not Phrase objects: at 100,000 phrases this is several times faster
-        return _diff({r[0]: (r[1], r[2], r[3], r[4], _tags(r[5]), r[6]) for r in rows}, phrases)
+        # raw rows, compared with the stored tags JSON: at 100,000 phrases several times faster than Phrases
+        tags_json: dict[tuple[str, ...], str] = {}
+
+        def stored_form(p: Phrase) -> tuple[object, ...]:
+            tags = tags_json.get(p.tags)
+            if tags is None:
+                tags = tags_json[p.tags] = json.dumps(list(p.tags), ensure_ascii=False)
+            return (p.category, p.title, p.body, p.shortcut, tags, p.sort_order)
+
+        return _diff({r[0]: r[1:] for r in rows}, phrases, stored_form)
 
     def layer_bodies(self, name: str) -> dict[str, str]:
         """uid → body of one layer: enough to tell which phrases an import really changes."""
@@ -671,19 +678,23 @@ def diff_phrases(old: Iterable[Phrase], new: Sequence[Phrase]) -> LayerDiff:
     return _diff({p.uid: _content(p) for p in old}, new)
 
 
-def _diff(before: dict[str, tuple[object, ...]], new: Sequence[Phrase]) -> LayerDiff:
+def _diff(
+    before: dict[str, tuple[object, ...]],
+    new: Sequence[Phrase],
+    content: Callable[[Phrase], tuple[object, ...]] = _content,
+) -> LayerDiff:
     added, changed, unchanged, moved = [], [], [], []
     for p in new:
         prev = before.get(p.uid)
         if prev is None:
             added.append(p.uid)
             continue
-        content = _content(p)
-        if prev == content:
+        mine = content(p)
+        if prev == mine:
             unchanged.append(p.uid)
             continue
         changed.append(p.uid)
-        if prev[:-1] == content[:-1]:  # sort_order is last
+        if prev[:-1] == mine[:-1]:  # sort_order is last
             moved.append(p.uid)
     new_uids = {p.uid for p in new}
     removed = [uid for uid in before if uid not in new_uids]
@@ -732,11 +743,6 @@ def _layer_row(p: Phrase, library: str, now: float, tags_json: dict[tuple[str, .
         tags = tags_json[p.tags] = json.dumps([clean_text(t) for t in p.tags], ensure_ascii=False)
     text = (clean_text(p.category), clean_text(p.title), clean_text(p.body), clean_text(p.shortcut))
     return (p.uid, library, *text, tags, p.sort_order, p.override_of, now)
-
-
-@lru_cache(maxsize=4096)
-def _tags(text: str) -> tuple[str, ...]:
-    return tuple(json.loads(text))
 
 
 def _phrase_row(p: Phrase, now: float) -> dict[str, Any]:
