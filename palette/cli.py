@@ -516,7 +516,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _print_unchanged(store: Any, name: str, args: argparse.Namespace) -> int:
-    count = len(store.layer_bodies(name))
+    count = store.phrase_count(name)
     if args.json:
         keys = ("added", "changed", "moved", "removed", "warnings")
         _print_json(

@@ -335,6 +335,10 @@ class Store:
         """uid → body of one layer: enough to tell which phrases an import really changes."""
         return dict(self.db.execute("SELECT uid, body FROM phrases WHERE library = ?", [name]).fetchall())
 
+    def phrase_count(self, name: str) -> int:
+        count: int = self.db.execute("SELECT COUNT(*) FROM phrases WHERE library = ?", [name]).fetchone()[0]
+        return count
+
     def source_digest(self, name: str) -> str:
         """The digest `replace_layer` stored with the layer's source bytes; "" when none."""
         value = self.settings().get(SOURCE_DIGESTS_SETTING, {})
