@@ -18,7 +18,7 @@ _ESCAPE_SEQUENCE = (
 )
 _INVISIBLE = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
 _STRIP = re.compile(f"{_ESCAPE_SEQUENCE}|{_INVISIBLE}")
-UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+UNSAFE = re.compile(_INVISIBLE)  # ESC and \r are in the class: every sequence starts with one
 """Any character `clean_text` would change (`\r` included): a cheap test before cleaning."""
 _LINE_BREAKS = re.compile(r"[\t\n]+")
 
