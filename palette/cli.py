@@ -46,7 +46,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _split_tags(text: str) -> list[str]:
-    return [t for t in (s.strip() for s in re.split(r"[,,、;;]", text)) if t]
+    """Cleaned before splitting: the ';' inside an escape sequence is not a tag separator."""
+    from palette.core.phrase_rules import clean_text
+
+    return [t for t in (s.strip() for s in re.split(r"[,,、;;]", clean_text(text))) if t]
 
 
 MAX_TIMEOUT_S = 600.0  # a longer wait is a hung source, not a slow one
@@ -151,6 +154,7 @@ def _add_library_commands(sub: Any) -> None:
     p = sub.add_parser("export", help="export a library; the format follows the extension (.xlsx .csv .json .db)")
     p.add_argument("path", metavar="PATH")
     p.add_argument("--library", metavar="NAME", help="which library (default: 我的话术, your own phrases)")
+    p.add_argument("--force", action="store_true", help="replace an existing file (never Palette's own database)")
 
     p = sub.add_parser("library", help="list libraries, check subscriptions, unsubscribe, remove")
     lsub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
@@ -323,8 +327,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         for n, row in enumerate(rows, start=1):
             code = f" [{row['shortcut']}]" if row["shortcut"] else ""
-            print(f"{n:2}. {row['category']} › {row['title']}{code}  ({row['uid']})")
-            print(f"    {row['rendered']}")
+            print(_safe(f"{n:2}. {row['category']} › {row['title']}{code}  ({row['uid']})"))
+            print(_safe(f"    {row['rendered']}", keep="\n\t"))
         if not rows and not unknown:
             print("no phrase matches", file=sys.stderr)
     return EXIT_OK
@@ -338,10 +342,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     shortcut = args.shortcut.strip()
     if shortcut and not re.fullmatch(r"[0-9A-Za-z_.-]{1,20}", shortcut):
         raise UsageError(f"--shortcut {shortcut!r}: use 1-20 letters, digits, '_', '.' or '-'")
-    with _open_store() as store:
-        owner = store.shortcut_owner(shortcut)
-        if owner is not None:
-            raise UsageError(f"--shortcut {shortcut!r} is already used by {owner.title!r} ({owner.uid})")
+    with _open_store() as store:  # a shortcut already in use: the store refuses it under its write lock
         warnings = _check_new_body(store, args.body)
         phrase = store.add_phrase(
             category=args.category.strip(),
@@ -351,7 +352,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             tags=_split_tags(args.tags),
         )
     for line in warnings:
-        print(f"palette: warning: --body: {line}", file=sys.stderr)
+        print(_safe(f"palette: warning: --body: {line}"), file=sys.stderr)
     print(phrase.uid)
     return EXIT_OK
 
@@ -366,7 +367,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
         _print_json(profile)
     else:
         for key, value in profile.items():
-            print(f"{key}={value}")
+            print(_safe(f"{key}={value}"))
     return EXIT_OK
 
 
@@ -383,7 +384,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         _print_json(values)
     else:
         for key, value in values.items():
-            print(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+            print(_safe(f"{key} = {json.dumps(value, ensure_ascii=False)}"))
     return EXIT_OK
 
 
@@ -457,9 +458,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         _print_json({"uid": args.uid, "rendered": punctuate(rendered.text), "missing": list(rendered.missing)})
     if rendered.missing:
         if not args.json:
-            print("\n".join(rendered.missing))
+            print(_safe("\n".join(rendered.missing), keep="\n"))
         names = ", ".join(rendered.missing)
-        print(f"palette: error: {args.uid} needs a value for {names} (use --set NAME=VALUE)", file=sys.stderr)
+        print(_safe(f"palette: error: {args.uid} needs a value for {names} (use --set NAME=VALUE)"), file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         text = ensure_pasteable(rendered)
@@ -471,9 +472,10 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.uid}: {findings[0].describe()} (guard_mode is block)")
     if decision is Decision.CONFIRM:
         for f in findings:
-            print(f"palette: warning: {f.describe()}", file=sys.stderr)
+            print(_safe(f"palette: warning: {f.describe()}"), file=sys.stderr)
     if not args.json:
-        print(punctuate(text))  # what the palette would paste
+        shown = punctuate(text)  # what the palette would paste
+        print(_safe(shown, keep="\n\t") if sys.stdout.isatty() else shown)
     return EXIT_OK
 
 
@@ -525,7 +527,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         _print_json(rows)
     else:
         for row in rows:
-            print(f"{row['uid']}\t{row['title']}\t{row['problem']}")
+            print("\t".join(_safe(row[k]) for k in ("uid", "title", "problem")))
     flagged = len({row["uid"] for row in rows})
     print(f"palette lint: {len(phrases)} phrases, {flagged} with problems", file=sys.stderr)
     return EXIT_LINT_FOUND if rows else EXIT_OK
@@ -537,15 +539,20 @@ _DETAIL_LIMIT = 20  # phrases listed per kind of change; the counts are always c
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from palette.core.library_io import ReadOptions, parse_map
-    from palette.core.sources import canonical, one_line
+    from palette.core.library_io import ReadOptions, parse_library, parse_map
+    from palette.core.sources import canonical, fetch, one_line
     from palette.core.subscribe import is_mass_removal, removal_count, subscribe
-    from palette.core.team_library import apply_layer, load_library, review, team_layer
+    from palette.core.team_library import apply_layer, import_digest, review, team_layer, unchanged_import
 
     options = ReadOptions(sheet=args.sheet, mapping=parse_map(args.map))
-    data = load_library(args.source, options, library=args.library, timeout=args.timeout)
+    raw = fetch(args.source, timeout=args.timeout)
+    digest = import_digest(raw, options, args.library)
     interactive = not args.yes and sys.stdin.isatty() and sys.stdout.isatty()
     with _open_store() as store:
+        same = None if args.dry_run or args.subscribe else unchanged_import(store, digest)
+        if same is not None:  # the very bytes this layer came from: nothing to parse, nothing to write
+            return _print_unchanged(store, same.name, args)
+        data = parse_library(raw, options, library=args.library)
         layer = team_layer(store, data, source=canonical(args.source) if args.subscribe else None)
         if args.dry_run or interactive:  # a review costs a second pass over the layer: only when shown
             plan = review(store, layer)
@@ -568,15 +575,29 @@ def cmd_import(args: argparse.Namespace) -> int:
                     f" {layer.library.name}; nothing changed (check the file, or confirm with --yes)"
                 )
         is_new = store.library(layer.library.name) is None
-        diff = apply_layer(store, layer)
+        diff = apply_layer(store, layer, source_digest=digest)
         if args.subscribe:
             subscribe(store, layer.library.name, args.source, options)
     if args.json:
         _print_json(_import_json(layer, diff, args, is_new))
     else:
         for w in [] if interactive else diff.warnings:
-            print(f"warning: {w}", file=sys.stderr)
-        print(f"imported {layer.library.name}: {_counts(diff)}" + (", subscribed" if args.subscribe else ""))
+            print(_safe(f"warning: {w}"), file=sys.stderr)
+        print(_safe(f"imported {layer.library.name}: {_counts(diff)}" + (", subscribed" if args.subscribe else "")))
+    return EXIT_OK
+
+
+def _print_unchanged(store: Any, name: str, args: argparse.Namespace) -> int:
+    count = store.phrase_count(name)
+    if args.json:
+        keys = ("added", "changed", "moved", "removed", "warnings")
+        _print_json(
+            {"library": name, "source": args.source, "dry_run": False, "new_library": False}
+            | {key: [] for key in keys}
+            | {"unchanged": count, "subscribed": False, "same_source": True}
+        )
+    else:
+        print(_safe(f"imported {name}: unchanged, the same source as last time ({count} phrases); nothing written"))
     return EXIT_OK
 
 
@@ -598,17 +619,17 @@ def _counts(diff: Any) -> str:
 def _print_plan(plan: Any, args: argparse.Namespace) -> None:
     lib = plan.layer.library
     state = "new library" if plan.is_new else "replaces the current layer"
-    print(f"{lib.name} ← {args.source} ({state}{'; dry run, nothing written' if args.dry_run else ''})")
+    print(_safe(f"{lib.name} ← {args.source} ({state}{'; dry run, nothing written' if args.dry_run else ''})"))
     print(f"  {_counts(plan.diff)}")
     if plan.forbidden_changed:
         print(f"  禁语: {len(plan.forbidden_added)} added, {len(plan.forbidden_removed)} removed")
     for mark, phrases in (("+", plan.added), ("~", [after for _, after in plan.changed]), ("-", plan.removed)):
         for p in phrases[:_DETAIL_LIMIT]:
-            print(f"{mark} {p.category} › {p.title}")
+            print(_safe(f"{mark} {p.category} › {p.title}"))
         if len(phrases) > _DETAIL_LIMIT:
             print(f"{mark} … and {len(phrases) - _DETAIL_LIMIT} more")
     for w in plan.diff.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        print(_safe(f"warning: {w}"), file=sys.stderr)
 
 
 def _import_json(layer: Any, diff: Any, args: argparse.Namespace, is_new: bool) -> dict[str, Any]:
@@ -637,11 +658,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     path = Path(args.path)
     with _open_store() as store:
         try:
-            data, written = export_library(store, args.library or PERSONAL_LIBRARY, path)
+            data, written = export_library(store, args.library or PERSONAL_LIBRARY, path, force=args.force)
         except OSError as e:
             raise UsageError(f"{path}: cannot write ({e.strerror or e})") from None
     files = " and ".join(str(p) for p in written)
-    print(f"exported {data.name}: {len(data.phrases)} phrases, {len(data.forbidden)} forbidden words → {files}")
+    print(_safe(f"exported {data.name}: {len(data.phrases)} phrases, {len(data.forbidden)} forbidden words → {files}"))
     return EXIT_OK
 
 
@@ -664,7 +685,7 @@ def cmd_forbidden(args: argparse.Namespace) -> int:
         _print_json([{"word": w.word, "suggestion": w.suggestion, "source": w.source} for w in words])
     else:
         for w in words:
-            print(f"{w.word}\t{w.suggestion}\t{w.source}")
+            print("\t".join(_safe(t) for t in (w.word, w.suggestion, w.source)))
     return EXIT_OK
 
 
@@ -691,17 +712,17 @@ def cmd_library(args: argparse.Namespace) -> int:
             for r in [] if args.json else rows:
                 source = f"  ← {r['source']}" if r["source"] else ""
                 state = "" if r["enabled"] else "  (disabled)"
-                print(f"{r['name']}  {r['kind']}  {r['phrases']} phrases  {r['version']}{source}{state}")
+                print(_safe(f"{r['name']}  {r['kind']}  {r['phrases']} phrases  {r['version']}{source}{state}"))
             return EXIT_OK
         if args.action in ("disable", "enable"):
             enable = args.action == "enable"
             store.set_library_enabled(args.name, enable)
             if enable:
-                print(f"{args.name}: enabled; its phrases are back in the search and the palette")
+                print(_safe(f"{args.name}: enabled; its phrases are back in the search and the palette"))
             else:
-                print(
+                print(_safe(
                     f"{args.name}: disabled; out of the search and the palette, nothing deleted (enable brings it back)"
-                )
+                ))  # fmt: skip
             return EXIT_OK
         if args.action == "check":
             checker = SubscriptionChecker(store, timeout=args.timeout, confirmed=args.yes)
@@ -710,17 +731,19 @@ def cmd_library(args: argparse.Namespace) -> int:
             notices = checker.check_all(only=args.name)
             for n in notices:
                 if n.kind is NoticeKind.UPDATED:
-                    print(f"{n.library}: updated: {_counts(n.diff)}")
+                    print(_safe(f"{n.library}: updated: {_counts(n.diff)}"))
                 elif n.pending is not None:
                     print(
-                        f"palette: {n.library}: pending, the last good copy stays: the new version would remove"
-                        f" {n.pending.removed} of {n.pending.total} phrases; apply it with"
-                        f" palette library check {n.library} --yes",
+                        _safe(
+                            f"palette: {n.library}: pending, the last good copy stays: the new version would remove"
+                            f" {n.pending.removed} of {n.pending.total} phrases; apply it with"
+                            f" palette library check {n.library} --yes"
+                        ),
                         file=sys.stderr,
                     )
                 else:
                     print(
-                        f"palette: error: {n.library}: {n.kind.value}, the last good copy stays: {n.message}",
+                        _safe(f"palette: error: {n.library}: {n.kind.value}, the last good copy stays: {n.message}"),
                         file=sys.stderr,
                     )
             if not notices:
@@ -734,10 +757,10 @@ def cmd_library(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.name!r} is not a team library (see palette library list)")
         if args.action == "unsubscribe":
             unsubscribe(store, args.name)
-            print(f"{args.name}: no longer follows {lib.source or 'any source'}; its phrases stay")
+            print(_safe(f"{args.name}: no longer follows {lib.source or 'any source'}; its phrases stay"))
         else:
             store.remove_library(args.name)
-            print(f"removed {args.name}; your own phrases, pins and statistics stay")
+            print(_safe(f"removed {args.name}; your own phrases, pins and statistics stay"))
     return EXIT_OK
 
 
@@ -769,7 +792,17 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 
 
 def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
+    """JSON escapes C0 controls itself; C1, bidi and zero-width characters become \\u escapes too."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    print(_UNPRINTABLE.sub(lambda m: m[0] if m[0] == "\n" else f"\\u{ord(m[0]):04x}", text))
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def _safe(text: str, *, keep: str = "") -> str:
+    """`text` for a terminal: control, bidi and zero-width characters shown as escapes (`\\x1b`), never sent."""
+    return _UNPRINTABLE.sub(lambda m: m[0] if m[0] in keep else m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:

@@ -193,8 +193,8 @@ def test_unknown_categories_query(store: Store) -> None:
 def test_manager_collisions_follow_what_the_palette_offers(store: Store) -> None:
     from palette.core import editing
 
-    team(store, tp("1", "团队开场", "KC1"))
     mine = store.add_phrase(category="问候", title="我的开场", body="您好", shortcut="kc1", override_of=KC1)
+    team(store, tp("1", "团队开场", "KC1"))  # an import may bring a taken code (and warns); `add` may not
     entries = editing.entries(store.phrases(), [lib.name for lib in store.libraries()])
     found = editing.layer_collisions(entries)
     assert [p.uid for p in found[f"{TEAM.name}#1"]] == [mine.uid]  # the agent's version is what collides

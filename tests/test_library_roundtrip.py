@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 
 from palette.core.library_io import FORMATS, LibraryData, parse_library, write_library
 from palette.core.model import ForbiddenWord, Phrase
+from palette.core.phrase_rules import UNSAFE
 from palette.core.sources import fetch
 
 NAME = "一组"
-_chars = st.characters(blacklist_categories=("Cc", "Cs", "Cn"))
+_chars = st.characters(blacklist_categories=("Cc", "Cs", "Cn")).filter(lambda c: not UNSAFE.match(c))  # never stored
 
 
 def _text(max_size: int, alphabet: st.SearchStrategy[str] = _chars) -> st.SearchStrategy[str]:
@@ -27,11 +28,11 @@ def _text(max_size: int, alphabet: st.SearchStrategy[str] = _chars) -> st.Search
 
 
 _body = (
-    st.lists(_text(60, st.characters(blacklist_categories=("Cc", "Cs", "Cn")) | st.just("\t")), min_size=1, max_size=3)
+    st.lists(_text(60, _chars | st.just("\t")), min_size=1, max_size=3)
     .map(lambda lines: "\n".join(lines).strip())
     .filter(bool)
 )
-_tag = _text(8, st.characters(blacklist_categories=("Cc", "Cs", "Cn"), blacklist_characters=",,、;;"))
+_tag = _text(8, _chars.filter(lambda c: c not in ",,、;;"))
 _shortcut = st.text(st.sampled_from("abcdefghijkmnpqrstuvwxyz0123456789_.-"), min_size=1, max_size=20)
 
 

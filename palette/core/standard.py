@@ -50,15 +50,22 @@ def ensure_standard_library(store: Store, bundled: Path | None = None) -> bool:
     """Import the bundled standard library when it is missing or changed; True when it wrote."""
     data = read_library_db(bundled or paths.standard_library_db(), library=STANDARD_LIBRARY)
     checksum = data.checksum()
-    current = store.library(STANDARD_LIBRARY)
-    if current is not None and current.checksum == checksum:
+    if _has_standard(store, checksum):
         return False
-    store.replace_layer(
-        Library(STANDARD_LIBRARY, LibraryKind.STANDARD, version=data.version, checksum=checksum, read_only=True),
-        data.phrases,
-        data.forbidden,
-    )
+    with store.transaction():  # asked again under the lock: of two first runs, only one imports
+        if _has_standard(store, checksum):
+            return False
+        store.replace_layer(
+            Library(STANDARD_LIBRARY, LibraryKind.STANDARD, version=data.version, checksum=checksum, read_only=True),
+            data.phrases,
+            data.forbidden,
+        )
     return True
+
+
+def _has_standard(store: Store, checksum: str) -> bool:
+    current = store.library(STANDARD_LIBRARY)
+    return current is not None and current.checksum == checksum
 
 
 def main(argv: list[str]) -> int:
@@ -72,7 +79,11 @@ def main(argv: list[str]) -> int:
     except (OSError, tomllib.TOMLDecodeError, KeyError) as e:
         print(f"standard library source: {e}", file=sys.stderr)
         return 2
-    write_library_db(data, out)
+    try:
+        write_library_db(data, out)
+    except OSError as e:
+        print(f"{out}: cannot write ({e.strerror or e})", file=sys.stderr)
+        return 2
     print(f"{out}: {len(data.phrases)} phrases, {len(data.forbidden)} forbidden words")
     return 0
 

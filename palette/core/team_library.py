@@ -8,19 +8,26 @@ without a clash. Exporting strips the prefix again, so import(export(x)) gives t
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from palette import __version__
+from palette.core.atomic import TargetExistsError
 from palette.core.collisions import shortcut_collisions
 from palette.core.config import Settings
 from palette.core.guard import Guard
 from palette.core.library_io import (
     DEFAULT_OPTIONS,
+    LibraryBytes,
     LibraryData,
     LibraryFileError,
     ReadOptions,
+    companion_path,
     parse_library,
     write_library,
 )
@@ -108,12 +115,18 @@ def team_layer(store: Store, data: LibraryData, *, source: str | None = None) ->
     )
     phrases = tuple(_placed(p, layer_uid(name, p.uid), name, n) for n, p in enumerate(data.phrases))
     forbidden = tuple(ForbiddenWord(w.word, w.suggestion, name) for w in data.forbidden)
+    stored_words = {(w.word, w.suggestion) for w in store.forbidden_words() if w.source == name}
+    if stored_words == {(w.word, w.suggestion) for w in forbidden}:  # same 禁语: check only new text
+        bodies = store.layer_bodies(name)
+        checked: Sequence[Phrase] = [p for p in phrases if bodies.get(p.uid) != p.body]
+    else:
+        checked = phrases
     collisions = [c.describe() for c in shortcut_collisions(phrases, store.coded_phrases(exclude_library=name))]
     return TeamLayer(
         library,
         phrases,
         forbidden,
-        data.warnings + tuple(_guard_warnings(store, name, phrases, forbidden)) + tuple(collisions),
+        data.warnings + tuple(_guard_warnings(store, name, checked, forbidden)) + tuple(collisions),
     )
 
 
@@ -187,10 +200,27 @@ def review(store: Store, layer: TeamLayer) -> ImportPlan:
     )
 
 
-def apply_layer(store: Store, layer: TeamLayer) -> LayerDiff:
-    """Replace the team layer in one transaction; the diff is what actually changed, with the warnings."""
-    diff = store.replace_layer(layer.library, layer.phrases, layer.forbidden)
+def apply_layer(store: Store, layer: TeamLayer, *, source_digest: str = "") -> LayerDiff:
+    """Replace the team layer in one transaction; the diff is what actually changed, with the warnings.
+
+    `source_digest` (from `import_digest`) lets the next import of the same bytes skip everything.
+    """
+    diff = store.replace_layer(layer.library, layer.phrases, layer.forbidden, source_digest=source_digest)
     return replace(diff, warnings=layer.warnings)
+
+
+def import_digest(raw: LibraryBytes, options: ReadOptions, library: str | None) -> str:
+    """What decides an import's result: the bytes, how they are read, the name asked for, this Palette."""
+    how = json.dumps([raw.digest(), raw.suffix, raw.stem, options.sheet, options.mapping, library, __version__])
+    return hashlib.sha256(how.encode("utf-8")).hexdigest()
+
+
+def unchanged_import(store: Store, digest: str) -> Library | None:
+    """The team library already made from exactly these bytes read this way, if any (nothing to do)."""
+    for lib in store.libraries():
+        if lib.kind is LibraryKind.TEAM and store.source_digest(lib.name) == digest:
+            return lib
+    return None
 
 
 def library_data(store: Store, name: str) -> LibraryData:
@@ -204,7 +234,39 @@ def library_data(store: Store, name: str) -> LibraryData:
     return LibraryData(name=name, version=lib.version, phrases=phrases, forbidden=forbidden)
 
 
-def export_library(store: Store, name: str, path: Path) -> tuple[LibraryData, list[Path]]:
-    """Write library `name` to `path` (format from the extension); returns what was written where."""
+class ExportRefusedError(LibraryFileError):
+    """An export target that would destroy something: an existing file, or the user database itself."""
+
+
+def export_library(store: Store, name: str, path: Path, *, force: bool = False) -> tuple[LibraryData, list[Path]]:
+    """Write library `name` to `path` (format from the extension); returns what was written where.
+
+    Never onto a file the store has open (not even with `force`, whatever links lead there); an
+    existing target, or a CSV's existing 禁语 companion, only with `force`.
+    """
     data = library_data(store, name)
-    return data, write_library(data, path)
+    targets = [path, companion_path(path)] if path.suffix.lower() == ".csv" else [path]
+    for target in targets:
+        if _is_store_file(store, target):
+            raise ExportRefusedError(f"{target}: this is Palette's own database; export to another file")
+    for target in targets:
+        if not force and os.path.lexists(target):
+            raise ExportRefusedError(f"{target}: already exists; use --force to replace it")
+    try:
+        return data, write_library(data, path, overwrite=force)
+    except TargetExistsError as e:  # created by someone else since the check above
+        raise ExportRefusedError(f"{e.filename}: already exists; use --force to replace it") from None
+
+
+def _is_store_file(store: Store, target: Path) -> bool:
+    """True when `target` names (or is a link, hard or symbolic, to) the database, its -wal or -shm."""
+    real = os.path.realpath(target)
+    for own in store.files():
+        if real == os.path.realpath(own):
+            return True
+        try:
+            if os.path.samefile(target, own):
+                return True
+        except OSError:  # one of them does not exist (a -wal between checkpoints)
+            continue
+    return False

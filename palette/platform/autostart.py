@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from palette.core import paths
+from palette.core.atomic import write_atomic
 
 DESKTOP_FILE = "palette.desktop"
 LAUNCH_AGENT_LABEL = "io.github.palette.tray"
@@ -204,9 +205,7 @@ class Autostart:
             if self.system == "darwin"
             else desktop_entry(self.command, self.env).encode("utf-8")
         )
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)  # a desktop reading the folder never sees half a file
+        write_atomic(path, data)  # a desktop reading the folder never sees half a file
 
     def _set_run_key(self, enabled: bool) -> None:
         reg = self._reg()

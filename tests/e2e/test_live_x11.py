@@ -22,7 +22,7 @@ def test_a_phrase_added_in_a_terminal_is_pasted_by_the_running_app(
 ) -> None:
     app.wait_event("index.ready")
     target = start_target(session, "qt", tmp_path)
-    body = "实时生效:终端里刚加的话术。"
+    body = "实时生效，终端里刚加的话术。"
     mark = app.mark()
     added = palette_cli(session, agent_home, "add", "--category", "测试", "--title", "实时", "--body", body,
                         "--shortcut", "live7")  # fmt: skip
