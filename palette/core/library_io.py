@@ -50,9 +50,9 @@ XLSX_MAX_STRINGS_BYTES = 48 * 1024 * 1024  # xl/sharedStrings.xml, held as one P
 XLSX_MAX_PART_BYTES = 16 * 1024 * 1024  # every other member (styles, workbook, relationships, pictures)
 XLSX_MAX_RATIO = 100
 XLSX_RATIO_FROM_BYTES = 10 * 1024 * 1024  # small members (a sheet of empty rows) may deflate more
-XLSX_MAX_ROWS_READ = 1_048_576  # Excel's own ceiling; empty rows count, so no sheet scans forever
+XLSX_MAX_ROWS_READ = 3 * MAX_ROWS  # rows read in a workbook, empty ones too, so no sheet scans forever
 XLSX_MAX_EMPTY_RUN = 10_000  # this many empty rows in a row end a sheet (formatting to row 1,048,576)
-XLSX_MAX_COLUMNS = 256  # cells right of this are never a library field
+XLSX_MAX_COLUMNS = 64  # a library has six columns, a busy sheet a few dozen; further right is never read
 DEFAULT_CATEGORY = "未分类"
 FORMATS = (".xlsx", ".csv", ".json", ".db")
 
@@ -526,6 +526,12 @@ def _chain(
 
 def _parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None) -> LibraryData:
     import openpyxl  # ~140 ms: only when a workbook is read
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    # openpyxl sizes each sheet on load from its <dimension>, and without one parses the whole sheet
+    # (keeping every row): a bomb of empty rows costs GBs before a row is read. Sizes are never used
+    # here (rows are read as they come), so the sheet is not sized at all.
+    ReadOnlyWorksheet._get_size = _unsized
 
     label = source.label
     try:
@@ -566,6 +572,8 @@ def _parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None)
             raise _no_body(label, first_seen)
         _check_mapping(collector, mapping)
         for name in forbidden:
+            if not hasattr(wb[name], "iter_rows"):
+                continue  # a chart sheet
             _read_forbidden(collector, f"sheet {name}, ", _numbered(collector, name, wb[name], budget))
         version = str(wb.properties.version or "")
     except LibraryFileError:
@@ -575,6 +583,10 @@ def _parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None)
     finally:
         wb.close()
     return collector.result(version)
+
+
+def _unsized(_sheet: object) -> None:
+    """`ReadOnlyWorksheet._get_size` replaced: dimensions stay unknown, rows are as long as their cells."""
 
 
 def _check_zip(label: str, archive: zipfile.ZipFile) -> None:
@@ -612,19 +624,17 @@ def _numbered(collector: _Collector, sheet: str, ws: Any, budget: list[int]) -> 
     read, empty or not, spends `budget` (shared by the workbook's sheets); a long run of empty rows
     ends the sheet, so neither a sheet formatted to its last row nor a hostile one is scanned forever.
     """
-    if hasattr(ws, "reset_dimensions"):
-        ws.reset_dimensions()  # a claimed A1:XFD1048576 would pad every row to 16,384 cells
     empty_run = 0
-    for n, cells in enumerate(ws.iter_rows(), start=1):
+    # max_col: openpyxl pads each row to its last cell, and one cell in column XFD makes that 16,384
+    for n, cells in enumerate(ws.iter_rows(max_col=XLSX_MAX_COLUMNS), start=1):
         budget[0] -= 1
         if budget[0] < 0:
             raise LibraryFileError(
                 f"{collector.label}: sheet {sheet}, row {n}: more than {XLSX_MAX_ROWS_READ:,} rows"
                 " read (empty ones count); split the library"
             )
-        cells = cells[:XLSX_MAX_COLUMNS]
         row = [c.value for c in cells]
-        if all(v is None or v == "" for v in row):
+        if row.count(None) + row.count("") == len(row):
             empty_run += 1
             if empty_run >= XLSX_MAX_EMPTY_RUN:
                 collector.warn(
@@ -635,8 +645,12 @@ def _numbered(collector: _Collector, sheet: str, ws: Any, budget: list[int]) -> 
             yield n, row
             continue
         empty_run = 0
+        types = [c.data_type for c in cells]
+        if "e" not in types:
+            yield n, row
+            continue
         for i, c in enumerate(cells):
-            if c.data_type == "e":
+            if types[i] == "e":
                 row[i] = None
                 collector.warn(f"sheet {sheet}, row {n}, column {c.column_letter}", f"formula error {c.value}")
         yield n, row
