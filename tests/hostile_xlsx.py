@@ -54,7 +54,7 @@ def _row(n: int, *cells: str) -> str:
     return f'<row r="{n}">{inner}</row>'
 
 
-def workbook(path: Path, sheet_xml: Iterable[str], *, level: int = 9) -> Path:
+def workbook(path: Path, sheet_xml: Iterable[str | bytes], *, level: int = 9) -> Path:
     """A one-sheet workbook whose sheet XML is written piece by piece as `sheet_xml` yields it."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
         z.writestr("[Content_Types].xml", _CONTENT_TYPES)
@@ -65,6 +65,11 @@ def workbook(path: Path, sheet_xml: Iterable[str], *, level: int = 9) -> Path:
             buf: list[str] = []
             size = 0
             for piece in (_SHEET_HEAD, *sheet_xml, _SHEET_TAIL):
+                if isinstance(piece, bytes):  # a big block, written as it is
+                    f.write("".join(buf).encode())
+                    f.write(piece)
+                    buf, size = [], 0
+                    continue
                 buf.append(piece)
                 size += len(piece)
                 if size > 1 << 20:
@@ -82,11 +87,11 @@ def _header() -> Iterator[str]:
 def bomb(path: Path, inflated: int = 1_100_000_000) -> Path:
     """About 1 MB on disk, a sheet of `inflated` bytes: one cell of text repeated past any use."""
 
-    def xml() -> Iterator[str]:
+    def xml() -> Iterator[str | bytes]:
         yield from _header()
         yield '<row r="3"><c r="B3" t="inlineStr"><is><t>'
-        chunk = "话" * (1 << 20)
-        for _ in range(inflated // (3 << 20)):
+        chunk = ("话" * (1 << 22)).encode()
+        for _ in range(inflated // len(chunk)):
             yield chunk
         yield "</t></is></c></row>"
 

@@ -723,7 +723,7 @@ def _parse_json(source: LibraryBytes, options: ReadOptions, library: str | None)
         raise LibraryFileError(f"{label}: JSON nested too deeply to be a library") from None
     except ValueError as e:  # a number of more than 4,300 digits
         raise LibraryFileError(f"{label}: not a usable JSON library ({e})") from None
-    meta: Mapping[str, Any] = doc if isinstance(doc, dict) else {}
+    meta: Mapping[str, Any] = {k.replace("\ufeff", ""): v for k, v in doc.items()} if isinstance(doc, dict) else {}
     _format_version(label, meta.get("format_version"))
     items = doc if isinstance(doc, list) else _json_key(meta, ("phrases", "话术"))
     if not isinstance(items, list):
