@@ -6,7 +6,10 @@ importing each). Every builder returns the path it wrote.
 
 from __future__ import annotations
 
+import os
 import struct
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -20,6 +23,8 @@ _CONTENT_TYPES = (
     ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
     '<Override PartName="/xl/worksheets/sheet1.xml"'
     ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/sharedStrings.xml"'
+    ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
     "</Types>"
 )
 _ROOT_RELS = (
@@ -54,10 +59,15 @@ def _row(n: int, *cells: str) -> str:
     return f'<row r="{n}">{inner}</row>'
 
 
-def workbook(path: Path, sheet_xml: Iterable[str | bytes], *, level: int = 9) -> Path:
+def workbook(path: Path, sheet_xml: Iterable[str | bytes], *, level: int = 9, strings: Iterable[str] = ()) -> Path:
     """A one-sheet workbook whose sheet XML is written piece by piece as `sheet_xml` yields it."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
         z.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
+            f.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            for chunk in strings:
+                f.write(chunk.encode())
+            f.write(b"</sst>")
         z.writestr("_rels/.rels", _ROOT_RELS)
         z.writestr("xl/workbook.xml", _WORKBOOK)
         z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
@@ -156,10 +166,71 @@ def wide_rows(path: Path, rows: int = 20_000) -> Path:
     return workbook(path, xml())
 
 
+def many_strings(path: Path, count: int = 999_999) -> Path:
+    """`count` shared strings, as short as they come: the most memory a workbook under the limits takes."""
+
+    def strings() -> Iterator[str]:
+        for start in range(0, count, 50_000):
+            yield "".join(f"<si><t>{n:x}</t></si>" for n in range(start, min(start + 50_000, count)))
+
+    return workbook(path, _header(), strings=strings())
+
+
+def giant_row(path: Path, cells: int = 1_000_000) -> Path:
+    """One row of `cells` numbers (18 MB of XML): openpyxl would hold the whole row at once."""
+
+    def xml() -> Iterator[str]:
+        yield from _header()
+        yield '<row r="3">'
+        for start in range(0, cells, 100_000):
+            yield "".join(f"<c><v>{n}</v></c>" for n in range(start, start + 100_000))
+        yield "</row>"
+
+    return workbook(path, xml())
+
+
+def merged_cells(path: Path, merges: int = 1_000_000) -> Path:
+    """A sheet followed by a million merged ranges (26 MB): parsed into objects after the last row."""
+
+    def xml() -> Iterator[str]:
+        yield from _header()
+        yield "</sheetData><mergeCells>"
+        for start in range(0, merges, 50_000):
+            yield "".join(f'<mergeCell ref="A{n}:B{n}"/>' for n in range(start + 3, start + 50_003))
+        yield "</mergeCells><sheetData>"
+
+    return workbook(path, xml())
+
+
+def measured_import(path: Path, home: Path) -> tuple[subprocess.CompletedProcess[str], float]:
+    """`palette import PATH --yes` and the peak resident memory (MB) of that process alone.
+
+    ru_maxrss from wait4 would count the caller's own peak too (the child is started with vfork and
+    exec keeps the old address space's high-water mark), so the child reports its VmHWM itself.
+    """
+    hwm = home.with_name(home.name + ".hwm")
+    code = (
+        "import atexit, os, sys\n"
+        "def hwm():\n"
+        "    kb = next(line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM'))\n"
+        "    open(os.environ['PALETTE_BENCH_HWM'], 'w').write(kb)\n"
+        "atexit.register(hwm)\n"
+        "from palette.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    env = {**os.environ, "PALETTE_HOME": str(home), "PALETTE_BENCH_HWM": str(hwm)}
+    args = [sys.executable, "-c", code, "import", str(path), "--yes"]
+    out = subprocess.run(args, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
+    return out, int(hwm.read_text()) / 1024
+
+
 HOSTILE: dict[str, Callable[[Path], Path]] = {
     "bomb_1gb": bomb,
     "lying_directory": lying_bomb,
     "empty_rows_4m": empty_rows,
     "spaced_rows": spaced_rows,
     "wide_rows": wide_rows,
+    "many_strings": many_strings,
+    "giant_row": giant_row,
+    "merged_cells": merged_cells,
 }

@@ -10,10 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -258,26 +256,6 @@ def test_xlsx_export_stores_formula_like_cells_as_text(home: Path, tmp_path: Pat
 # -- 3. workbooks with bounded memory -------------------------------------------------------------
 
 
-def run_measured(path: Path, home: Path) -> tuple[subprocess.CompletedProcess[str], float]:
-    """`palette import PATH` and the peak resident memory (MB) of that one process."""
-    env = {**os.environ, "PALETTE_HOME": str(home)}
-    args = [sys.executable, "-m", "palette", "import", str(path), "--yes"]
-    with subprocess.Popen(
-        args, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    ) as proc:
-        stdout, stderr = proc.communicate(timeout=300)
-        _, status, usage = os.wait4(proc.pid, 0) if proc.returncode is None else (0, 0, None)
-    assert usage is None or os.waitstatus_to_exitcode(status) == proc.returncode
-    rss = (usage.ru_maxrss if usage else _children_rss()) / 1024
-    return subprocess.CompletedProcess(args, proc.returncode, stdout, stderr), rss
-
-
-def _children_rss() -> int:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-
-
 def _many_parts(path: Path) -> Path:
     hostile_xlsx.workbook(path, [])
     with zipfile.ZipFile(path, "a") as z:
@@ -301,14 +279,17 @@ def _deflates_too_well(path: Path) -> Path:
         (hostile_xlsx.spaced_rows, "more than 300,000 rows read (empty ones count)"),
         (_many_parts, "parts in the workbook"),
         (_deflates_too_well, "part xl/styles.xml inflates 1,"),
+        (lambda p: hostile_xlsx.many_strings(p, 1_000_001), "xl/sharedStrings.xml holds more than 1,000,000 strings"),
+        (hostile_xlsx.giant_row, "MB of XML in one row or around the rows (limit 4 MB)"),
+        (hostile_xlsx.merged_cells, "MB of XML in one row or around the rows (limit 4 MB)"),
     ],
-    ids=["bomb", "lying directory", "row budget", "many parts", "ratio"],
+    ids=["bomb", "lying directory", "row budget", "many parts", "ratio", "shared strings", "giant row", "merges"],
 )
 def test_hostile_workbooks_are_refused_in_bounded_memory(
     home: Path, tmp_path: Path, before: list[str], build: Callable[[Path], Path], needle: str
 ) -> None:
     path = build(tmp_path / "hostile.xlsx")
-    out, rss = run_measured(path, home)
+    out, rss = hostile_xlsx.measured_import(path, home)
     refused(out, str(path), needle)
     assert rss < MAX_RSS_MB
     assert dump(home) == before
@@ -316,7 +297,7 @@ def test_hostile_workbooks_are_refused_in_bounded_memory(
 
 def test_a_sheet_of_empty_rows_ends_after_a_run_of_them(home: Path, tmp_path: Path) -> None:
     path = hostile_xlsx.empty_rows(tmp_path / "空行.xlsx", rows=500_000)
-    out, rss = run_measured(path, home)
+    out, rss = hostile_xlsx.measured_import(path, home)
     assert out.returncode == 0, out.stderr
     [warning] = out.stderr.splitlines()
     assert "rows 3-10,002: 10,000 empty rows; the rest of the sheet is not read" in warning
@@ -326,7 +307,7 @@ def test_a_sheet_of_empty_rows_ends_after_a_run_of_them(home: Path, tmp_path: Pa
 
 def test_cells_far_to_the_right_are_not_read(home: Path, tmp_path: Path) -> None:
     path = hostile_xlsx.wide_rows(tmp_path / "宽.xlsx", rows=2_000)
-    out, rss = run_measured(path, home)
+    out, rss = hostile_xlsx.measured_import(path, home)
     assert out.returncode == 0, out.stderr
     assert len(bodies(home, "宽")) == 2_001 and rss < MAX_RSS_MB
 

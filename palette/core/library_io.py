@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import json
 import re
 import sqlite3
@@ -46,7 +47,14 @@ HEADER_SCAN_ROWS = 10  # a sheet may start with a title row or two above the hea
 XLSX_MAX_MEMBERS = 1_000
 XLSX_MAX_TOTAL_BYTES = 256 * 1024 * 1024
 XLSX_MAX_SHEET_BYTES = 128 * 1024 * 1024  # xl/worksheets/*.xml, read as a stream
-XLSX_MAX_STRINGS_BYTES = 48 * 1024 * 1024  # xl/sharedStrings.xml, held as one Python list
+XLSX_MAX_STRINGS_BYTES = 64 * 1024 * 1024  # xl/sharedStrings.xml, held as one Python list
+# …where each string costs ~160 bytes besides its text: a million short ones are 200 MB of RSS. A
+# 100,000-phrase sheet of six columns has at most 600,000 distinct cells.
+XLSX_MAX_STRINGS = 1_000_000
+XLSX_SCAN_FROM_BYTES = 4 * 1024 * 1024  # smaller parts cannot hold too many strings or too long a row
+# openpyxl parses one <row> (or what precedes the first and follows the last: merged cells, links…)
+# as a whole; a row of a phrase library is a few KB, so 4 MB of XML between two rows is a bomb.
+XLSX_MAX_ROW_BYTES = 4 * 1024 * 1024
 XLSX_MAX_PART_BYTES = 16 * 1024 * 1024  # every other member (styles, workbook, relationships, pictures)
 XLSX_MAX_RATIO = 100
 XLSX_RATIO_FROM_BYTES = 10 * 1024 * 1024  # small members (a sheet of empty rows) may deflate more
@@ -615,6 +623,45 @@ def _check_zip(label: str, archive: zipfile.ZipFile) -> None:
             )
     if total > XLSX_MAX_TOTAL_BYTES:
         raise LibraryFileError(f"{label}: the workbook inflates to {total / 2**20:,.0f} MB (limit 256 MB)")
+    for m in members:
+        if m.file_size <= XLSX_SCAN_FROM_BYTES:
+            continue
+        if m.filename == "xl/sharedStrings.xml":
+            if sum(1 for _ in _tags(archive, m, _STRING_TAG)) > XLSX_MAX_STRINGS:
+                raise LibraryFileError(
+                    f"{label}: part xl/sharedStrings.xml holds more than {XLSX_MAX_STRINGS:,} strings;"
+                    " split the library"
+                )
+        elif m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
+            last = 0
+            for at in itertools.chain(_tags(archive, m, _ROW_TAG), [m.file_size]):
+                if at - last > XLSX_MAX_ROW_BYTES:
+                    raise LibraryFileError(
+                        f"{label}: part {printable(m.filename)}: {(at - last) / 2**20:,.0f} MB of XML in one row"
+                        f" or around the rows (limit {XLSX_MAX_ROW_BYTES / 2**20:,.0f} MB); not a phrase sheet"
+                    )
+                last = at
+
+
+_STRING_TAG = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row[\s/>]")
+
+
+def _tags(archive: zipfile.ZipFile, member: zipfile.ZipInfo, tag: re.Pattern[bytes]) -> Iterator[int]:
+    """Offsets of `tag` in a member, read as a stream 1 MB at a time (the stream ends at its stated size)."""
+    offset = 0  # of `carry` in the member
+    carry = b""
+    with archive.open(member) as f:
+        while chunk := f.read(1 << 20):
+            data = carry + chunk
+            cut = data.rfind(b"<")  # no tag straddles the cut: each starts with "<"
+            cut = len(data) if cut <= 0 else cut
+            for m in tag.finditer(data, 0, cut):
+                yield offset + m.start()
+            carry = data[cut:]
+            offset += cut
+    for m in tag.finditer(carry):
+        yield offset + m.start()
 
 
 def _numbered(collector: _Collector, sheet: str, ws: Any, budget: list[int]) -> Iterator[tuple[int, Sequence[object]]]:
