@@ -605,7 +605,6 @@ def _check_zip(label: str, archive: zipfile.ZipFile) -> None:
     total = 0
     for m in members:
         total += m.file_size
-        name = printable(m.filename)
         if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
             limit = XLSX_MAX_SHEET_BYTES
         elif m.filename == "xl/sharedStrings.xml":
@@ -614,11 +613,11 @@ def _check_zip(label: str, archive: zipfile.ZipFile) -> None:
             limit = XLSX_MAX_PART_BYTES
         if m.file_size > limit:
             raise LibraryFileError(
-                f"{label}: part {name} inflates to {m.file_size / 2**20:,.0f} MB (limit {limit / 2**20:,.0f} MB)"
+                f"{label}: part {m.filename} inflates to {m.file_size / 2**20:,.0f} MB (limit {limit / 2**20:,.0f} MB)"
             )
         if m.file_size > XLSX_RATIO_FROM_BYTES and m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1):
             raise LibraryFileError(
-                f"{label}: part {name} inflates {m.file_size // max(m.compress_size, 1):,} times"
+                f"{label}: part {m.filename} inflates {m.file_size // max(m.compress_size, 1):,} times"
                 f" (limit {XLSX_MAX_RATIO}); not a workbook Excel writes"
             )
     if total > XLSX_MAX_TOTAL_BYTES:
@@ -637,7 +636,7 @@ def _check_zip(label: str, archive: zipfile.ZipFile) -> None:
             for at in itertools.chain(_tags(archive, m, _ROW_TAG), [m.file_size]):
                 if at - last > XLSX_MAX_ROW_BYTES:
                     raise LibraryFileError(
-                        f"{label}: part {printable(m.filename)}: {(at - last) / 2**20:,.0f} MB of XML in one row"
+                        f"{label}: part {m.filename}: {(at - last) / 2**20:,.0f} MB of XML in one row"
                         f" or around the rows (limit {XLSX_MAX_ROW_BYTES / 2**20:,.0f} MB); not a phrase sheet"
                     )
                 last = at
@@ -787,8 +786,8 @@ def _parse_json(source: LibraryBytes, options: ReadOptions, library: str | None)
             fld = mapping.get(k) or (k if k in EXPORT_FIELDS else _SYNONYM_INDEX.get(k))
             if fld is None or fld == IGNORE or fld in cells:
                 continue
-            if fld == "tags" and isinstance(value, list) and all(type(v) is str for v in value):
-                value = ",".join(value)
+            if fld == "tags" and isinstance(value, list) and all(type(v) in (str, int) for v in value):
+                value = ",".join(map(str, value))
             elif not (value is None or type(value) is str or (fld in ("id", "shortcut") and type(value) is int)):
                 bad = bad or f"field {key!r}: expected text, found {_json_type(value)}; row skipped"
             cells[fld] = (str(key), value)
