@@ -1,6 +1,6 @@
 """import(export(x)) == x for every export format, over libraries hypothesis makes up.
 
-The domain is what an import can produce: trimmed text without control characters (a body may
+The domain is what an import can produce: trimmed text without control characters or BOMs (a body may
 hold inner line breaks and tabs, any cell may start like a formula, =, +, -, @, or with a quote),
 unique ids, unique shortcuts, tags without separators, order as given. A CSV keeps no version (it has nowhere to),
 everything else is kept exactly.
@@ -20,7 +20,7 @@ from palette.core.model import ForbiddenWord, Phrase
 from palette.core.sources import fetch
 
 NAME = "一组"
-_chars = st.characters(blacklist_categories=("Cc", "Cs", "Cn"))
+_chars = st.characters(blacklist_categories=("Cc", "Cs", "Cn"), blacklist_characters="\ufeff")  # import drops BOMs
 
 
 # What a spreadsheet would run as a formula, and text that itself starts with the quote CSV export adds.
@@ -33,11 +33,11 @@ def _text(max_size: int, alphabet: st.SearchStrategy[str] = _chars) -> st.Search
 
 
 _body = (
-    st.lists(_text(60, st.characters(blacklist_categories=("Cc", "Cs", "Cn")) | st.just("\t")), min_size=1, max_size=3)
+    st.lists(_text(60, _chars | st.just("\t")), min_size=1, max_size=3)
     .map(lambda lines: "\n".join(lines).strip())
     .filter(bool)
 )
-_tag = _text(8, st.characters(blacklist_categories=("Cc", "Cs", "Cn"), blacklist_characters=",,、;;"))
+_tag = _text(8, st.characters(blacklist_categories=("Cc", "Cs", "Cn"), blacklist_characters=",,、;;\ufeff"))
 _shortcut = st.text(st.sampled_from("abcdefghijkmnpqrstuvwxyz0123456789_.-"), min_size=1, max_size=20)
 
 
