@@ -9,6 +9,9 @@ separate process, so the seconds include start-up and the peak memory is that pr
 `startup_s` is `palette --version`, and `parse_only_s` is reading the same file with openpyxl or
 the csv module and nothing else.
 
+`hostile` imports each workbook of tests/hostile_xlsx.py (a 1 MB zip bomb of 1.1 GB, millions of
+empty rows …) and reports the exit code and peak RSS of that process against HOSTILE_MAX_RSS_MB.
+
     .venv/bin/python bench/import_speed.py [--runs 3]   prints JSON; exit 1 when a target is missed
 """
 
@@ -28,6 +31,12 @@ from pathlib import Path
 TARGETS_S = {"xlsx_10k": 1.5, "csv_100k": 3.0}
 REIMPORT_SHARE = 0.4  # a re-import with 10% changed, against the first import
 UNCHANGED_S = 0.2
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.hostile_xlsx import HOSTILE, measured_import  # noqa: E402
+
+HOSTILE_MAX_RSS_MB = 300
 HEADER = ["编号", "分类", "标题", "话术内容", "快捷码", "标签"]
 CATEGORIES = ["问候与开场", "身份核验", "业务咨询", "套餐推荐", "话费与流量查询", "故障报修", "投诉处理", "感谢与道别"]
 
@@ -123,6 +132,24 @@ def case(name: str, suffix: str, n: int, tmp: Path, runs: int) -> dict[str, obje
     }
 
 
+def hostile(tmp: Path) -> dict[str, object]:
+    """Peak memory of importing each hostile workbook; none may pass HOSTILE_MAX_RSS_MB."""
+    out: dict[str, object] = {}
+    for name, build in HOSTILE.items():
+        path = build(tmp / f"{name}.xlsx")
+        start = time.perf_counter()
+        done, rss = measured_import(path, tmp / name)
+        out[name] = {
+            "file_mb": round(path.stat().st_size / 1e6, 1),
+            "exit": done.returncode,
+            "seconds": round(time.perf_counter() - start, 2),
+            "peak_rss_mb": round(rss, 1),
+            "ok": rss <= HOSTILE_MAX_RSS_MB and done.returncode in (0, 2),
+        }
+        path.unlink()
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1, help="median of this many runs (default 1)")
@@ -134,8 +161,10 @@ def main() -> int:
             "xlsx_10k": case("xlsx_10k", ".xlsx", 10_000, tmp, runs),
             "csv_100k": case("csv_100k", ".csv", 100_000, tmp, runs),
         }
-    print(json.dumps({"startup_s": startup_s, "startup_rss_mb": startup_mb, **cases}, ensure_ascii=False, indent=2))
-    return 0 if all(c["ok"] for c in cases.values()) else 1
+        bad = hostile(tmp)
+    report = {"startup_s": startup_s, "startup_rss_mb": startup_mb, **cases, "hostile": bad}
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0 if all(c["ok"] for c in [*cases.values(), *bad.values()]) else 1
 
 
 if __name__ == "__main__":

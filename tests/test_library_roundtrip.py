@@ -1,8 +1,9 @@
 """import(export(x)) == x for every export format, over libraries hypothesis makes up.
 
-The domain is what an import can produce: trimmed text without control characters (a body may
-hold inner line breaks and tabs), unique ids, unique shortcuts, tags without separators, order
-as given. A CSV keeps no version (it has nowhere to), everything else is kept exactly.
+The domain is what an import can produce: trimmed text without control characters or BOMs (a body may
+hold inner line breaks and tabs, any cell may start like a formula, =, +, -, @, or with a quote),
+unique ids, unique shortcuts, tags without separators, order as given. A CSV keeps no version (it has nowhere to),
+everything else is kept exactly.
 """
 
 from __future__ import annotations
@@ -23,8 +24,13 @@ NAME = "一组"
 _chars = st.characters(blacklist_categories=("Cc", "Cs", "Cn")).filter(lambda c: not UNSAFE.match(c))  # never stored
 
 
+# What a spreadsheet would run as a formula, and text that itself starts with the quote CSV export adds.
+_formula_start = st.sampled_from(["=", "+", "-", "@", "'=", "'-", "''@", "'", "'a"])
+
+
 def _text(max_size: int, alphabet: st.SearchStrategy[str] = _chars) -> st.SearchStrategy[str]:
-    return st.text(alphabet, min_size=1, max_size=max_size).map(str.strip).filter(bool)
+    plain = st.text(alphabet, min_size=1, max_size=max_size).map(str.strip).filter(bool)
+    return plain | st.builds(lambda start, rest: (start + rest).strip(), _formula_start, plain)
 
 
 _body = (

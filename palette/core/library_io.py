@@ -17,14 +17,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
 import sqlite3
 import tempfile
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,26 @@ MAX_FIELD_CHARS = 200  # id, category, title
 MAX_TAGS_CHARS = 1_000
 MAX_SHORTCUT_CHARS = 20
 HEADER_SCAN_ROWS = 10  # a sheet may start with a title row or two above the header
+# Workbook limits, checked from the zip directory before anything is inflated. A 100,000-phrase sheet
+# is 20-60 MB of XML; openpyxl streams sheets but holds the shared strings (and styles, workbook…) whole,
+# so those get less room. XML deflates 5-20x, so a big member deflated more than 100x is a bomb.
+XLSX_MAX_MEMBERS = 1_000
+XLSX_MAX_TOTAL_BYTES = 256 * 1024 * 1024
+XLSX_MAX_SHEET_BYTES = 128 * 1024 * 1024  # xl/worksheets/*.xml, read as a stream
+XLSX_MAX_STRINGS_BYTES = 64 * 1024 * 1024  # xl/sharedStrings.xml, held as one Python list
+# …where each string costs ~160 bytes besides its text: a million short ones are 200 MB of RSS. A
+# 100,000-phrase sheet of six columns has at most 600,000 distinct cells.
+XLSX_MAX_STRINGS = 1_000_000
+XLSX_SCAN_FROM_BYTES = 4 * 1024 * 1024  # smaller parts cannot hold too many strings or too long a row
+# openpyxl parses one <row> (or what precedes the first and follows the last: merged cells, links…)
+# as a whole; a row of a phrase library is a few KB, so 4 MB of XML between two rows is a bomb.
+XLSX_MAX_ROW_BYTES = 4 * 1024 * 1024
+XLSX_MAX_PART_BYTES = 16 * 1024 * 1024  # every other member (styles, workbook, relationships, pictures)
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_FROM_BYTES = 10 * 1024 * 1024  # small members (a sheet of empty rows) may deflate more
+XLSX_MAX_ROWS_READ = 3 * MAX_ROWS  # rows read in a workbook, empty ones too, so no sheet scans forever
+XLSX_MAX_EMPTY_RUN = 10_000  # this many empty rows in a row end a sheet (formatting to row 1,048,576)
+XLSX_MAX_COLUMNS = 64  # a library has six columns, a busy sheet a few dozen; further right is never read
 DEFAULT_CATEGORY = "未分类"
 FORMATS = (".xlsx", ".csv", ".json", ".db")
 
@@ -66,10 +88,24 @@ FORBIDDEN_HEADER = ("禁语", "建议")
 _TAG_SPLIT = re.compile(r"[,,、;;\n]")
 _SPACE = re.compile(r"\s")
 _FIELD_LIMITS = {"body": MAX_BODY_CHARS, "tags": MAX_TAGS_CHARS, "shortcut": MAX_BODY_CHARS}  # else MAX_FIELD_CHARS
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")  # what would break a line or a terminal
+# A CSV cell starting with one of these is run as a formula by Excel, WPS and LibreOffice (OWASP CSV
+# injection); export puts a ' before it (shown as text, the quote hidden) and import takes exactly that ' off.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+
+
+def printable(text: str) -> str:
+    """`text` with line breaks, escapes and stray surrogates written as \\n, \\x1b …: one safe line."""
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
 class LibraryFileError(Exception):
-    """A library file that cannot be used; the message starts with the file's name."""
+    """A library file that cannot be used; the message starts with the file's name and is one line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(printable(message))
 
 
 @dataclass(frozen=True)
@@ -150,6 +186,7 @@ def parse_library(
     source: LibraryBytes, options: ReadOptions = DEFAULT_OPTIONS, *, library: str | None = None
 ) -> LibraryData:
     """Read any supported format; `library` names the result (else the file's stored name or stem)."""
+    source = replace(source, label=printable(source.label))  # a name with a newline still prints on one line
     fmt = sniff_format(source)
     if fmt == ".db":
         return _parse_db(source, library)
@@ -234,7 +271,7 @@ class _Collector:
         self.mapped_seen: set[str] = set()  # --map headers found in some header row
 
     def warn(self, where: str, message: str) -> None:
-        self.warnings.append(f"{self.label}: {where}: {message}")
+        self.warnings.append(printable(f"{self.label}: {where}: {message}"))
 
     def _clean(self, where: str, column: str, value: object, limit: int) -> str | None:
         """Text of one cell, or None (with a warning) when it is too long to be a phrase field."""
@@ -244,6 +281,8 @@ class _Collector:
         if len(text) > limit:
             self.warn(f"{where}, column {column}", f"{len(text):,} characters (limit {limit:,}); row skipped")
             return None
+        if "\ufeff" in text:
+            text = text.replace("\ufeff", "")  # a BOM is no content: dropped without a word
         if UNSAFE.search(text) is not None:  # rare: the common row takes no copy
             text = text.replace("\r\n", "\n").replace("\r", "\n")
             cleaned = clean_text(text)
@@ -447,12 +486,26 @@ def _read_table(
     if columns is None or "body" not in columns.index:
         return seen
     category = default_category
+    body_i, body_key = columns.index["body"], _header_key(columns.names["body"])
     for n, row in rows:
+        head = row[body_i] if body_i < len(row) else None
+        if type(head) is str and len(head) < 40 and _header_key(head) == body_key and _is_header(columns, row, mapping):
+            collector.warn(f"{where_prefix}row {n}", "the header again (two files joined?); row skipped")
+            continue
         cells = columns.cells(row)
-        text = _cell_text(cells["category"][1]).strip() if "category" in cells else ""
+        text = _cell_text(cells["category"][1]).replace("\ufeff", "").strip() if "category" in cells else ""
         category = text or category  # an empty category cell (a merged cell) continues the one above
         collector.add(f"{where_prefix}row {n}", cells, category)
     return None
+
+
+def _is_header(columns: _Columns, row: Sequence[object], mapping: Mapping[str, str]) -> bool:
+    """Whether `row` names the same fields in the same columns as the header `columns` came from."""
+    try:
+        again = _match_header("", row, mapping, _SYNONYM_INDEX, set())
+    except LibraryFileError:
+        return False
+    return again is not None and again.index == columns.index
 
 
 def _check_mapping(collector: _Collector, mapping: Mapping[str, str]) -> None:
@@ -486,13 +539,20 @@ def _chain(
 
 
 def _parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None) -> LibraryData:
-    import zipfile
-
     import openpyxl  # ~140 ms: only when a workbook is read
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    # openpyxl sizes each sheet on load from its <dimension>, and without one parses the whole sheet
+    # (keeping every row): a bomb of empty rows costs GBs before a row is read. Sizes are never used
+    # here (rows are read as they come), so the sheet is not sized at all.
+    ReadOnlyWorksheet._get_size = _unsized
 
     label = source.label
     try:
+        _check_zip(label, zipfile.ZipFile(io.BytesIO(source.data)))
         wb = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
+    except LibraryFileError:
+        raise
     except zipfile.BadZipFile as e:
         raise LibraryFileError(f"{label}: not a valid .xlsx workbook ({e})") from None
     except Exception as e:  # openpyxl raises many types for a damaged package; each is a bad file
@@ -510,11 +570,13 @@ def _parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None)
         mapping = dict(options.mapping)
         found = False
         first_seen: list[str] = []
+        budget = [XLSX_MAX_ROWS_READ]
         for name in phrase_sheets:
             ws = wb[name]
             if not hasattr(ws, "iter_rows"):
                 continue  # a chart sheet
-            seen = _read_table(collector, f"sheet {name}, ", _numbered(collector, name, ws.iter_rows()), mapping, name)
+            rows = _numbered(collector, name, ws, budget)
+            seen = _read_table(collector, f"sheet {name}, ", rows, mapping, name)
             if seen is None:
                 found = True
             elif seen:
@@ -524,7 +586,9 @@ def _parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None)
             raise _no_body(label, first_seen)
         _check_mapping(collector, mapping)
         for name in forbidden:
-            _read_forbidden(collector, f"sheet {name}, ", _numbered(collector, name, wb[name].iter_rows()))
+            if not hasattr(wb[name], "iter_rows"):
+                continue  # a chart sheet
+            _read_forbidden(collector, f"sheet {name}, ", _numbered(collector, name, wb[name], budget))
         version = str(wb.properties.version or "")
     except LibraryFileError:
         raise
@@ -535,17 +599,110 @@ def _parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None)
     return collector.result(version)
 
 
-def _numbered(
-    collector: _Collector, sheet: str, rows: Iterable[Sequence[Any]]
-) -> Iterator[tuple[int, Sequence[object]]]:
+def _unsized(_sheet: object) -> None:
+    """`ReadOnlyWorksheet._get_size` replaced: dimensions stay unknown, rows are as long as their cells."""
+
+
+def _check_zip(label: str, archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose parts would inflate past what a phrase library needs (a zip bomb)."""
+    members = archive.infolist()
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise LibraryFileError(f"{label}: {len(members):,} parts in the workbook (limit {XLSX_MAX_MEMBERS:,})")
+    total = 0
+    for m in members:
+        total += m.file_size
+        if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
+            limit = XLSX_MAX_SHEET_BYTES
+        elif m.filename == "xl/sharedStrings.xml":
+            limit = XLSX_MAX_STRINGS_BYTES
+        else:
+            limit = XLSX_MAX_PART_BYTES
+        if m.file_size > limit:
+            raise LibraryFileError(
+                f"{label}: part {m.filename} inflates to {m.file_size / 2**20:,.0f} MB (limit {limit / 2**20:,.0f} MB)"
+            )
+        if m.file_size > XLSX_RATIO_FROM_BYTES and m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1):
+            raise LibraryFileError(
+                f"{label}: part {m.filename} inflates {m.file_size // max(m.compress_size, 1):,} times"
+                f" (limit {XLSX_MAX_RATIO}); not a workbook Excel writes"
+            )
+    if total > XLSX_MAX_TOTAL_BYTES:
+        raise LibraryFileError(f"{label}: the workbook inflates to {total / 2**20:,.0f} MB (limit 256 MB)")
+    for m in members:
+        if m.file_size <= XLSX_SCAN_FROM_BYTES:
+            continue
+        if m.filename == "xl/sharedStrings.xml":
+            if sum(1 for _ in _tags(archive, m, _STRING_TAG)) > XLSX_MAX_STRINGS:
+                raise LibraryFileError(
+                    f"{label}: part xl/sharedStrings.xml holds more than {XLSX_MAX_STRINGS:,} strings;"
+                    " split the library"
+                )
+        elif m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml"):
+            last = 0
+            for at in itertools.chain(_tags(archive, m, _ROW_TAG), [m.file_size]):
+                if at - last > XLSX_MAX_ROW_BYTES:
+                    raise LibraryFileError(
+                        f"{label}: part {m.filename}: {(at - last) / 2**20:,.0f} MB of XML in one row"
+                        f" or around the rows (limit {XLSX_MAX_ROW_BYTES / 2**20:,.0f} MB); not a phrase sheet"
+                    )
+                last = at
+
+
+_STRING_TAG = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+_ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row[\s/>]")
+
+
+def _tags(archive: zipfile.ZipFile, member: zipfile.ZipInfo, tag: re.Pattern[bytes]) -> Iterator[int]:
+    """Offsets of `tag` in a member, read as a stream 1 MB at a time (the stream ends at its stated size)."""
+    offset = 0  # of `carry` in the member
+    carry = b""
+    with archive.open(member) as f:
+        while chunk := f.read(1 << 20):
+            data = carry + chunk
+            cut = data.rfind(b"<")  # no tag straddles the cut: each starts with "<"
+            cut = len(data) if cut <= 0 else cut
+            for m in tag.finditer(data, 0, cut):
+                yield offset + m.start()
+            carry = data[cut:]
+            offset += cut
+    for m in tag.finditer(carry):
+        yield offset + m.start()
+
+
+def _numbered(collector: _Collector, sheet: str, ws: Any, budget: list[int]) -> Iterator[tuple[int, Sequence[object]]]:
     """Cell values numbered as Excel shows the rows; formula errors (#REF! …) reported and left empty.
 
-    Cells, not bare values: only the cell type tells a formula error from the text "#N/A".
+    Cells, not bare values: only the cell type tells a formula error from the text "#N/A". Every row
+    read, empty or not, spends `budget` (shared by the workbook's sheets); a long run of empty rows
+    ends the sheet, so neither a sheet formatted to its last row nor a hostile one is scanned forever.
     """
-    for n, cells in enumerate(rows, start=1):
+    empty_run = 0
+    # max_col: openpyxl pads each row to its last cell, and one cell in column XFD makes that 16,384
+    for n, cells in enumerate(ws.iter_rows(max_col=XLSX_MAX_COLUMNS), start=1):
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise LibraryFileError(
+                f"{collector.label}: sheet {sheet}, row {n}: more than {XLSX_MAX_ROWS_READ:,} rows"
+                " read (empty ones count); split the library"
+            )
         row = [c.value for c in cells]
+        if row.count(None) + row.count("") == len(row):
+            empty_run += 1
+            if empty_run >= XLSX_MAX_EMPTY_RUN:
+                collector.warn(
+                    f"sheet {sheet}, rows {n - empty_run + 1:,}-{n:,}",
+                    f"{XLSX_MAX_EMPTY_RUN:,} empty rows; the rest of the sheet is not read",
+                )
+                return
+            yield n, row
+            continue
+        empty_run = 0
+        types = [c.data_type for c in cells]
+        if "e" not in types:
+            yield n, row
+            continue
         for i, c in enumerate(cells):
-            if c.data_type == "e":
+            if types[i] == "e":
                 row[i] = None
                 collector.warn(f"sheet {sheet}, row {n}, column {c.column_letter}", f"formula error {c.value}")
         yield n, row
@@ -598,6 +755,8 @@ def _csv_rows(text: str, label: str) -> Iterator[tuple[int, Sequence[object]]]:
     n = 0
     try:
         for n, row in enumerate(reader, start=1):
+            if "'" in "".join(row):  # rare: only then is any cell looked at
+                row = [c[1:] if _FORMULA_START.match(c, 1) and c[:1] == "'" else c for c in row]
             yield n, row
     except csv.Error as e:
         raise LibraryFileError(f"{label}: row {n + 1}: not valid CSV ({e})") from None
@@ -612,28 +771,37 @@ def _parse_json(source: LibraryBytes, options: ReadOptions, library: str | None)
         doc = json.loads(decode_text(source.data, label))
     except json.JSONDecodeError as e:
         raise LibraryFileError(f"{label}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
-    meta: Mapping[str, Any] = doc if isinstance(doc, dict) else {}
+    except RecursionError:
+        raise LibraryFileError(f"{label}: JSON nested too deeply to be a library") from None
+    except ValueError as e:  # a number of more than 4,300 digits
+        raise LibraryFileError(f"{label}: not a usable JSON library ({e})") from None
+    meta: Mapping[str, Any] = {k.replace("\ufeff", ""): v for k, v in doc.items()} if isinstance(doc, dict) else {}
+    _format_version(label, meta.get("format_version"))
     items = doc if isinstance(doc, list) else _json_key(meta, ("phrases", "话术"))
     if not isinstance(items, list):
-        raise LibraryFileError(f'{label}: expected a list of phrases under "phrases"')
+        raise LibraryFileError(f'{label}: expected a list of phrases under "phrases", found {_json_type(items)}')
     collector = _Collector(label, library or _json_text(meta.get("name")) or source.stem)
     mapping = {_header_key(h): f for h, f in options.mapping}
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            raise LibraryFileError(f"{label}: phrase {n}: expected an object, found {type(item).__name__}")
+            raise LibraryFileError(f"{label}: phrase {n}: expected an object, found {_json_type(item)}")
         cells: dict[str, tuple[str, object]] = {}
+        bad = ""
         for key, value in item.items():
             k = _header_key(key)
             fld = mapping.get(k) or (k if k in EXPORT_FIELDS else _SYNONYM_INDEX.get(k))
             if fld is None or fld == IGNORE or fld in cells:
                 continue
-            if fld == "tags" and isinstance(value, list):
-                value = ",".join(_cell_text(v) for v in value)
-            elif isinstance(value, dict | list):
-                raise LibraryFileError(f"{label}: phrase {n}, field {key!r}: expected text")
+            if fld == "tags" and isinstance(value, list) and all(type(v) in (str, int) for v in value):
+                value = ",".join(map(str, value))
+            elif not (value is None or type(value) is str or (fld in ("id", "shortcut") and type(value) is int)):
+                bad = bad or f"field {key!r}: expected text, found {_json_type(value)}; row skipped"
             cells[fld] = (str(key), value)
         if "body" not in cells:
             raise LibraryFileError(f'{label}: phrase {n}: no body (use "body" or map a key with --map KEY=body)')
+        if bad:
+            collector.warn(f"phrase {n}", bad)
+            continue
         collector.add(f"phrase {n}", cells, DEFAULT_CATEGORY)
     words = _json_key(meta, ("forbidden", "forbidden_words", "禁语"))
     if words is not None:
@@ -642,10 +810,10 @@ def _parse_json(source: LibraryBytes, options: ReadOptions, library: str | None)
         for n, w in enumerate(words, start=1):
             if isinstance(w, str):
                 collector.add_forbidden(f"forbidden word {n}", w, "")
-            elif isinstance(w, dict):
+            elif isinstance(w, dict) and all(v is None or type(v) is str for v in (w.get("word"), w.get("suggestion"))):
                 collector.add_forbidden(f"forbidden word {n}", w.get("word"), w.get("suggestion"))
             else:
-                raise LibraryFileError(f"{label}: forbidden word {n}: expected text or an object")
+                raise LibraryFileError(f"{label}: forbidden word {n}: expected text or an object of text")
     return collector.result(_json_text(meta.get("version")))
 
 
@@ -657,6 +825,12 @@ def _json_text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _json_type(value: object) -> str:
+    """A JSON value's kind as JSON names it, for messages (never the value: it may be huge)."""
+    kinds = {dict: "an object", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}
+    return "null" if value is None else kinds.get(type(value), type(value).__name__)
+
+
 # -- SQLite library database ----------------------------------------------------------------------
 
 
@@ -666,6 +840,7 @@ def _parse_db(source: LibraryBytes, library: str | None) -> LibraryData:
         path.write_bytes(source.data)
         raw = read_library_db(path, library=library, label=source.label, fallback_name=source.stem)
     collector = _Collector(source.label, raw.name)
+    collector.warnings.extend(raw.warnings)
     for n, p in enumerate(raw.phrases, start=1):
         cells: dict[str, tuple[str, object]] = {
             "id": ("uid", p.uid),
@@ -687,7 +862,8 @@ def read_library_db(
     """Read a library database as stored (the standard library's loader; no cleaning).
 
     `library` renames it (a team may import a file under its own name); `label` names it in messages;
-    `fallback_name` applies when the file stores no name.
+    `fallback_name` applies when the file stores no name. A value of the wrong type (NULL, a number
+    where text belongs, a BLOB) is never turned into text like "None": see `_db_text`.
     """
     shown = label or str(path)
     if not path.is_file():
@@ -704,24 +880,59 @@ def read_library_db(
         conn.close()
 
 
+class _SkipRow(Exception):
+    """A row of a library database that cannot be used; the message says which column and why."""
+
+
+def _db_text(column: str, value: object, *, required: bool = False) -> str:
+    """A text column's value: NULL is empty (or skips the row when `required`), a number its digits."""
+    if type(value) is str:
+        return value
+    if value is None:
+        if required:
+            raise _SkipRow(f"column {column} is NULL; row skipped")
+        return ""
+    if isinstance(value, int | float):
+        return _cell_text(value)
+    raise _SkipRow(f"column {column} holds binary data (a BLOB), not text; row skipped")
+
+
+def _format_version(path: str, value: object) -> None:
+    """Refuse a library written in a format this Palette does not know (`format_version` ≠ 1)."""
+    if value is None:
+        return  # written before the field existed
+    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    if not text.isdigit() or len(text) > 9:
+        shown = repr(value)[:30] if isinstance(value, str | int | float) else type(value).__name__
+        raise LibraryFileError(f"{path}: field format_version is {shown}, not a whole number")
+    if int(text) > LIBRARY_FORMAT_VERSION:
+        raise LibraryFileError(f"{path}: made by a newer Palette (library format {text})")
+    if int(text) < 1:
+        raise LibraryFileError(f"{path}: field format_version is {text}; no Palette wrote that")
+
+
 def _read(conn: sqlite3.Connection, path: str, library: str | None, fallback_name: str) -> LibraryData:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not {"meta", "phrases"} <= tables:
         raise LibraryFileError(
-            f"{path}: not a Palette library database (tables: {', '.join(sorted(tables)) or 'none'})"
+            f"{path}: not a Palette library database (tables: {', '.join(sorted(map(str, tables))) or 'none'})"
         )
-    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    meta = {str(k): v for k, v in conn.execute("SELECT key, value FROM meta")}
     if meta.get("format") != LIBRARY_FORMAT:
-        raise LibraryFileError(f"{path}: not a Palette library database (format {meta.get('format')!r})")
-    if int(meta.get("format_version", "0")) > LIBRARY_FORMAT_VERSION:
-        raise LibraryFileError(f"{path}: made by a newer Palette (library format {meta['format_version']})")
+        raise LibraryFileError(f"{path}: not a Palette library database (format {str(meta.get('format'))[:40]!r})")
+    _format_version(path, meta.get("format_version"))
     columns = {r[1] for r in conn.execute("PRAGMA table_info(phrases)")}
     if not columns >= _PHRASE_COLUMNS:
         raise LibraryFileError(f"{path}: table phrases lacks {', '.join(sorted(_PHRASE_COLUMNS - columns))}")
-    name = library or meta.get("name", "") or fallback_name
+    try:
+        name = library or _db_text("name", meta.get("name")).strip() or fallback_name
+        version = _db_text("version", meta.get("version")).strip()
+    except _SkipRow as e:
+        raise LibraryFileError(f"{path}: table meta: {e}".removesuffix("; row skipped")) from None
     if not name:
         raise LibraryFileError(f"{path}: the library has no name; give one with --library")
-    phrases = []
+    phrases: list[Phrase] = []
+    warnings: list[str] = []
     rows = conn.execute(
         "SELECT uid, category, title, body, shortcut, tags, sort_order FROM phrases ORDER BY sort_order, rowid"
     )
@@ -729,30 +940,47 @@ def _read(conn: sqlite3.Connection, path: str, library: str | None, fallback_nam
         if n > MAX_ROWS:
             raise LibraryFileError(f"{path}: more than {MAX_ROWS:,} phrases; split the library")
         try:
-            tag_list = json.loads(tags) if tags else []
-            if not isinstance(tag_list, list):
-                raise ValueError
-        except ValueError:
-            raise LibraryFileError(f"{path}: phrase {uid!r} (row {n}): tags are not a JSON list") from None
-        phrases.append(
-            Phrase(
-                uid=str(uid),
-                library=name,
-                category=str(category),
-                title=str(title),
-                body=str(body),
-                shortcut=str(shortcut or ""),
-                tags=tuple(str(t) for t in tag_list),
-                sort_order=int(order),
+            tag_list = _db_tags(_db_text("tags", tags))
+            if tag_list is None:
+                tag_list = ()
+                warnings.append(
+                    printable(f"{path}: table phrases, row {n}: column tags is not a JSON list of text; tags emptied")
+                )
+            phrases.append(
+                Phrase(
+                    uid=_db_text("uid", uid),
+                    library=name,
+                    category=_db_text("category", category),
+                    title=_db_text("title", title),
+                    body=_db_text("body", body, required=True),
+                    shortcut=_db_text("shortcut", shortcut),
+                    tags=tag_list,
+                    sort_order=order if type(order) is int else len(phrases),
+                )
             )
-        )
+        except _SkipRow as e:
+            warnings.append(printable(f"{path}: table phrases, row {n}: {e}"))
     forbidden: list[ForbiddenWord] = []
     if "forbidden_words" in tables:
-        forbidden = [
-            ForbiddenWord(str(w), str(s or ""), name)
-            for w, s in conn.execute("SELECT word, suggestion FROM forbidden_words ORDER BY rowid")
-        ]
-    return LibraryData(name=name, version=meta.get("version", ""), phrases=tuple(phrases), forbidden=tuple(forbidden))
+        for n, (w, s) in enumerate(conn.execute("SELECT word, suggestion FROM forbidden_words ORDER BY rowid"), 1):
+            try:
+                forbidden.append(ForbiddenWord(_db_text("word", w, required=True), _db_text("suggestion", s), name))
+            except _SkipRow as e:
+                warnings.append(printable(f"{path}: table forbidden_words, row {n}: {e}"))
+    return LibraryData(name, version, tuple(phrases), tuple(forbidden), tuple(warnings))
+
+
+def _db_tags(text: str) -> tuple[str, ...] | None:
+    """The tags column, a JSON list of text; None when it is something else."""
+    if not text:
+        return ()
+    try:
+        tags = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(tags, list) or not all(type(t) is str for t in tags):
+        return None
+    return tuple(tags)
 
 
 # -- writing --------------------------------------------------------------------------------------
@@ -832,10 +1060,11 @@ def _json_bytes(data: LibraryData) -> bytes:
 
 
 def _csv_bytes(rows: Iterable[Sequence[str]], header: Sequence[str]) -> bytes:
+    """CSV text Excel opens as UTF-8, with every cell a spreadsheet would run as a formula quoted."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([f"'{c}" if _FORMULA_START.match(c) else c for c in row] for row in rows)
     return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read it as UTF-8
 
 
