@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from palette import __version__
+from palette.core.escaping import escaped, json_text, one_line
 
 EXIT_OK = 0
 EXIT_PENDING = 1  # `library check`: an update waits for a confirmation (--yes)
@@ -23,19 +24,6 @@ EXIT_BAD_INPUT = 2
 
 class UsageError(Exception):
     """Bad input from the user: printed as one line, exit code 2."""
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-
-
-def one_line(text: str) -> str:
-    """`text` safe for one terminal line: newlines, escapes and bidi controls shown as `\\n`, `\\x1b` …
-
-    Error messages carry file names, server reasons and cell text that nobody checked; raw, they
-    could span lines, move the cursor or reorder what the agent reads.
-    """
-    escaped = _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
-    return escaped.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates from bytes arguments
 
 
 class _Parser(argparse.ArgumentParser):
@@ -540,7 +528,7 @@ _DETAIL_LIMIT = 20  # phrases listed per kind of change; the counts are always c
 
 def cmd_import(args: argparse.Namespace) -> int:
     from palette.core.library_io import ReadOptions, parse_library, parse_map
-    from palette.core.sources import canonical, fetch, one_line
+    from palette.core.sources import canonical, fetch
     from palette.core.subscribe import is_mass_removal, removal_count, subscribe
     from palette.core.team_library import apply_layer, import_digest, review, team_layer, unchanged_import
 
@@ -794,15 +782,11 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 def _print_json(value: Any) -> None:
     """JSON escapes C0 controls itself; C1, bidi and zero-width characters become \\u escapes too."""
     text = json.dumps(value, ensure_ascii=False, indent=2)
-    print(_UNPRINTABLE.sub(lambda m: m[0] if m[0] == "\n" else f"\\u{ord(m[0]):04x}", text))
-
-
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+    print(json_text(text))
 
 
 def _safe(text: str, *, keep: str = "") -> str:
-    """`text` for a terminal: control, bidi and zero-width characters shown as escapes (`\\x1b`), never sent."""
-    return _UNPRINTABLE.sub(lambda m: m[0] if m[0] in keep else m[0].encode("unicode_escape").decode("ascii"), text)
+    return escaped(text, keep=keep)
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
@@ -838,7 +822,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except _expected_errors() as e:
-        print(f"palette: error: {one_line(str(e))}", file=sys.stderr)
+        print(f"palette: error: {one_line(str(e), 0)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -848,7 +832,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as e:  # a bug: one line for the user, the traceback only when asked for
         if os.environ.get("PALETTE_DEBUG"):
             raise
-        print(f"palette: internal error: {type(e).__name__}: {one_line(str(e))} (PALETTE_DEBUG=1 shows details)",
+        print(f"palette: internal error: {type(e).__name__}: {one_line(str(e), 0)} (PALETTE_DEBUG=1 shows details)",
               file=sys.stderr)  # fmt: skip
         return 1
 

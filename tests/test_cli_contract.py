@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from palette.cli import one_line
+from palette.core.escaping import one_line
 from palette.platform import display_problem
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from palette.core.atomic import write_atomic
+from palette.core.escaping import one_line
 from palette.core.model import ForbiddenWord, Phrase
 from palette.core.phrase_rules import UNSAFE, clean_text
 
@@ -88,24 +89,16 @@ FORBIDDEN_HEADER = ("禁语", "建议")
 _TAG_SPLIT = re.compile(r"[,,、;;\n]")
 _SPACE = re.compile(r"\s")
 _FIELD_LIMITS = {"body": MAX_BODY_CHARS, "tags": MAX_TAGS_CHARS, "shortcut": MAX_BODY_CHARS}  # else MAX_FIELD_CHARS
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")  # what would break a line or a terminal
 # A CSV cell starting with one of these is run as a formula by Excel, WPS and LibreOffice (OWASP CSV
 # injection); export puts a ' before it (shown as text, the quote hidden) and import takes exactly that ' off.
 _FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
-
-
-def printable(text: str) -> str:
-    """`text` with line breaks, escapes and stray surrogates written as \\n, \\x1b …: one safe line."""
-    if _UNPRINTABLE.search(text) is None:
-        return text
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
 class LibraryFileError(Exception):
     """A library file that cannot be used; the message starts with the file's name and is one line."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(printable(message))
+        super().__init__(one_line(message))
 
 
 @dataclass(frozen=True)
@@ -186,7 +179,7 @@ def parse_library(
     source: LibraryBytes, options: ReadOptions = DEFAULT_OPTIONS, *, library: str | None = None
 ) -> LibraryData:
     """Read any supported format; `library` names the result (else the file's stored name or stem)."""
-    source = replace(source, label=printable(source.label))  # a name with a newline still prints on one line
+    source = replace(source, label=one_line(source.label))  # a name with a newline still prints on one line
     fmt = sniff_format(source)
     if fmt == ".db":
         return _parse_db(source, library)
@@ -271,7 +264,7 @@ class _Collector:
         self.mapped_seen: set[str] = set()  # --map headers found in some header row
 
     def warn(self, where: str, message: str) -> None:
-        self.warnings.append(printable(f"{self.label}: {where}: {message}"))
+        self.warnings.append(one_line(f"{self.label}: {where}: {message}"))
 
     def _clean(self, where: str, column: str, value: object, limit: int) -> str | None:
         """Text of one cell, or None (with a warning) when it is too long to be a phrase field."""
@@ -944,7 +937,7 @@ def _read(conn: sqlite3.Connection, path: str, library: str | None, fallback_nam
             if tag_list is None:
                 tag_list = ()
                 warnings.append(
-                    printable(f"{path}: table phrases, row {n}: column tags is not a JSON list of text; tags emptied")
+                    one_line(f"{path}: table phrases, row {n}: column tags is not a JSON list of text; tags emptied")
                 )
             phrases.append(
                 Phrase(
@@ -959,14 +952,14 @@ def _read(conn: sqlite3.Connection, path: str, library: str | None, fallback_nam
                 )
             )
         except _SkipRow as e:
-            warnings.append(printable(f"{path}: table phrases, row {n}: {e}"))
+            warnings.append(one_line(f"{path}: table phrases, row {n}: {e}"))
     forbidden: list[ForbiddenWord] = []
     if "forbidden_words" in tables:
         for n, (w, s) in enumerate(conn.execute("SELECT word, suggestion FROM forbidden_words ORDER BY rowid"), 1):
             try:
                 forbidden.append(ForbiddenWord(_db_text("word", w, required=True), _db_text("suggestion", s), name))
             except _SkipRow as e:
-                warnings.append(printable(f"{path}: table forbidden_words, row {n}: {e}"))
+                warnings.append(one_line(f"{path}: table forbidden_words, row {n}: {e}"))
     return LibraryData(name, version, tuple(phrases), tuple(forbidden), tuple(warnings))
 
 

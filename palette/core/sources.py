@@ -14,13 +14,13 @@ import os
 import stat
 import threading
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from palette import __version__
+from palette.core.escaping import one_line
 from palette.core.library_io import LibraryBytes, LibraryFileError, companion_path
 
 if TYPE_CHECKING:
@@ -42,15 +42,6 @@ def canonical(location: str) -> str:
     """What a subscription stores: a URL as given, a path made absolute (the app's cwd differs)."""
     location = location.strip()
     return location if is_url(location) else str(Path(location).expanduser().resolve())
-
-
-def one_line(text: str, limit: int = 300) -> str:
-    """`text` safe for a one-line message: control and format characters escaped, long text cut."""
-    out = "".join(
-        c.encode("unicode_escape").decode("ascii") if unicodedata.category(c)[0] == "C" or c in "\u2028\u2029" else c
-        for c in text[: limit + 1]
-    )
-    return out if len(text) <= limit else out[:limit] + "…"
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from palette.core.escaping import one_line
 from palette.core.library_io import DEFAULT_OPTIONS, LibraryData, LibraryFileError, ReadOptions, parse_library
 from palette.core.model import LayerDiff, LibraryKind
-from palette.core.sources import DEFAULT_TIMEOUT_S, NO_VALIDATORS, Validators, canonical, fetch_if_changed, one_line
+from palette.core.sources import DEFAULT_TIMEOUT_S, NO_VALIDATORS, Validators, canonical, fetch_if_changed
 from palette.core.store import Store, StoreError
 from palette.core.team_library import TeamLayer, apply_layer, team_layer
 
