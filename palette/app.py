@@ -83,7 +83,7 @@ class PaletteApp:
         self.window.settings_requested.connect(self.open_settings)
         self.window.create_requested.connect(self.create_phrase)
         self.tray.autostart_toggled.connect(self.set_autostart)
-        store.subscribe(self._settings_changed)
+        store.listen(self._settings_changed)
         self.controller.notify.connect(self.tray.notify)
         self._idle = QTimer(singleShot=True, interval=IDLE_TRIM_MS)
         self._idle.timeout.connect(release_memory)

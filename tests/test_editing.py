@@ -212,7 +212,7 @@ def test_refreshed_agrees_with_reading_everything_again(ops: list[tuple[str, int
         store.replace_layer(Library(TEAM, LibraryKind.TEAM), [phrase(f"t{i}", TEAM, order=i) for i in range(4)])
         order = [lib.name for lib in store.libraries()]
         seen: set[str] = set()
-        store.subscribe(lambda change: seen.update(change.uids))
+        store.listen(lambda change: seen.update(change.uids))
         current = entries(store.phrases(), order)
         deleted: list[Phrase] = []
         for op, n in ops:

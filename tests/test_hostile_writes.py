@@ -262,7 +262,7 @@ def test_a_reimport_writes_and_announces_only_what_changed(store: Store) -> None
     stamps = dict(store.db.execute("SELECT uid, updated_at FROM phrases WHERE library = '一组'").fetchall())
     new = [replace(p, body=p.body + "改") if n % 10 == 0 else p for n, p in enumerate(old[:-1])]
     changes: list[StoreChange] = []
-    store.subscribe(changes.append)
+    store.listen(changes.append)
     diff = store.replace_layer(lib, new)
     assert (len(diff.changed), len(diff.removed), len(diff.unchanged)) == (5, 1, 44)
     assert changes[0].uids == {f"一组#{n}" for n in range(0, 50, 10)} | {"一组#49"}

@@ -72,25 +72,24 @@ def test_random_bytes_are_refused(tmp_path: Path) -> None:
 
 def test_migration_runs_from_an_older_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A later schema step runs once, in order, on a database left at the previous version."""
-    from palette.core import store as store_module
+    from palette.core.store import schema
 
     path = tmp_path / "palette.db"
     Store(path).close()
     ran: list[int] = []
 
-    latest = store_module.SCHEMA_VERSION
+    latest = schema.SCHEMA_VERSION
 
     def step_to_next(db: object) -> None:
         ran.append(1)
-        store_module.Store  # noqa: B018 - the step only needs to run
         db.execute("ALTER TABLE profile ADD COLUMN note TEXT")  # type: ignore[attr-defined]
 
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", latest + 1)
-    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, step_to_next))
-    with store_module.Store(path) as s:
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", latest + 1)
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, step_to_next))
+    with Store(path) as s:
         assert s.db.execute("PRAGMA user_version").fetchone()[0] == latest + 1
         assert "note" in s.db["profile"].columns_dict
-    with store_module.Store(path):
+    with Store(path):
         pass
     assert ran == [1]
 
@@ -198,7 +197,7 @@ def test_profile_settings_and_forbidden_words(store: Store) -> None:
 
 def test_listeners_hear_changes(store: Store) -> None:
     heard: list[frozenset[str]] = []
-    store.subscribe(lambda change: heard.append(change.uids))
+    store.listen(lambda change: heard.append(change.uids))
     p = store.add_phrase(category="c", title="t", body="b")
     store.update_phrase(p.uid, body="b2")
     assert heard == [frozenset({p.uid}), frozenset({p.uid})]

@@ -23,7 +23,7 @@ def test_nothing_changed_is_none_and_own_writes_are_not_external(store: Store) -
 def test_another_stores_add_names_its_uid_and_the_index_finds_it(store: Store, home: Path) -> None:
     index = SearchIndex.from_store(store)
     seen: list[StoreChange] = []
-    store.subscribe(seen.append)
+    store.listen(seen.append)
     with other_process(home) as other:
         uid = other.add_phrase(category="我的", title="外来", body="另一个进程加的话术", shortcut="ext9").uid
     change = store.poll_external()

@@ -2,7 +2,7 @@
 
 API (the palette window, the tray app and `palette search` use only this):
 
-    index = SearchIndex(store, clock=time.time)   # cheap: subscribes to the store; no hits until installed
+    index = SearchIndex(store, clock=time.time)   # cheap: listens to the store; no hits until installed
     source = index.snapshot()                      # GUI thread: reads phrases, usage, pins, transitions
     prepared = SearchIndex.prepare(source)         # any thread: the CPU work, touches neither store nor Qt
     index.install(prepared)                        # GUI thread: swaps it in, re-applies changes made meanwhile
@@ -716,7 +716,7 @@ class SearchIndex:
         self._generation = 0
         self._pending: list[StoreChange] = []  # changes seen since the snapshot being prepared
         if store is not None:
-            store.subscribe(self._on_change)
+            store.listen(self._on_change)
 
     # -- building -------------------------------------------------------------------------------
 

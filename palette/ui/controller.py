@@ -116,7 +116,7 @@ class PaletteController(QObject):
         self.form.accepted.connect(self._filled)
         self.form.cancelled.connect(self._form_cancelled)
         paster.finished.connect(self._pasted)
-        store.subscribe(self._store_changed)
+        store.listen(self._store_changed)
 
     def attach_hotkey(self, hotkey: HotkeyBackend) -> None:
         self._hotkey = hotkey

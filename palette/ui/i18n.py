@@ -34,7 +34,7 @@ class Translations:
         self.language = ""
         self._installed: list[QTranslator] = []
         self.apply()
-        store.subscribe(self._on_change)
+        store.listen(self._on_change)
 
     def _on_change(self, change: StoreChange) -> None:
         if change.settings:

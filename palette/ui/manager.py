@@ -69,7 +69,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from palette.core import editing
 from palette.core.config import Settings
@@ -694,7 +693,7 @@ class PhraseManager(QMainWindow):
         self.undo_stack.indexChanged.connect(self._undo_index_changed)  # a method: gone with the window
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
         self._refresh_timer.timeout.connect(self._refresh_if_stale)
-        store.subscribe(self._on_store_change)
+        self.destroyed.connect(store.listen(self._on_store_change))  # not called once the C++ side is gone
 
     # -- actions ----------------------------------------------------------------------------------
 
@@ -850,7 +849,7 @@ class PhraseManager(QMainWindow):
         self.statusBar().showMessage(message, ms)
 
     def _on_store_change(self, change: StoreChange) -> None:
-        if not isValid(self) or (change.usage and not change.libraries):
+        if change.usage and not change.libraries:
             return  # usage counts do not show here
         if change.libraries:
             self._changed = None  # a layer came, went or was replaced: read everything again

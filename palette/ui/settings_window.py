@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from palette.core.config import DEFAULT_PASTE_RULES, KEYS, ConfigError, Settings, parse_key_combo
 from palette.core.editing import valid_profile_key
@@ -216,7 +215,7 @@ class SettingsWindow(QWidget):
         em = self.fontMetrics().horizontalAdvance("国")
         self.resize(em * 44, self.fontMetrics().height() * 34)
         self.load()
-        store.subscribe(self._on_store_change)
+        self.destroyed.connect(store.listen(self._on_store_change))  # not called once the C++ side is gone
 
     def _error_label(self) -> QLabel:
         label = QLabel()
@@ -307,7 +306,7 @@ class SettingsWindow(QWidget):
         super().showEvent(event)
 
     def _on_store_change(self, change: StoreChange) -> None:
-        if isValid(self) and change.settings and not self._writing:
+        if change.settings and not self._writing:
             self.load()
 
     def load(self) -> None:

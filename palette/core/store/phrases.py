@@ -1,0 +1,177 @@
+"""Single phrases: reading them (stored or as the palette shows them) and the agent's own edits.
+
+Only 我的话术 is edited phrase by phrase; a read-only phrase is customised by a personal override
+or hidden. A shortcut is checked and claimed under the write lock, so two adds cannot both win.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from palette.core.model import PERSONAL_LIBRARY, Phrase
+from palette.core.store.changes import StoreChange
+from palette.core.store.errors import ShortcutTakenError, StoreError
+from palette.core.store.libraries import LibrariesArea
+from palette.core.store.rows import (
+    PHRASE_SELECT,
+    clean_fields,
+    content_fields,
+    effective_phrases,
+    phrase_row,
+    row_to_phrase,
+)
+
+
+class PhrasesArea(LibrariesArea):
+    """Phrase reads and the personal phrase's add, edit, delete, undo, pin and hide."""
+
+    def phrases(self, library: str | None = None) -> list[Phrase]:
+        """Every stored phrase (hidden ones and overridden originals included), in library order."""
+        sql = PHRASE_SELECT
+        params: list[str] = []
+        if library is not None:
+            sql += " WHERE p.library = ?"
+            params.append(library)
+        sql += " ORDER BY p.library, p.sort_order, p.rowid"
+        return [row_to_phrase(r) for r in self.db.execute(sql, params)]
+
+    def get(self, uid: str) -> Phrase | None:
+        row = self.db.execute(PHRASE_SELECT + " WHERE p.uid = ?", [uid]).fetchone()
+        return row_to_phrase(row) if row else None
+
+    def visible_phrases(self) -> list[Phrase]:
+        """What the palette offers: personal overrides replace their originals, hidden ones and disabled
+        libraries are left out."""
+        libraries = self.libraries()
+        return effective_phrases(
+            self.phrases(), [lib.name for lib in libraries], disabled={lib.name for lib in libraries if not lib.enabled}
+        )
+
+    def coded_phrases(self, *, exclude_library: str | None = None) -> list[Phrase]:
+        """The visible phrases that have a shortcut code, without reading every phrase: the rows with a
+        code plus every override (an override without a code still hides its original's). An import
+        leaves out its own library: a 100,000-phrase layer is not read back to check itself."""
+        rows = self.db.execute(
+            PHRASE_SELECT + " WHERE (p.shortcut != '' OR p.override_of IS NOT NULL) AND p.library IS NOT ?"
+            " ORDER BY p.library, p.sort_order, p.rowid",
+            [exclude_library],
+        )
+        libraries = self.libraries()
+        shown = effective_phrases(
+            map(row_to_phrase, rows),
+            [lib.name for lib in libraries],
+            disabled={lib.name for lib in libraries if not lib.enabled},
+        )
+        return [p for p in shown if p.shortcut]
+
+    def add_phrase(
+        self,
+        *,
+        category: str,
+        title: str,
+        body: str,
+        shortcut: str = "",
+        tags: Sequence[str] = (),
+        override_of: str | None = None,
+    ) -> Phrase:
+        """A new personal phrase (or a personal override of a read-only one); returns it with its uid."""
+        if override_of is not None:
+            base = self.get(override_of)
+            if base is None:
+                raise StoreError(f"no phrase with uid {override_of!r} to customise")
+            if base.library == PERSONAL_LIBRARY:
+                raise StoreError(f"{override_of!r} is already a personal phrase; edit it instead")
+        fields = clean_fields({"category": category, "title": title, "body": body, "shortcut": shortcut, "tags": tags})
+        with self.transaction():  # the shortcut check and the insert under one lock: two adds cannot both win
+            self._claim_shortcut(fields["shortcut"], exclude=override_of)
+            order = self.db.execute(
+                "SELECT COALESCE(MAX(sort_order), -1) + 1 FROM phrases WHERE library = ?", [PERSONAL_LIBRARY]
+            ).fetchone()[0]
+            phrase = Phrase(
+                uid="p-" + uuid.uuid4().hex[:12],
+                library=PERSONAL_LIBRARY,
+                sort_order=order,
+                override_of=override_of,
+                **fields,
+            )
+            try:
+                self.db.table("phrases").insert(phrase_row(phrase, time.time()))
+            except sqlite3.IntegrityError:
+                raise StoreError(f"{override_of!r} is already customised") from None
+        self._notify(StoreChange(uids=[phrase.uid] + ([override_of] if override_of else [])))
+        return phrase
+
+    def _claim_shortcut(self, shortcut: str, *, exclude: str | None) -> None:
+        """Refuse a shortcut another visible phrase has; call inside the write transaction."""
+        owner = self.shortcut_owner(shortcut, exclude=exclude)
+        if owner is not None:
+            raise ShortcutTakenError(f"shortcut {shortcut!r} is already used by {owner.title!r} ({owner.uid})")
+
+    def update_phrase(self, uid: str, **fields: Any) -> Phrase:
+        """Edit a personal phrase's content fields (category, title, body, shortcut, tags, sort_order)."""
+        current = self.get(uid)
+        if current is None:
+            raise StoreError(f"no phrase with uid {uid!r}")
+        if current.library != PERSONAL_LIBRARY:
+            raise StoreError(f"{uid!r} belongs to the read-only library {current.library!r}; customise it instead")
+        allowed = {"category", "title", "body", "shortcut", "tags", "sort_order"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise StoreError(f"cannot edit {', '.join(sorted(unknown))}")
+        updated = replace(current, **clean_fields(fields))
+        with self.transaction():
+            if updated.shortcut.strip().lower() != current.shortcut.strip().lower():
+                self._claim_shortcut(updated.shortcut, exclude=uid)
+            self.db.table("phrases").update(uid, phrase_row(updated, time.time()))
+        self._notify(StoreChange(uids=[uid]))
+        return updated
+
+    def delete_phrase(self, uid: str) -> Phrase:
+        """Delete a personal phrase (dropping an override restores the team version); returns it for undo."""
+        current = self.get(uid)
+        if current is None:
+            raise StoreError(f"no phrase with uid {uid!r}")
+        if current.library != PERSONAL_LIBRARY:
+            raise StoreError(f"{uid!r} belongs to the read-only library {current.library!r}; hide it instead")
+        with self.transaction():
+            self.db.execute("DELETE FROM phrases WHERE uid = ?", [uid])
+        self._notify(StoreChange(uids=[uid] + ([current.override_of] if current.override_of else [])))
+        return current
+
+    def restore_phrase(self, phrase: Phrase) -> None:
+        """Put back a personal phrase exactly as `delete_phrase` returned it (undo)."""
+        phrase = replace(phrase, **clean_fields(content_fields(phrase)))
+        with self.transaction():
+            self.db.table("phrases").insert(phrase_row(phrase, time.time()), replace=True)
+        self._notify(StoreChange(uids=[phrase.uid] + ([phrase.override_of] if phrase.override_of else [])))
+
+    def set_flags(self, uid: str, *, pinned: bool | None = None, hidden: bool | None = None) -> None:
+        """Pin or hide any phrase; kept by uid, so a team re-import never undoes it."""
+        phrase = self.get(uid)
+        if phrase is None:
+            raise StoreError(f"no phrase with uid {uid!r}")
+        key = phrase.usage_key
+        with self.transaction():
+            self.db.execute("INSERT OR IGNORE INTO phrase_flags (uid) VALUES (?)", [key])
+            if pinned is not None:
+                self.db.execute("UPDATE phrase_flags SET pinned = ? WHERE uid = ?", [int(pinned), key])
+            if hidden is not None:
+                self.db.execute("UPDATE phrase_flags SET hidden = ? WHERE uid = ?", [int(hidden), key])
+        self._notify(StoreChange(uids=[uid, key]))
+
+    def shortcut_owner(self, shortcut: str, *, exclude: str | None = None) -> Phrase | None:
+        """The visible phrase already using `shortcut` (case-insensitive), if any."""
+        wanted = shortcut.strip().lower()
+        if not wanted:
+            return None
+        for p in self.visible_phrases():
+            if p.shortcut.lower() != wanted:
+                continue
+            if exclude is None or exclude not in (p.uid, p.override_of):
+                return p
+        return None

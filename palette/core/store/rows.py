@@ -1,0 +1,162 @@
+"""How a `Phrase` maps onto a `phrases` row and back, how layers are compared and how they resolve.
+
+Pure functions over rows and phrases, shared by the library and phrase areas of the store (and by
+callers that diff or resolve phrases they hold, through `diff_phrases` and `effective_phrases`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Any
+
+from palette.core.model import LayerDiff, Phrase
+from palette.core.phrase_rules import clean_line, clean_text
+from palette.core.store.errors import StoreError
+
+_PHRASE_COLUMNS = "p.uid, p.library, p.category, p.title, p.body, p.shortcut, p.tags, p.sort_order, p.override_of"
+PHRASE_SELECT = f"""
+    SELECT {_PHRASE_COLUMNS}, COALESCE(f.pinned, 0), COALESCE(f.hidden, 0)
+    FROM phrases p LEFT JOIN phrase_flags f ON f.uid = COALESCE(p.override_of, p.uid)
+"""
+
+
+def row_to_phrase(row: Sequence[Any]) -> Phrase:
+    return Phrase(
+        uid=row[0],
+        library=row[1],
+        category=row[2],
+        title=row[3],
+        body=row[4],
+        shortcut=row[5],
+        tags=tuple(json.loads(row[6])),
+        sort_order=row[7],
+        override_of=row[8],
+        pinned=bool(row[9]),
+        hidden=bool(row[10]),
+    )
+
+
+def _content(p: Phrase) -> tuple[object, ...]:
+    """The fields a library layer owns; agent state (pins, hidden, usage) is not part of it.
+
+    `sort_order` stays last: `diff_rows` tells a moved phrase from an edited one by it.
+    """
+    return (p.category, p.title, p.body, p.shortcut, tuple(p.tags), p.sort_order)
+
+
+def diff_phrases(old: Iterable[Phrase], new: Sequence[Phrase]) -> LayerDiff:
+    """Compare a layer's stored phrases with a replacement, by uid and layer-owned content."""
+    return diff_rows({p.uid: _content(p) for p in old}, new)
+
+
+def diff_rows(
+    before: dict[str, tuple[object, ...]],
+    new: Sequence[Phrase],
+    content: Callable[[Phrase], tuple[object, ...]] = _content,
+) -> LayerDiff:
+    added, changed, unchanged, moved = [], [], [], []
+    for p in new:
+        prev = before.get(p.uid)
+        if prev is None:
+            added.append(p.uid)
+            continue
+        mine = content(p)
+        if prev == mine:
+            unchanged.append(p.uid)
+            continue
+        changed.append(p.uid)
+        if prev[:-1] == mine[:-1]:  # sort_order is last
+            moved.append(p.uid)
+    new_uids = {p.uid for p in new}
+    removed = [uid for uid in before if uid not in new_uids]
+    return LayerDiff(tuple(added), tuple(changed), tuple(removed), tuple(unchanged), moved=tuple(moved))
+
+
+def effective_phrases(
+    phrases: Iterable[Phrase], library_order: Sequence[str] = (), *, disabled: Collection[str] = ()
+) -> list[Phrase]:
+    """Resolve layers: an override takes its original's place; hidden phrases are dropped.
+
+    The phrases of `disabled` libraries are dropped first, so the agent's own version of one of them
+    stays, shown in 我的话术's place like an override whose original is gone.
+    """
+    phrases = [p for p in phrases if p.library not in disabled] if disabled else list(phrases)
+    by_uid = {p.uid: p for p in phrases}
+    overrides = {p.override_of: p for p in phrases if p.override_of in by_uid}
+    rank = {name: i for i, name in enumerate(library_order)}
+    placed: list[tuple[int, int, Phrase]] = []
+    for p in phrases:
+        if p.override_of in by_uid:
+            continue  # shown where its original sits
+        shown = overrides.get(p.uid, p)
+        if not shown.hidden:
+            placed.append((rank.get(p.library, len(rank)), p.sort_order, shown))
+    placed.sort(key=lambda t: (t[0], t[1]))
+    return [p for _, _, p in placed]
+
+
+_PHRASE_ROW_COLUMNS = (
+    "uid",
+    "library",
+    "category",
+    "title",
+    "body",
+    "shortcut",
+    "tags",
+    "sort_order",
+    "override_of",
+    "updated_at",
+)
+UPSERT_PHRASE = (
+    f"INSERT INTO phrases ({', '.join(_PHRASE_ROW_COLUMNS)}) VALUES ({', '.join('?' * len(_PHRASE_ROW_COLUMNS))})"
+    f" ON CONFLICT(uid) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _PHRASE_ROW_COLUMNS[1:])}"
+)
+
+
+def layer_row(p: Phrase, library: str, now: float, tags_json: dict[tuple[str, ...], str]) -> tuple[object, ...]:
+    """A phrases row for a library layer, in `_PHRASE_ROW_COLUMNS` order, its text cleaned."""
+    tags = tags_json.get(p.tags)
+    if tags is None:
+        tags = tags_json[p.tags] = json.dumps([clean_text(t) for t in p.tags], ensure_ascii=False)
+    text = (clean_text(p.category), clean_text(p.title), clean_text(p.body), clean_text(p.shortcut))
+    return (p.uid, library, *text, tags, p.sort_order, p.override_of, now)
+
+
+def phrase_row(p: Phrase, now: float) -> dict[str, Any]:
+    """A phrases row; keys in `_PHRASE_ROW_COLUMNS` order."""
+    return {
+        "uid": p.uid,
+        "library": p.library,
+        "category": p.category,
+        "title": p.title,
+        "body": p.body,
+        "shortcut": p.shortcut,
+        "tags": json.dumps(list(p.tags), ensure_ascii=False),
+        "sort_order": p.sort_order,
+        "override_of": p.override_of,
+        "updated_at": now,
+    }
+
+
+_LINE_FIELDS = ("category", "title", "shortcut")
+
+
+def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Content fields as they may be stored (`phrase_rules`); a required field left empty is refused."""
+    out = dict(fields)
+    for name in _LINE_FIELDS:
+        if name in out:
+            out[name] = clean_line(out[name])
+    if "body" in out:
+        out["body"] = clean_text(out["body"])
+    if "tags" in out:
+        out["tags"] = tuple(t for t in (clean_line(t) for t in out["tags"]) if t)
+    for name in ("category", "title", "body"):
+        if name in out and not out[name].strip():
+            raise StoreError(f"the {name} is empty (control characters are not kept)")
+    return out
+
+
+def content_fields(p: Phrase) -> dict[str, Any]:
+    return {"category": p.category, "title": p.title, "body": p.body, "shortcut": p.shortcut, "tags": p.tags}

@@ -1,0 +1,216 @@
+"""Opening `palette.db`: the tables, the migration steps and the connection, and the one way to write.
+
+A new schema step is appended to MIGRATIONS (never an edit of a released one); `StoreBase` checks what
+it opens and upgrades it under the write lock, so two processes opening a new database do it once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Self
+
+import sqlite_utils
+
+from palette.core.model import PERSONAL_LIBRARY, LibraryKind
+from palette.core.store.errors import StoreError, explain
+
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_S = 5.0
+
+
+def _migrate_0_to_1(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE libraries (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('standard', 'team', 'personal')),
+            source TEXT NOT NULL DEFAULT '',
+            version TEXT NOT NULL DEFAULT '',
+            imported_at TEXT NOT NULL DEFAULT '',
+            checksum TEXT NOT NULL DEFAULT '',
+            read_only INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE phrases (
+            uid TEXT PRIMARY KEY,
+            library TEXT NOT NULL REFERENCES libraries(name) ON UPDATE CASCADE,
+            category TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            shortcut TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            override_of TEXT,
+            updated_at REAL NOT NULL DEFAULT 0
+        );
+        CREATE INDEX phrases_library ON phrases(library, sort_order);
+        CREATE UNIQUE INDEX phrases_override ON phrases(override_of) WHERE override_of IS NOT NULL;
+        CREATE TABLE phrase_flags (
+            uid TEXT PRIMARY KEY,
+            pinned INTEGER NOT NULL DEFAULT 0,
+            hidden INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE usage (
+            uid TEXT PRIMARY KEY,
+            count INTEGER NOT NULL,
+            last_used REAL NOT NULL,
+            score REAL NOT NULL
+        );
+        CREATE TABLE usage_events (
+            id INTEGER PRIMARY KEY,
+            ts REAL NOT NULL,
+            uid TEXT NOT NULL,
+            prev_uid TEXT
+        );
+        CREATE INDEX usage_events_prev ON usage_events(prev_uid);
+        CREATE TABLE profile (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE forbidden_words (
+            source TEXT NOT NULL,
+            word TEXT NOT NULL,
+            suggestion TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (source, word)
+        );
+        """
+    )
+    db.table("libraries").insert({"name": PERSONAL_LIBRARY, "kind": LibraryKind.PERSONAL.value, "read_only": 0})
+
+
+def _migrate_1_to_2(db: sqlite_utils.Database) -> None:
+    """The change log other processes read (`Store.poll_external`); it names uids, never text."""
+    db.executescript(
+        """
+        CREATE TABLE changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            writer TEXT NOT NULL,
+            change TEXT NOT NULL
+        );
+        """
+    )
+
+
+# MIGRATIONS[n] takes a database at schema n to n + 1; append, never edit a released step.
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migrate_0_to_1, _migrate_1_to_2)
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+_OUR_TABLES = {"libraries", "phrases", "phrase_flags", "usage", "usage_events", "profile", "settings", "changes"}
+
+
+class StoreBase:
+    """One open connection, its schema checked: what every data area of the store builds on."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = self._connect(path)
+        try:
+            self._migrate()
+        except BaseException:
+            self.db.close()
+            raise
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite_utils.Database:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"{path.parent}: cannot create the data directory ({e.strerror})") from None
+        try:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as e:
+            raise StoreError(f"{path}: cannot open the database ({e})") from None
+        db = sqlite_utils.Database(conn, execute_plugins=False)  # no entry-point scan: ~40 ms, ~3 MB
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise sqlite3.OperationalError(f"journal mode is {mode}, not wal")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            raise StoreError(explain(path, e)) from None
+        return db
+
+    def _migrate(self) -> None:
+        """Check the schema, and create or upgrade it under the write lock.
+
+        The version is read again inside `BEGIN IMMEDIATE`: two processes opening a brand-new
+        database at once both see version 0 outside, but only the first migrates; the second
+        then finds the current schema and does nothing.
+        """
+        if self._schema_version() == SCHEMA_VERSION:
+            return
+        try:
+            with self.transaction():
+                version = self._schema_version()
+                for step in MIGRATIONS[version:]:
+                    step(self.db)
+                if version < SCHEMA_VERSION:
+                    self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as e:
+            raise StoreError(explain(self.path, e)) from None
+
+    def _schema_version(self) -> int:
+        """The stored schema version, after checking that the tables are what it promises."""
+        try:
+            version: int = self.db.execute("PRAGMA user_version").fetchone()[0]
+            tables = set(self.db.table_names())
+        except sqlite3.DatabaseError as e:
+            raise StoreError(explain(self.path, e)) from None
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: written by a newer Palette (schema {version}, this one knows {SCHEMA_VERSION});"
+                " update Palette"
+            )
+        if version == 0 and tables:
+            raise StoreError(f"{self.path}: not a Palette database (it has tables {', '.join(sorted(tables))})")
+        if version > 0 and not tables >= _OUR_TABLES:
+            raise StoreError(f"{self.path}: damaged Palette database (missing {_OUR_TABLES - tables})")
+        return version
+
+    def files(self) -> list[Path]:
+        """The files this store keeps open: nothing may be written onto them (an export, say)."""
+        return [self.path, self.path.with_name(self.path.name + "-wal"), self.path.with_name(self.path.name + "-shm")]
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic write. Nested calls join the outer transaction through savepoints."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as e:
+            raise StoreError(explain(self.path, e)) from None
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(explain(self.path, e)) from None
+
+    # -- maintenance -------------------------------------------------------------------------------
+
+    def dump(self) -> list[str]:
+        """Every row of every table as SQL, for tests that prove a failed change left nothing behind."""
+        return list(self.db.conn.iterdump())
