@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, ForbiddenWord, Library, LibraryKind, Phrase
 from palette.core.standard import ensure_standard_library
-from palette.core.store import SCHEMA_VERSION, Store, StoreError, decayed, effective_phrases
+from palette.core.store import SCHEMA_VERSION, Store, StoreChange, StoreError, decayed, effective_phrases
 
 TEAM = Library("客服一组", LibraryKind.TEAM, source="/share/team.xlsx", version="w47")
 
@@ -201,6 +203,50 @@ def test_listeners_hear_changes(store: Store) -> None:
     p = store.add_phrase(category="c", title="t", body="b")
     store.update_phrase(p.uid, body="b2")
     assert heard == [frozenset({p.uid}), frozenset({p.uid})]
+
+
+class _Window:
+    """Stands in for a widget: its listener is a bound method, as the windows' are."""
+
+    def __init__(self, heard: list[str]) -> None:
+        self.heard = heard
+
+    def on_change(self, change: StoreChange) -> None:
+        self.heard.extend(change.uids)
+
+
+def test_a_listener_of_a_deleted_object_stops_being_called(store: Store) -> None:
+    heard: list[str] = []
+    window = _Window(heard)
+    store.listen(window.on_change)
+    first = store.add_phrase(category="c", title="t", body="b")
+    assert heard == [first.uid]
+    del window
+    gc.collect()
+    store.add_phrase(category="c", title="t2", body="b")
+    assert heard == [first.uid]  # the store held the method weakly: nothing kept the window alive
+
+
+def test_the_returned_function_stops_a_listener(store: Store) -> None:
+    kept: list[str] = []
+    left: list[str] = []
+    store.listen(lambda change: kept.extend(change.uids))  # a lambda is held strongly: nothing else holds it
+    stop = store.listen(lambda change: left.extend(change.uids))
+    first = store.add_phrase(category="c", title="t", body="b")
+    stop()
+    stop()  # twice is harmless
+    second = store.add_phrase(category="c", title="t2", body="b")
+    assert left == [first.uid]
+    assert kept == [first.uid, second.uid]
+
+
+def test_a_listener_stopped_by_an_earlier_one_is_not_called_in_that_round(store: Store) -> None:
+    heard: list[str] = []
+    stops: list[Callable[[], None]] = []
+    store.listen(lambda change: stops[0]())
+    stops.append(store.listen(lambda change: heard.append("late")))
+    store.add_phrase(category="c", title="t", body="b")
+    assert heard == []
 
 
 def test_effective_phrases_orders_by_library_then_position() -> None:
