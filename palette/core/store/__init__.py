@@ -35,4 +35,8 @@ __all__ = [
 
 
 class Store(UsageArea, PhrasesArea, LibrariesArea, SettingsArea, ChangesArea, StoreBase):
-    """One open user database. Use from one thread (SQLite connections refuse others anyway)."""
+    """One open user database. Use from one thread (SQLite connections refuse others anyway).
+
+    The areas are a chain, each built on the one before it names (phrases read libraries, usage reads
+    phrases), so mypy checks every call between them.
+    """

@@ -1,4 +1,4 @@
-"""The store's one error type and the words for SQLite's failures, shared by every part of the store."""
+"""The store's errors and the one-line words for SQLite's failures, shared by every part of the store."""
 
 from __future__ import annotations
 
