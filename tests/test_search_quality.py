@@ -1,7 +1,7 @@
 """Search quality on the query set in tests/data: agents' queries and the phrase each one wants.
 
-Fails below top-1 0.85, top-3 0.95 or MRR 0.9 (the issue's bar), or when a query's phrase is not in its top 10. `bench/search_quality.py` prints the same
-figures per kind of query, next to a naive baseline's.
+Fails below top-1 0.85, top-3 0.95 or MRR 0.9 (the issue's bar), or when a query's phrase is not in its
+top 10. `bench/search_quality.py` prints the same figures per kind of query, next to a naive baseline's.
 """
 
 from __future__ import annotations
