@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set up a source checkout to run Palette: Debian packages when missing, a virtual environment in .venv,
-# and Palette installed into it (editable). Idempotent and quick when nothing changed.
+# and Palette installed into it (editable) with the exact versions in constraints.txt. Idempotent and quick
+# when nothing changed.
 #   bash packaging/bootstrap.sh          what the app needs
-#   bash packaging/bootstrap.sh --test   plus what the test suite needs (Xvfb, xdotool, real target programs)
+#   bash packaging/bootstrap.sh --test   plus what the test suite and bench/ need (Xvfb, xdotool, real targets)
 #   bash packaging/bootstrap.sh --build  plus PyInstaller, to build the installable bundle (packaging/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,8 +22,7 @@ say() { echo "bootstrap: $*" >&2; }
 # Debian packages: Qt's xcb platform plugin needs the libxcb set; Chinese glyphs need a CJK font.
 runtime_pkgs="libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-xcb1 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0
-  libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 fonts-noto-cjk
-  gcc libc6-dev linux-libc-dev python3-dev"  # pynput needs evdev, on PyPI only as C source to compile
+  libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 fonts-noto-cjk"
 # The end-to-end tests: a virtual X server, a window manager, key injection, and real paste targets
 # (a Tk program on Debian's python3-tk, a GTK editor, a terminal and a browser); the bundle's menu entry check.
 test_pkgs="xvfb xauth xdotool x11-utils xclip openbox python3-tk mousepad xterm xfonts-base chromium desktop-file-utils"
@@ -61,15 +61,17 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 extras=()
-[ $want_test = 1 ] && extras+=(test)
+[ $want_test = 1 ] && extras+=(test bench)
 [ $want_build = 1 ] && extras+=(build)
 extra=""
 [ ${#extras[@]} -gt 0 ] && extra="[$(IFS=,; echo "${extras[*]}")]"
 stamp=".venv/.palette-installed$extra"
-sum=$( (sha256sum pyproject.toml 2>/dev/null || shasum -a 256 pyproject.toml) | cut -d' ' -f1)  # shasum: macOS
+# Exact versions from constraints.txt; a change to it or to pyproject.toml reinstalls.
+sum=$( (sha256sum pyproject.toml constraints.txt 2>/dev/null || shasum -a 256 pyproject.toml constraints.txt) \
+  | cut -d' ' -f1 | tr '\n' ' ')  # shasum: macOS
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
   say "installing Palette and its Python packages into .venv"
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".$extra"
   echo "$sum" > "$stamp"
 fi

@@ -5,7 +5,8 @@
 #        folder with install.sh (per-user or --system, .desktop entry, icon, optional autostart).
 # macOS: dist/Palette.app (menu-bar only) and dist/Palette-VERSION-macos.zip.
 # Windows builds with PowerShell and Inno Setup instead: see the README's "Install" section.
-# Sets itself up like start.sh (bootstrap.sh --build: .venv with PyInstaller); takes a few minutes.
+# Sets itself up like start.sh (bootstrap.sh --build: .venv with PyInstaller, every package at its
+# constraints.txt version, so two builds a month apart bundle the same code); takes a few minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash packaging/bootstrap.sh --build

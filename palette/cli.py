@@ -1,4 +1,4 @@
-"""The `palette` command line: the contract of DESIGN.md over the same core the app uses.
+"""The `palette` command line over the same core the app uses (docs/DESIGN.md, "The command line contract").
 
 Every command honours `$PALETTE_HOME`, exits 0 on success and 2 with one line on stderr for bad
 input. Only `palette` (no command) and `palette show` touch Qt, and they import it lazily.

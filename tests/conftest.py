@@ -13,7 +13,6 @@ from palette.core.standard import ensure_standard_library
 from palette.core.store import Store
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("PYNPUT_BACKEND", "dummy")  # pynput refuses to import without a display otherwise
 
 
 @pytest.fixture

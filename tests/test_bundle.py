@@ -32,7 +32,7 @@ def _env(**extra: str) -> dict[str, str]:
     """This environment without our venv, display or Qt platform: like a fresh terminal on a headless machine."""
     venv = str(REPO / ".venv")
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "DISPLAY", "WAYLAND_DISPLAY")}
-    env = {k: v for k, v in env.items() if not k.startswith(("QT_", "PALETTE_", "PYNPUT_", "PYTHON"))}
+    env = {k: v for k, v in env.items() if not k.startswith(("QT_", "PALETTE_", "PYTHON"))}
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if not p.startswith(venv))
     return {**env, **extra}
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from palette.core.guard import (
@@ -157,6 +160,24 @@ def test_lint_knows_the_agents_own_profile_keys(guard: Guard) -> None:
     assert guard.lint("[微信号]", profile_keys=["微信号"]) == []
     assert "微信号" in known_names(("微信号",))
     assert likely_meant("微信好", known_names(("微信号",))) == "微信号"
+
+
+def test_a_heteronym_sounds_like_any_of_its_readings() -> None:
+    """行 reads xing or hang: 银航 is a likely typo of 银行 though 行's first reading is xing."""
+    assert likely_meant("银航", ["银行"]) == "银行"
+    assert likely_meant("银河", ["银行"]) is None
+
+
+def test_lint_reads_the_shipped_tables_not_pypinyin() -> None:
+    code = (
+        "import sys\n"
+        "from palette.core.guard import Guard\n"
+        "assert Guard([]).lint('[日其]')\n"
+        "print('pypinyin' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
 
 
 def test_lint_can_leave_punctuation_out(guard: Guard) -> None:

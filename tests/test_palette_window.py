@@ -39,8 +39,8 @@ from palette.ui.palette_window import (
 )
 from palette.ui.placement import GAP
 
-STD = {p.uid: p.body for p in source_data().phrases}
-GREETING = STD["std-open-phone"].replace("[公司名称]", "中国电信").replace("[工号]", "1024")
+STD = {p.shortcut or p.title: p for p in source_data().phrases}  # by shortcut, else by title
+GREETING = STD["kc1"].body.replace("[公司名称]", "中国电信").replace("[工号]", "1024")
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
@@ -152,7 +152,7 @@ def test_a_complete_phrase_is_pasted_and_recorded(qtbot: QtBot, flow: PaletteCon
     with qtbot.waitSignal(flow.paster.finished, timeout=2000):
         pick(qtbot, flow, "kc1")
     assert clipboard() == GREETING
-    assert store.usage()["std-open-phone"].count == 1
+    assert store.usage()[STD["kc1"].uid].count == 1
 
 
 def test_form_asks_once_per_conversation(qtbot: QtBot, flow: PaletteController) -> None:
@@ -170,7 +170,7 @@ def test_form_asks_once_per_conversation(qtbot: QtBot, flow: PaletteController) 
 
     with qtbot.waitSignal(flow.paster.finished, timeout=2000):
         pick(qtbot, flow, "称呼客户")  # another phrase with [客户姓名]: already known
-    assert clipboard() == STD["std-open-name"].replace("[客户姓名]", "王女士")
+    assert clipboard() == STD["称呼客户问候"].body.replace("[客户姓名]", "王女士")
 
     flow.new_conversation()
     pick(qtbot, flow, "称呼客户")

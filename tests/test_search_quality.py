@@ -1,7 +1,7 @@
 """Search quality on the query set in tests/data: agents' queries and the phrase each one wants.
 
-Fails below top-1 0.85 or top-3 0.95 (the issue's bar). `bench/search_quality.py` prints the same
-figures per kind of query, next to a naive baseline's.
+Fails below top-1 0.85, top-3 0.95 or MRR 0.9 (the issue's bar), or when a query's phrase is not in its
+top 10. `bench/search_quality.py` prints the same figures per kind of query, next to a naive baseline's.
 """
 
 from __future__ import annotations
@@ -49,4 +49,5 @@ def test_top1_top3_and_mrr(ranks: list[int | None]) -> None:
     misses = [item["q"] for item, r in zip(QUERIES, ranks, strict=True) if r != 1]
     assert top1 >= 0.85, misses
     assert top3 >= 0.95, misses
-    assert mrr >= top1
+    assert mrr >= 0.9, misses  # a wanted phrase ranked 2nd-10th, or not found, pulls this down
+    assert [item["q"] for item, r in zip(QUERIES, ranks, strict=True) if r is None] == []  # all in the top 10

@@ -8,7 +8,7 @@ function Check($what) { if ($LASTEXITCODE -ne 0) { throw "$what failed (exit $LA
 
 if (-not (Test-Path .venv\Scripts\python.exe)) { py -3 -m venv .venv; Check "creating .venv" }
 $py = ".venv\Scripts\python.exe"
-& $py -m pip install -q --disable-pip-version-check -e ".[build]"; Check "pip install"
+& $py -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[build]"; Check "pip install"
 & $py -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build\pyinstaller packaging\palette.spec
 Check "PyInstaller"
 $version = (& $py -c "import palette; print(palette.__version__)").Trim()

@@ -1,6 +1,6 @@
 """What the phrase manager lists and what its reordering and field editing change: pure functions.
 
-Libraries are layers (DESIGN.md). The manager shows each read-only team or standard phrase once,
+Libraries are layers (docs/DESIGN.md, "Data model"). The manager shows each read-only team or standard phrase once,
 with the agent's override of it (if any) in the same entry, where the original sits: that is what the
 palette shows, and the entry keeps its identity (`Entry.key`, the original's uid) when the agent
 customises it or reverts. The agent's own phrases, and overrides whose original a re-import removed,

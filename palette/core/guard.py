@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
+from palette.core import pinyin
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, ForbiddenWord
 from palette.core.placeholders import (
     BUILTIN_NAMES,
@@ -186,10 +187,10 @@ def known_names(profile_keys: tuple[str, ...] = (), aliases: tuple[tuple[str, st
 
 
 @cache
-def _sound(name: str) -> tuple[str, ...]:
-    from pypinyin import Style, lazy_pinyin  # ~250 ms: only lint pays for it
-
-    return tuple(lazy_pinyin(name, style=Style.NORMAL))
+def _sounds(name: str) -> tuple[frozenset[str], ...]:
+    """Per character, every toneless reading from the shipped tables (a non-Chinese character reads as itself)."""
+    readings = pinyin.default_table().readings
+    return tuple(frozenset(readings.get(ch, (ch.lower(),))) for ch in name)
 
 
 @cache
@@ -199,9 +200,13 @@ def _likely_meant_cached(name: str, known: frozenset[str]) -> str | None:
 
 
 def likely_meant(name: str, known: Collection[str]) -> str | None:
-    """The known name `name` sounds like (same toneless pinyin), if any: a likely input-method typo."""
+    """The known name `name` sounds like (a shared toneless reading at every character), if any: a likely
+    input-method typo. Heteronyms count with any of their readings, as an agent may have typed any."""
+    sounds = _sounds(name)
     for other in sorted(known):
-        if len(other) == len(name) and other != name and _sound(other) == _sound(name):
+        if len(other) != len(name) or other == name:
+            continue
+        if all(a & b for a, b in zip(_sounds(other), sounds, strict=True)):
             return other
     return None
 

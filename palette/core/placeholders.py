@@ -1,6 +1,6 @@
 """Placeholders in a phrase body: parse them, fill them, and prove none is left before a paste.
 
-Syntax (DESIGN.md):
+Syntax (docs/DESIGN.md, "Placeholders and the guard"):
 - `[名称]` is a placeholder when the name, trimmed and NFKC-folded, is 1–20 word characters (ASCII
   letters, digits, `_`, or Chinese characters). `[工号 ]` is the placeholder 工号.
 - `[名称=默认]` (also `=`) carries a default, used when no source has a value.

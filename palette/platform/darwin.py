@@ -59,7 +59,7 @@ class DarwinHotkey:
         self._listener: Any = None
 
     def start(self, combo: str, on_activate: Callable[[], None]) -> None:
-        import Quartz  # pyobjc, a pynput dependency on macOS
+        import Quartz  # pyobjc-framework-Quartz, declared for macOS in pyproject.toml
         from pynput import keyboard
 
         self.stop()
@@ -93,7 +93,7 @@ class DarwinDesktop:
     name = "darwin"
 
     def __init__(self) -> None:
-        import AppKit  # pyobjc, a pynput dependency on macOS
+        import AppKit  # pyobjc-framework-Cocoa, declared for macOS in pyproject.toml
         import Quartz
 
         self.AppKit: Any = AppKit
@@ -144,6 +144,6 @@ class DarwinDesktop:
 
     def can_paste_into(self, window: WindowRef) -> bool:
         """Posting keys needs the Accessibility permission; without it the paste would vanish."""
-        import HIServices  # pyobjc-framework-ApplicationServices, a pynput dependency on macOS
+        import HIServices  # pyobjc-framework-ApplicationServices, declared for macOS
 
         return bool(HIServices.AXIsProcessTrusted())

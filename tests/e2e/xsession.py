@@ -124,7 +124,7 @@ def x_session(wm: str = "none") -> Iterator[XSession]:
     with os.fdopen(read_fd) as f:
         number = f.readline().strip()
     env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    env.update(DISPLAY=f":{number}", QT_QPA_PLATFORM="xcb", PYNPUT_BACKEND="xorg", LANG="C.UTF-8")
+    env.update(DISPLAY=f":{number}", QT_QPA_PLATFORM="xcb", LANG="C.UTF-8")
     session = XSession(f":{number}", env, wm, [xvfb])
     try:
         if wm == "openbox":
