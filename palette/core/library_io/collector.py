@@ -1,0 +1,168 @@
+"""One collector for every format: each row passes the same checks, so the rules cannot drift apart."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+
+from palette.core.escaping import one_line
+from palette.core.library_io.common import (
+    EXPORT_FIELDS,
+    MAX_BODY_CHARS,
+    MAX_FIELD_CHARS,
+    MAX_ROWS,
+    MAX_SHORTCUT_CHARS,
+    MAX_TAGS_CHARS,
+    LibraryData,
+    LibraryFileError,
+    cell_text,
+)
+from palette.core.model import ForbiddenWord, Phrase
+from palette.core.phrase_rules import UNSAFE, clean_text
+
+_TAG_SPLIT = re.compile(r"[,,、;;\n]")
+_SPACE = re.compile(r"\s")
+_FIELD_LIMITS = {"body": MAX_BODY_CHARS, "tags": MAX_TAGS_CHARS, "shortcut": MAX_BODY_CHARS}  # else MAX_FIELD_CHARS
+
+
+class Collector:
+    """Turns located rows into phrases with the same checks for every format."""
+
+    def __init__(self, label: str, name: str) -> None:
+        self.label = label
+        self.name = name
+        self.phrases: list[Phrase] = []
+        self.forbidden: list[ForbiddenWord] = []
+        self.warnings: list[str] = []
+        self._ids: dict[str, str] = {}  # id → where it was first seen
+        self._shortcuts: dict[str, str] = {}
+        self._titles: dict[tuple[str, str], tuple[int, str]] = {}  # (category, title) → (count, where)
+        self._words: set[str] = set()
+        self.mapped_seen: set[str] = set()  # --map headers found in some header row
+
+    def warn(self, where: str, message: str) -> None:
+        self.warnings.append(one_line(f"{self.label}: {where}: {message}"))
+
+    def _clean(self, where: str, column: str, value: object, limit: int) -> str | None:
+        """Text of one cell, or None (with a warning) when it is too long to be a phrase field."""
+        text = cell_text(value)
+        if not text:
+            return ""
+        if len(text) > limit:
+            self.warn(f"{where}, column {column}", f"{len(text):,} characters (limit {limit:,}); row skipped")
+            return None
+        if "\ufeff" in text:
+            text = text.replace("\ufeff", "")  # a BOM is no content: dropped without a word
+        if UNSAFE.search(text) is not None:  # rare: the common row takes no copy
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            cleaned = clean_text(text)
+            if cleaned != text:
+                self.warn(f"{where}, column {column}", f"removed {len(text) - len(cleaned)} control character(s)")
+            text = cleaned
+        return text.strip()
+
+    def add(self, where: str, cells: Mapping[str, tuple[str, object]], default_category: str) -> bool:
+        """One row: field → (column name, raw value). Returns False when the row was skipped."""
+        values: dict[str, str] = {}
+        for fld in EXPORT_FIELDS:
+            column, raw = cells.get(fld, ("", None))
+            text = self._clean(where, column or fld, raw, _FIELD_LIMITS.get(fld, MAX_FIELD_CHARS))
+            if text is None:
+                return False
+            values[fld] = text
+        if not any(values.values()):
+            return False  # a blank row: nothing to say
+        body = values["body"]
+        if not body:
+            self.warn(where, "no body (empty, or a formula Excel never calculated); row skipped")
+            return False
+        if len(self.phrases) >= MAX_ROWS:
+            raise LibraryFileError(f"{self.label}: more than {MAX_ROWS:,} phrases; split the library")
+        category = values["category"] or default_category
+        title = values["title"] or _title_from(body)
+        phrase_id = values["id"]
+        if phrase_id:
+            first = self._ids.get(phrase_id)
+            if first is not None:
+                raise LibraryFileError(f"{self.label}: {where}: id {phrase_id!r} repeats {first}; ids must be unique")
+        else:
+            phrase_id = self._derive_id(where, category, title)
+        self._ids[phrase_id] = where
+        shortcut = self._shortcut(where, cells.get("shortcut", ("", None))[0] or "shortcut", values["shortcut"])
+        self.phrases.append(
+            Phrase(
+                uid=phrase_id,
+                library=self.name,
+                category=category,
+                title=title,
+                body=body,
+                shortcut=shortcut,
+                tags=split_tags(values["tags"]),
+                sort_order=len(self.phrases),
+            )
+        )
+        return True
+
+    def _derive_id(self, where: str, category: str, title: str) -> str:
+        """Without an id column: the same category and title give the same id on every import."""
+        count, first = self._titles.get((category, title), (0, where))
+        count += 1
+        self._titles[(category, title)] = (count, first)
+        if count > 1:
+            self.warn(
+                where,
+                f"title {title!r} repeats {first} in category {category!r}; add an id column (编号)"
+                " or distinct titles so each keeps its pins and statistics if the rows are reordered",
+            )
+        key = f"{category}\x1f{title}" + (f"\x1f{count}" if count > 1 else "")
+        phrase_id = "k-" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+        if phrase_id in self._ids:
+            raise LibraryFileError(f"{self.label}: {where}: id {phrase_id!r} repeats {self._ids[phrase_id]}")
+        return phrase_id
+
+    def _shortcut(self, where: str, column: str, code: str) -> str:
+        if not code:
+            return ""
+        if len(code) > MAX_SHORTCUT_CHARS or _SPACE.search(code):
+            self.warn(f"{where}, column {column}", f"shortcut {code[:30]!r} has spaces or is too long; dropped")
+            return ""
+        first = self._shortcuts.get(code.casefold())
+        if first is not None:
+            self.warn(f"{where}, column {column}", f"shortcut {code!r} repeats {first}; dropped here")
+            return ""
+        self._shortcuts[code.casefold()] = where
+        return code
+
+    def add_forbidden(self, where: str, word: object, suggestion: object) -> None:
+        w = self._clean(where, "禁语", word, MAX_FIELD_CHARS)
+        s = self._clean(where, "建议", suggestion, MAX_BODY_CHARS)
+        if not w or s is None:
+            if w == "" and s:
+                self.warn(where, "a suggestion without a forbidden word; skipped")
+            return
+        if w in self._words:
+            self.warn(where, f"forbidden word {w!r} listed twice; the first is kept")
+            return
+        self._words.add(w)
+        self.forbidden.append(ForbiddenWord(w, s, self.name))
+
+    def result(self, version: str) -> LibraryData:
+        if not self.phrases:
+            raise LibraryFileError(f"{self.label}: no phrases found (every row is empty or was skipped)")
+        return LibraryData(self.name, version, tuple(self.phrases), tuple(self.forbidden), tuple(self.warnings))
+
+
+def _title_from(body: str) -> str:
+    first = body.split("\n", 1)[0].strip()
+    return first if len(first) <= 20 else first[:20] + "…"
+
+
+def split_tags(text: str) -> tuple[str, ...]:
+    """Tags as typed in a cell: separated by commas (either width), 、 or semicolons; no repeats."""
+    seen: dict[str, None] = {}
+    for t in _TAG_SPLIT.split(text):
+        t = t.strip()
+        if t:
+            seen.setdefault(t, None)
+    return tuple(seen)
