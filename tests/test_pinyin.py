@@ -69,11 +69,20 @@ def spelled(parses: list[tuple[matching.Token, ...]]) -> list[str]:
         ("zhongguoyd", None),  # syllables then initials: not how anybody types
         ("wifiduan", "L:w L:i L:f L:i P:duan"),
         ("5gtc", "L:5 L:g I:t P:c"),
+        ("xgwifimm", "I:x I:g L:w L:i L:f L:i L:m P:m"),  # 修改WiFi密码: a Latin run amid initials
     ],
 )
 def test_parses(compiler: Compiler, word: str, first: str | None) -> None:
-    got = spelled(compiler.parses(word))
+    typed = " ".join(f"L:{c}" for c in word)
+    got = [p for p in spelled(compiler.parses(word)) if p != typed]
     assert (got[0] if got else None) == first
+
+
+@pytest.mark.parametrize("word", ["cancel", "online", "morning", "xian1", "huifang2", "mine1", "zhongguoyd", "a"])
+def test_the_word_as_typed_is_always_a_reading(compiler: Compiler, word: str) -> None:
+    """However many pinyin readings an ASCII word has, the simplest kept ones never crowd out the
+    word itself (a shortcut code, an English word in a title)."""
+    assert " ".join(f"L:{c}" for c in word) in spelled(compiler.parses(word))
 
 
 def test_fuzzy_syllables() -> None:
