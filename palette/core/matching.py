@@ -426,7 +426,7 @@ class Compiler:
         self.present = present  # keep the characters of a string that occur in the library
         self.block_count = block_count  # how many blocks could hold a match
         self._codes_cache: dict[tuple[str, bool], tuple[str, str]] = {}
-        self._parse_cache: dict[tuple[str, int, bool], list[Parse]] = {}
+        self._parse_cache: dict[tuple[str, int], tuple[list[Parse], bool]] = {}
         self._filter_cache: dict[tuple[Parse, bool], Filter] = {}
 
     def clear(self) -> None:

@@ -105,6 +105,7 @@ _KIND_BASE = {Kind.TEXT: 20.0, Kind.PINYIN: 16.0, Kind.INITIALS: 12.0, Kind.SCAT
 _SHORTCUT_SCORE = 40.0
 _FIELD_WEIGHT = (1.0, 1.0, 0.55, 0.5, 0.35)  # shortcut, title, tags, category, body
 _FIELD_START, _SEGMENT_START, _FIELD_END, _SEGMENT_END, _WHOLE = 0.3, 0.2, 0.2, 0.15, 0.1
+_CODE_START = 0.6  # the beginning of a shortcut code: an agent typing a code's first keys means the code
 _COVERAGE = 0.3  # times the share of a short field (or tag) the match covers
 _EVIDENCE = 0.1  # per other field the word also matches as well
 _SCATTER_GAP = 0.1  # per extra piece
@@ -696,6 +697,8 @@ def _match_pattern(e: _Entry, pat: Pattern, spans: bool, book: CodeBook) -> _Wor
             pieces = [(s, t)]
             bonus, coverage = _position(lit, fs, fe, s, t, f)
             local = _FIELD_WEIGHT[f] * (1 + bonus + _COVERAGE * coverage) - penalty
+            if f == _SHORTCUT and s == fs:
+                local += _CODE_START
         key = (int(kind), local)
         current = best.get(f)
         if current is None or key > current[0]:
