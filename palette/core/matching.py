@@ -390,14 +390,18 @@ class Pattern:
 class WordPattern:
     """A typed word, compiled: its exact kinds now, its scattered and typo fallbacks when first needed."""
 
-    __slots__ = ("_fallback", "_make_fallback", "exact", "pruned", "word")
+    __slots__ = ("_fallback", "_make_fallback", "exact", "parses", "word")
 
     def __init__(
-        self, word: str, exact: Pattern | None, make_fallback: Callable[[], list[Pattern]], pruned: bool = False
+        self,
+        word: str,
+        exact: Pattern | None,
+        make_fallback: Callable[[], list[Pattern]],
+        parses: Sequence[Parse] | None = None,
     ) -> None:
         self.word = word
         self.exact = exact
-        self.pruned = pruned  # some readings were left out (see `Compiler.parsed`)
+        self.parses = parses  # the readings matched (None: the word as typed only)
         self._make_fallback: Callable[[], list[Pattern]] | None = make_fallback
         self._fallback: tuple[Pattern, ...] | None = None
 
@@ -426,7 +430,7 @@ class Compiler:
         self.present = present  # keep the characters of a string that occur in the library
         self.block_count = block_count  # how many blocks could hold a match
         self._codes_cache: dict[tuple[str, bool], tuple[str, str]] = {}
-        self._parse_cache: dict[tuple[str, int], tuple[list[Parse], bool]] = {}
+        self._parse_cache: dict[tuple[str, int], list[Parse]] = {}
         self._filter_cache: dict[tuple[Parse, bool], Filter] = {}
 
     def clear(self) -> None:
@@ -439,11 +443,6 @@ class Compiler:
     def parses(self, word: str, limit: int = _KEEP_PARSES) -> list[Parse]:
         """Readings of an ASCII word as syllables, initials, an unfinished last syllable and
         literal runs; the word as typed is always among them (a shortcut code, an English word)."""
-        return self.parsed(word, limit)[0]
-
-    def parsed(self, word: str, limit: int = _KEEP_PARSES) -> tuple[list[Parse], bool]:
-        """`parses`, and whether some readings were left out (then the readings of a longer word
-        typed on need not extend these, so its matches need not be among this word's)."""
         key = (word, limit)
         cached = self._parse_cache.get(key)
         if cached is None:
@@ -452,7 +451,7 @@ class Compiler:
             cached = self._parse_cache[key] = self._parses(word, limit)
         return cached
 
-    def _parses(self, word: str, limit: int) -> tuple[list[Parse], bool]:
+    def _parses(self, word: str, limit: int) -> list[Parse]:
         """Depth first, longest syllables first; then the simplest `limit` (fewest units, fewest
         initials, fewest literal letters), plus the word as typed. A word is typed either as
         syllables (the last one maybe unfinished) or as initials, around literal runs (`wifiduan`,
@@ -528,12 +527,11 @@ class Compiler:
         rec(0, [], free)
         out = list(dict.fromkeys(out))
         out.sort(key=lambda p: (len(p), sum(t.kind == "I" for t in p), sum(t.kind == "L" for t in p)))
-        pruned = len(out) > limit or len(out) >= _MAX_PARSES
         kept = out[:limit]
         typed: Parse = tuple(Token("L", c) for c in word)
         if typed not in kept:
             kept.append(typed)
-        return kept, pruned
+        return kept
 
     @staticmethod
     def parse_kind(parse: Parse) -> Kind:
@@ -659,7 +657,7 @@ class Compiler:
         return self._compile_literal(word)
 
     def _compile_ascii(self, word: str) -> WordPattern:
-        parses, pruned = self.parsed(word)
+        parses = self.parses(word)
         by_kind: dict[Kind, list[Parse]] = {}
         for p in parses:
             by_kind.setdefault(self.parse_kind(p), []).append(p)
@@ -683,7 +681,7 @@ class Compiler:
             typo = self._typo_ascii(word) if spelled else None  # (not initials)
             return [p for p in (scattered, typo) if p is not None]
 
-        return WordPattern(word, exact, fallback, pruned)
+        return WordPattern(word, exact, fallback, parses)
 
     def _alternatives(self, parses: Iterable[Parse]) -> list[str]:
         """The parses as regex alternatives, common beginnings shared (xie(?:hao|ha[o…])): each
@@ -873,6 +871,32 @@ class Compiler:
                 add_variant(0.4, [*esc[:i], esc[i + 1], esc[i], *esc[i + 2 :]], swapped)
             add_variant(0.6, [*esc[: i + 1], "[^\x1e\x1f]", *esc[i + 1 :]], word[: i + 1], word[i + 1 :], 1)
         return self._typo_pattern(by_cost, alternatives, coded=False, parses={})
+
+
+def extends(longer: WordPattern, shorter: WordPattern) -> bool:
+    """Whether every match of `longer` (a word typed on from `shorter`) starts a match of
+    `shorter`: each of its readings, cut where `shorter` ends, is one of `shorter`'s readings. Not
+    so when the readings kept for a word are only its simplest few (or the rules for literal runs
+    read the shorter word otherwise): then the shorter word's matches do not bound the longer's."""
+    if longer.parses is None:  # the word as typed only, and `shorter` keeps its typed form too
+        return True
+    if shorter.parses is None:
+        return False
+    kept = set(shorter.parses)
+    n = len(shorter.word)
+    for parse in longer.parses:
+        cut: list[Token] = []
+        at = 0
+        for t in parse:
+            if at + len(t.text) < n:
+                cut.append(t)
+                at += len(t.text)
+                continue
+            cut.append(t if t.kind == "L" else Token("P", t.text[: n - at]))  # an unfinished last unit
+            break
+        if tuple(cut) not in kept:
+            return False
+    return True
 
 
 def _shared(rows: list[list[str]]) -> list[str]:

@@ -72,6 +72,7 @@ from palette.core.matching import (
     Kind,
     Pattern,
     WordPattern,
+    extends,
     fold,
     fold_with_map,
     initial_key,
@@ -511,6 +512,8 @@ class _State:
             return None
         before, word = last[0], words[-1]
         if tuple(words[:-1]) != before[:-1] or len(word) <= len(before[-1]) or not word.startswith(before[-1]):
+            return None
+        if not extends(self.compile(word), self.compile(before[-1])):
             return None
         return last[2]
 
@@ -1106,8 +1109,7 @@ class _Query:
                 self.scores[pid] = scored
                 matched.append(pid)
         if not fallback:
-            exhaustive = complete and not any(wp.pruned for wp in self.patterns)
-            state.remember(self.words, self.categories, matched if exhaustive else None)
+            state.remember(self.words, self.categories, matched if complete else None)
 
     def _matches(self, pid: int, skip: int = -1) -> bool:
         """Whether every word (but the `skip`th) matches the phrase exactly where the scan would find it."""
