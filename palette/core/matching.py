@@ -465,14 +465,13 @@ class Compiler:
 
         def literal_ok(j: int, stop: int, state: int) -> bool:
             """Letters typed as themselves begin or end the word, or touch a digit: wifi|duan,
-            duan|wifi, 5g|tc; between initials when three or more (kd|vip|zx); not tucked between
+            duan|wifi, 5g|tc; after initials when three or more (kd|vip|zx); not tucked between
             syllables (nan|sh|na)."""
             at_edge = j == 0 or stop == n
             near_other = (j > 0 and not word[j - 1].isalpha()) or (stop < n and not word[stop].isalpha())
-            amid_initials = state == initials and stop - j >= 3
-            if not (at_edge or near_other or amid_initials) or (
-                stop - j < 2 and not near_other and not (j == 0 and stop == n)
-            ):
+            if state == initials:  # after initials only a word of its own (vip), not a stray pair (d|cl)
+                return stop - j >= 3 and self.ascii_ok(word[j:stop])
+            if not (at_edge or near_other) or (stop - j < 2 and not near_other and not (j == 0 and stop == n)):
                 return False
             return self.ascii_ok(word[j:stop])
 

@@ -95,7 +95,7 @@ BLOCK_SIZE = 512
 SCAN_CAP = 50  # matching phrases a keystroke evaluates before it stops scanning
 FALLBACK_BELOW = 3  # scattered and typo matches are looked for when fewer exact ones are found …
 FALLBACK_WORK = 1000  # … checking at most this many places where their anchors occur
-PREFIX_TAKE = 20  # phrases whose shortcut starts with the typed word, always considered (shortest codes) …
+PREFIX_TAKE = 10  # phrases whose shortcut starts with the typed word, always considered (shortest codes) …
 _PREFIX_SCAN = 1024  # … among this many codes in code order
 LONG_QUERY = 64  # a longer query (a paste) is searched as typed, as one literal
 _MATCHES_PER_FIELD = 2
@@ -1072,7 +1072,7 @@ class _Query:
                     found += [pid for pid in prefixed if pid not in extra]
                     all_prefixed = all_prefixed and every
         have = set(found)
-        cap = self.limit + len(self.scores) if fallback else SCAN_CAP + len(have)  # fallbacks only fill the list
+        cap = self.limit + len(self.scores) if fallback else SCAN_CAP  # fallbacks only fill the list
         narrowed = None if fallback or not blocks else state.narrowed(self.words, self.categories)
         if narrowed is not None:  # the last query, one key shorter, matched only these
             found += [pid for pid in narrowed if pid not in have and self._matches(pid)]
