@@ -20,18 +20,24 @@ to more than a fifth of the phrases rebuilds. `query` never touches the database
 exclusive, to highlight; for "tags" the text is `tags_text(phrase)` (the tags joined by a space).
 Pinyin and initials matches highlight the characters they matched.
 
-Query syntax: words separated by spaces must each match somewhere in the phrase; a word starting
-with `#` (or full-width `＃`) keeps phrases whose category matches it (`#投诉 升级`, `#ts sj`).
+Query syntax: words separated by spaces must each match somewhere in the phrase; a word mixing
+Latin letters and Chinese is a word per run (`sim补卡` as `sim 补卡`); a word starting with `#`
+(or full-width `＃`) keeps phrases whose category matches it (`#投诉 升级`, `#ts sj`). Punctuation
+alone finds nothing. A query longer than `LONG_QUERY` (a paste) is one word matched as typed, with
+no fallbacks, and one longer than every field matches nothing: bounded work at any length.
 An empty query lists pinned phrases, then the phrases most often used next after the last one
 (within the store's conversation window), then by frecency, then in library order.
 
-Ranking, for each typed word: the exact shortcut first, then the kind of match — the characters
-as typed > full pinyin > initials > scattered pieces > one typo — then, within a kind, the field
-(title and shortcut > tags > category > body), the position (whole field or segment > start of it
-> end of it > inside), how much of the field it covers, how many other fields also match, minus a
-little for a heteronym read against its context or for the kind of typo; then frecency (decayed
-with the store's half-life), pins and next-phrase statistics; ties go to library order. A
-within-kind bonus never lifts a phrase over a better kind.
+Ranking, for each typed word: the exact shortcut first (the nearest layer's first: 我的话术, a
+team library, 标准话术), then the kind of match — the characters as typed > full pinyin > initials >
+scattered pieces > one typo — then, within a kind, the field (title and shortcut > tags > category
+> body), the position (whole field or segment > start of it > end of it > inside; the start of a
+shortcut code counts most), how much of the field it covers, how many other fields also match,
+minus a little for a heteronym read against its context or for the kind of typo; then frecency
+(decayed with the store's half-life), pins and next-phrase statistics; ties go to the nearest
+layer, then to library order. A within-kind bonus never lifts a phrase over a better kind. An ASCII
+word is always also matched as typed (however many pinyin readings it has), and the phrases of
+the `PREFIX_TAKE` shortest codes it begins are always scored, whatever the scan finds.
 
 How it stays fast: phrases sit in blocks of `BLOCK_SIZE`, each kept as four texts (short fields
 and bodies, folded and coded). Per block the index keeps which codes, pairs of adjacent codes and
@@ -41,8 +47,10 @@ pinyin in an ASCII initials text — with `str.find`, checks the regular express
 scores the phrase. Titles come before bodies, and the search stops after `SCAN_CAP` matching
 phrases (only one- or two-key queries in a large library get that far: their best matches are
 among those). Typing on narrows: the next key's matches are among the last query's when it found
-them all. Scattered and typo matches are looked for only when fewer than `FALLBACK_BELOW` phrases
-match exactly (they rank below every exact match anyway), within `FALLBACK_WORK` anchor hits.
+them all and every reading of the longer word extends one of the shorter's (`matching.extends`),
+so that typing key by key gives what typing at once gives. Scattered and typo matches are looked
+for only when fewer than `FALLBACK_BELOW` phrases match exactly (they rank below every exact match
+anyway), within `FALLBACK_WORK` anchor hits, and only for words of a few units.
 Building reads pinyin from the shipped tables, never pypinyin. `warm()` makes the initials texts
 that the first initials query would otherwise make; the app can run it once idle, and should then
 call `gc.freeze()` so that no full garbage collection walks the index mid-typing.
@@ -822,6 +830,13 @@ class SearchIndex:
         if state is not None:
             for block in state.blocks:
                 block.initials(state.book, True)
+
+    def category_exists(self, text: str) -> bool:
+        """Whether a `#category` word (`#宽带`, `#kd`; the `#` may be left out) matches some category
+        of the shown phrases: the palette says so when it does not."""
+        state = self._state
+        word = fold(text).lstrip("#").translate(_QUERY_NOISE).strip()
+        return state is not None and bool(word) and bool(self._category_pids(state, [word]))
 
     # -- keeping up with the store ----------------------------------------------------------------
 
