@@ -835,7 +835,7 @@ class SearchIndex:
         """Whether a `#category` word (`#宽带`, `#kd`; the `#` may be left out) matches some category
         of the shown phrases: the palette says so when it does not."""
         state = self._state
-        word = fold(text).lstrip("#").translate(_QUERY_NOISE).strip()
+        word = _denoise(fold(text).lstrip("#")).strip()
         return state is not None and bool(word) and bool(self._category_pids(state, [word]))
 
     # -- keeping up with the store ----------------------------------------------------------------
@@ -971,7 +971,10 @@ class SearchIndex:
         return hits
 
 
-_QUERY_NOISE = str.maketrans({FIELD_SEP: " ", PHRASE_SEP: " ", "'": None})  # xi'an: the apostrophe only separates
+def _denoise(text: str) -> str:
+    """Without the index's separators, nor apostrophes (xi'an: it only separates syllables). Three
+    `replace` calls: `translate` with a table costs 2 ms on a 40,000-character paste."""
+    return text.replace(FIELD_SEP, " ").replace(PHRASE_SEP, " ").replace("'", "")
 
 
 _RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
@@ -983,12 +986,12 @@ def _split(text: str) -> tuple[list[str], list[str]]:
     (a paste) is one literal word, as typed: bounded work whatever its length."""
     folded = fold(text)
     if len(folded) > LONG_QUERY:
-        whole = " ".join(folded.translate(_QUERY_NOISE).split())
+        whole = " ".join(_denoise(folded).split())
         return ([whole] if whole else []), []
     words: list[str] = []
     categories: list[str] = []
     for w in folded.split():
-        w = w.translate(_QUERY_NOISE).strip()
+        w = _denoise(w).strip()
         if w.startswith("#"):
             if len(w) > 1:
                 categories.append(w[1:])
