@@ -469,8 +469,9 @@ class Compiler:
             syllables (nan|sh|na)."""
             at_edge = j == 0 or stop == n
             near_other = (j > 0 and not word[j - 1].isalpha()) or (stop < n and not word[stop].isalpha())
-            if state == initials:  # after initials only a word of its own (vip), not a stray pair (d|cl)
-                return stop - j >= 3 and self.ascii_ok(word[j:stop])
+            if state == initials:  # after initials only a word of its own (vip), not more initials (k|dbz)
+                run = word[j:stop]
+                return len(run) >= 3 and any(v in run for v in "aeiou") and self.ascii_ok(run)
             if not (at_edge or near_other) or (stop - j < 2 and not near_other and not (j == 0 and stop == n)):
                 return False
             return self.ascii_ok(word[j:stop])
