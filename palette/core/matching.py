@@ -465,8 +465,8 @@ class Compiler:
 
         def literal_ok(j: int, stop: int, state: int) -> bool:
             """Letters typed as themselves begin or end the word, or touch a digit: wifi|duan,
-            duan|wifi, 5g|tc; after initials when three or more (kd|vip|zx); not tucked between
-            syllables (nan|sh|na)."""
+            duan|wifi, 5g|tc; after initials, a word of three letters or more with a vowel
+            (kd|vip|zx); not tucked between syllables (nan|sh|na)."""
             at_edge = j == 0 or stop == n
             near_other = (j > 0 and not word[j - 1].isalpha()) or (stop < n and not word[stop].isalpha())
             if state == initials:  # after initials only a word of its own (vip), not more initials (k|dbz)
