@@ -442,7 +442,8 @@ class Compiler:
 
     def parses(self, word: str, limit: int = _KEEP_PARSES) -> list[Parse]:
         """Readings of an ASCII word as syllables, initials, an unfinished last syllable and
-        literal runs; the word as typed is always among them (a shortcut code, an English word)."""
+        literal runs; the word as typed is always among them when the library may hold it (a
+        shortcut code, an English word)."""
         key = (word, limit)
         cached = self._parse_cache.get(key)
         if cached is None:
@@ -529,7 +530,7 @@ class Compiler:
         out.sort(key=lambda p: (len(p), sum(t.kind == "I" for t in p), sum(t.kind == "L" for t in p)))
         kept = out[:limit]
         typed: Parse = tuple(Token("L", c) for c in word)
-        if typed not in kept:
+        if typed not in kept and self.ascii_ok(word):  # (every code and ASCII word of the library is)
             kept.append(typed)
         return kept
 
