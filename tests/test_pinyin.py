@@ -6,6 +6,7 @@ import pytest
 
 from palette.core import matching, pinyin
 from palette.core.matching import Compiler, fold, fold_with_map, fuzzy_syllables
+from palette.core.model import Phrase
 from palette.core.search import SearchIndex
 from palette.core.standard import source_data
 
@@ -69,11 +70,28 @@ def spelled(parses: list[tuple[matching.Token, ...]]) -> list[str]:
         ("zhongguoyd", None),  # syllables then initials: not how anybody types
         ("wifiduan", "L:w L:i L:f L:i P:duan"),
         ("5gtc", "L:5 L:g I:t P:c"),
+        ("xgwifimm", "I:x I:g L:w L:i L:f L:i L:m P:m"),  # 修改WiFi密码: a Latin run amid initials
     ],
 )
 def test_parses(compiler: Compiler, word: str, first: str | None) -> None:
-    got = spelled(compiler.parses(word))
+    typed = " ".join(f"L:{c}" for c in word)
+    got = [p for p in spelled(compiler.parses(word)) if p != typed]
     assert (got[0] if got else None) == first
+
+
+CODES = ["cancel", "online", "morning", "xian1", "huifang2", "mine1", "zhongguoyd", "a"]
+
+
+@pytest.mark.parametrize("word", CODES)
+def test_the_word_as_typed_is_always_a_reading(word: str) -> None:
+    """However many pinyin readings an ASCII word has, the simplest kept ones never crowd out the
+    word itself when the library holds it (a shortcut code, an English word in a title)."""
+    team = [Phrase(f"t{i}", "团队", "测试", "核对", "正文", code) for i, code in enumerate(CODES)]
+    state = SearchIndex.from_phrases([*source_data().phrases, *team])._state
+    assert state is not None
+    typed = " ".join(f"L:{c}" for c in word)
+    assert typed in spelled(state.compiler.parses(word))
+    assert "L:z L:z L:q L:q L:x" not in spelled(state.compiler.parses("zzqqx"))  # not when no text holds it
 
 
 def test_fuzzy_syllables() -> None:

@@ -372,3 +372,62 @@ def test_building_an_index_does_not_import_pypinyin(home: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_category_exists_says_whether_a_hash_word_names_a_category(std: SearchIndex) -> None:
+    assert std.category_exists("#投诉")
+    assert std.category_exists("ts")
+    assert not std.category_exists("#不存在的分类")
+    assert not std.category_exists("#")
+
+
+# -- issue 14: the typed form, mixed words, layers, noise, long input ----------------------------------
+
+
+def _with_team(*team: Phrase) -> SearchIndex:
+    return SearchIndex.from_phrases([*STANDARD, *team], libraries=[STANDARD_LIBRARY, TEAM.name], clock=lambda: T0)
+
+
+@pytest.mark.parametrize(
+    "code", ["mine1", "cancel", "online", "query", "router", "morning", "line1", "xian1", "huifang2"]
+)
+def test_a_code_with_many_pinyin_readings_is_found_as_typed(code: str) -> None:
+    index = _with_team(phrase("t1", "核对身份", shortcut=code))
+    assert uids(index, code)[:1] == ["t1"]
+    assert "t1" in uids(index, code[:-1], 3)  # and while it is being typed
+
+
+def test_a_code_prefix_is_not_lost_behind_the_scan_cap() -> None:
+    index = _with_team(phrase("t1", "收尾", shortcut="sh1"), phrase("t2", "还款", shortcut="huan"))
+    assert uids(index, "sh", 3)[0] == "t1"
+    assert uids(index, "hua", 3)[0] == "t2"
+
+
+def test_the_team_code_beats_the_standard_one() -> None:
+    index = _with_team(phrase("t1", "团队开场", shortcut="kc1"))
+    hits = index.query("kc1")
+    assert [h.phrase.uid for h in hits[:2]] == ["t1", "std-open-phone"]
+    assert {h.kind for h in hits[:2]} == {MatchKind.SHORTCUT}
+
+
+def test_english_words_and_mixed_words_in_phrase_text() -> None:
+    index = _with_team(phrase("t1", "Mesh组网"), phrase("t2", "宽带VIP专线"), phrase("t3", "SIM卡 补卡"))
+    assert uids(index, "mesh")[:1] == ["t1"]
+    assert uids(index, "kdvipzx")[:1] == ["t2"]
+    assert uids(index, "sim补卡")[:1] == ["t3"]
+    assert uids(index, "5g套餐")[:1] == ["std-plan-5g"]
+
+
+@pytest.mark.parametrize("query", ["？", "?", "，。！", "...", "? ！"])
+def test_punctuation_alone_finds_nothing(std: SearchIndex, query: str) -> None:
+    assert std.query(query) == []
+
+
+@pytest.mark.parametrize("query", ["宽带" * 20_000, "a" * 100_000, "ab cd " * 20_000, "您好" * 100 + "kuandai"])
+def test_a_long_paste_is_searched_as_a_literal(std: SearchIndex, query: str) -> None:
+    assert std.query(query) == []  # longer than any field: no recursion, no fallbacks, nothing found
+
+
+def test_a_paste_that_is_a_phrase_finds_it(std: SearchIndex) -> None:
+    body = next(p for p in STANDARD if len(p.body) > 80)
+    assert uids(std, body.body)[:1] == [body.uid]

@@ -38,7 +38,11 @@ _GAP = "[^\x1e\x1f]*?"  # a scattered match never crosses into another field
 _CODE_BASE = 0xE000  # codes live in the Private Use Area …
 _CODE_END = 0xF900
 _MAX_PARSES = 48  # explored per word …
-_KEEP_PARSES = 5  # … of which the simplest are matched
+_KEEP_PARSES = 5  # … of which the simplest are matched (and the word as typed, always)
+MAX_PINYIN_WORD = 40  # longer ASCII words are matched only as typed
+_TYPO_LETTERS = 16  # longer ASCII words get no typo fallback …
+_TYPO_CHARACTERS = 12  # … nor longer Chinese ones
+_FILTER_UNITS = 32  # a long word's block filter looks at its first units only (a superset)
 _SCATTER_UNITS = 8  # longer words are not looked for in pieces …
 _SCATTER_WAYS = 16  # … nor cut more ways than this
 _MAX_PAIR_KEYS = 256  # above this many code pairs a filter falls back to initial letters
@@ -386,11 +390,18 @@ class Pattern:
 class WordPattern:
     """A typed word, compiled: its exact kinds now, its scattered and typo fallbacks when first needed."""
 
-    __slots__ = ("_fallback", "_make_fallback", "exact", "word")
+    __slots__ = ("_fallback", "_make_fallback", "exact", "parses", "word")
 
-    def __init__(self, word: str, exact: Pattern | None, make_fallback: Callable[[], list[Pattern]]) -> None:
+    def __init__(
+        self,
+        word: str,
+        exact: Pattern | None,
+        make_fallback: Callable[[], list[Pattern]],
+        parses: Sequence[Parse] | None = None,
+    ) -> None:
         self.word = word
         self.exact = exact
+        self.parses = parses  # the readings matched (None: the word as typed only)
         self._make_fallback: Callable[[], list[Pattern]] | None = make_fallback
         self._fallback: tuple[Pattern, ...] | None = None
 
@@ -419,7 +430,7 @@ class Compiler:
         self.present = present  # keep the characters of a string that occur in the library
         self.block_count = block_count  # how many blocks could hold a match
         self._codes_cache: dict[tuple[str, bool], tuple[str, str]] = {}
-        self._parse_cache: dict[tuple[str, int, bool], list[Parse]] = {}
+        self._parse_cache: dict[tuple[str, int], list[Parse]] = {}
         self._filter_cache: dict[tuple[Parse, bool], Filter] = {}
 
     def clear(self) -> None:
@@ -429,33 +440,39 @@ class Compiler:
 
     # -- parsing ----------------------------------------------------------------------------------
 
-    def parses(self, word: str, limit: int = _KEEP_PARSES, *, complete: bool = False) -> list[Parse]:
-        """Readings of an ASCII word as syllables, initials, an unfinished last syllable (unless
-        `complete`) and literal runs."""
-        key = (word, limit, complete)
+    def parses(self, word: str, limit: int = _KEEP_PARSES) -> list[Parse]:
+        """Readings of an ASCII word as syllables, initials, an unfinished last syllable and
+        literal runs; the word as typed is always among them when the library may hold it (a
+        shortcut code, an English word)."""
+        key = (word, limit)
         cached = self._parse_cache.get(key)
         if cached is None:
             if len(self._parse_cache) > 4096:
                 self._parse_cache.clear()
-            cached = self._parse_cache[key] = self._parses(word, limit, complete)
+            cached = self._parse_cache[key] = self._parses(word, limit)
         return cached
 
-    def _parses(self, word: str, limit: int, complete: bool) -> list[Parse]:
+    def _parses(self, word: str, limit: int) -> list[Parse]:
         """Depth first, longest syllables first; then the simplest `limit` (fewest units, fewest
-        initials, fewest literal letters). A word is typed either as syllables (the last one maybe
-        unfinished) or as initials, around literal runs (`wifiduan`, `5gtc`): `yin|h|an` for 银行
-        mixes the two in a way nobody types, and would only widen the search."""
+        initials, fewest literal letters), plus the word as typed. A word is typed either as
+        syllables (the last one maybe unfinished) or as initials, around literal runs (`wifiduan`,
+        `5gtc`, `kdvipzx`): `yin|h|an` for 银行 mixes the two in a way nobody types, and would only
+        widen the search. The recursion is as deep as the word is long: callers cap that length."""
         book = self.book
         out: list[Parse] = []
         n = len(word)
         dead: set[tuple[int, int]] = set()
         free, after_literal, syllables, initials = 0, 1, 2, 3
 
-        def literal_ok(j: int, stop: int) -> bool:
+        def literal_ok(j: int, stop: int, state: int) -> bool:
             """Letters typed as themselves begin or end the word, or touch a digit: wifi|duan,
-            duan|wifi, 5g|tc; not tucked between syllables (nan|sh|na)."""
+            duan|wifi, 5g|tc; after initials, a word of three letters or more with a vowel
+            (kd|vip|zx); not tucked between syllables (nan|sh|na)."""
             at_edge = j == 0 or stop == n
             near_other = (j > 0 and not word[j - 1].isalpha()) or (stop < n and not word[stop].isalpha())
+            if state == initials:  # after initials only a word of its own (vip), not more initials (k|dbz)
+                run = word[j:stop]
+                return len(run) >= 3 and any(v in run for v in "aeiou") and self.ascii_ok(run)
             if not (at_edge or near_other) or (stop - j < 2 and not near_other and not (j == 0 and stop == n)):
                 return False
             return self.ascii_ok(word[j:stop])
@@ -483,26 +500,26 @@ class Compiler:
                 if state != initials:
                     for size in range(min(6, n - j), 0, -1):
                         piece = word[j : j + size]
-                        if j + size == n and not complete:
+                        if j + size == n:
                             if piece in book.prefixes:
                                 push([Token("P", piece)], n, syllables)
                         elif piece in book.syllables:
                             push([Token("S", piece)], j + size, syllables)
                 if state != syllables:
                     rest = word[j:]
-                    if not complete and (len(rest) == 1 or rest in TWO_LETTER_INITIALS) and rest in book.prefixes:
+                    if (len(rest) == 1 or rest in TWO_LETTER_INITIALS) and rest in book.prefixes:
                         push([Token("P", rest)], n, initials)
-                    if j + 1 < n or complete:
-                        if word[j : j + 2] in TWO_LETTER_INITIALS and (j + 2 < n or complete):
+                    if j + 1 < n:
+                        if word[j : j + 2] in TWO_LETTER_INITIALS and j + 2 < n:
                             push([Token("I", word[j : j + 2])], j + 2, initials)
-                        if ch in book.initial_letters and (j + 1 < n or complete):
+                        if ch in book.initial_letters:
                             push([Token("I", ch)], j + 1, initials)
-                if state in (free, syllables):
+                if state != after_literal:
                     end = j
                     while end < n and "a" <= word[end] <= "z":
                         end += 1
                     for stop in range(end, j, -1):
-                        if literal_ok(j, stop):
+                        if literal_ok(j, stop, state):
                             push([Token("L", c) for c in word[j:stop]], stop, after_literal)
             if not found:
                 dead.add((j, state))
@@ -511,7 +528,11 @@ class Compiler:
         rec(0, [], free)
         out = list(dict.fromkeys(out))
         out.sort(key=lambda p: (len(p), sum(t.kind == "I" for t in p), sum(t.kind == "L" for t in p)))
-        return out[:limit]
+        kept = out[:limit]
+        typed: Parse = tuple(Token("L", c) for c in word)
+        if typed not in kept and self.ascii_ok(word):  # (every code and ASCII word of the library is)
+            kept.append(typed)
+        return kept
 
     @staticmethod
     def parse_kind(parse: Parse) -> Kind:
@@ -630,7 +651,9 @@ class Compiler:
     # -- patterns ---------------------------------------------------------------------------------
 
     def compile(self, word: str) -> WordPattern:
-        if word.isascii():
+        """A typed word's patterns; a long one (a paste) only as typed, so that the work stays
+        bounded whatever its length."""
+        if word.isascii() and len(word) <= MAX_PINYIN_WORD:
             return self._compile_ascii(word)
         return self._compile_literal(word)
 
@@ -655,11 +678,11 @@ class Compiler:
             # in pieces: syllables only (initials in pieces match almost anywhere)
             pieces = [p for p in parses if 4 <= len(p) <= _SCATTER_UNITS and all(t.kind != "I" for t in p)]
             scattered = self._scattered(pieces[:2], coded=True)
-            spelled = len(word) >= 4 and word.isalpha() and any(v in word for v in "aeiouv")  # not initials
-            typo = self._typo_ascii(word) if spelled else None
+            spelled = 4 <= len(word) <= _TYPO_LETTERS and word.isalpha() and any(v in word for v in "aeiouv")
+            typo = self._typo_ascii(word) if spelled else None  # (not initials)
             return [p for p in (scattered, typo) if p is not None]
 
-        return WordPattern(word, exact, fallback)
+        return WordPattern(word, exact, fallback, parses)
 
     def _alternatives(self, parses: Iterable[Parse]) -> list[str]:
         """The parses as regex alternatives, common beginnings shared (xie(?:hao|ha[o…])): each
@@ -802,12 +825,12 @@ class Compiler:
     def _compile_literal(self, word: str) -> WordPattern:
         """A word with Chinese (or other non-ASCII) characters: matched as typed, with fallbacks."""
         parse: Parse = tuple(Token("L", ch) for ch in word)
-        alternative = Alternative(self.parse_filter(parse), "lit", (word,), offset=0)
+        alternative = Alternative(self.parse_filter(parse[:_FILTER_UNITS]), "lit", (word,), offset=0)
         exact = Pattern(re.compile(f"(?P<T>{re.escape(word)})"), False, (alternative,), {"T": (Kind.TEXT, 0.0)}, {}, {})
 
         def fallback() -> list[Pattern]:
             scattered = self._scattered([parse], coded=False) if 4 <= len(parse) <= _SCATTER_UNITS else None
-            out = [scattered, self._typo_literal(word)]
+            out = [scattered, self._typo_literal(word) if len(word) <= _TYPO_CHARACTERS else None]
             return [p for p in out if p is not None]
 
         return WordPattern(word, exact, fallback)
@@ -849,6 +872,32 @@ class Compiler:
                 add_variant(0.4, [*esc[:i], esc[i + 1], esc[i], *esc[i + 2 :]], swapped)
             add_variant(0.6, [*esc[: i + 1], "[^\x1e\x1f]", *esc[i + 1 :]], word[: i + 1], word[i + 1 :], 1)
         return self._typo_pattern(by_cost, alternatives, coded=False, parses={})
+
+
+def extends(longer: WordPattern, shorter: WordPattern) -> bool:
+    """Whether every match of `longer` (a word typed on from `shorter`) starts a match of
+    `shorter`: each of its readings, cut where `shorter` ends, is one of `shorter`'s readings. Not
+    so when the readings kept for a word are only its simplest few (or the rules for literal runs
+    read the shorter word otherwise): then the shorter word's matches do not bound the longer's."""
+    if longer.parses is None:  # the word as typed only, and `shorter` keeps its typed form too
+        return True
+    if shorter.parses is None:
+        return False
+    kept = set(shorter.parses)
+    n = len(shorter.word)
+    for parse in longer.parses:
+        cut: list[Token] = []
+        at = 0
+        for t in parse:
+            if at + len(t.text) < n:
+                cut.append(t)
+                at += len(t.text)
+                continue
+            cut.append(t if t.kind == "L" else Token("P", t.text[: n - at]))  # an unfinished last unit
+            break
+        if tuple(cut) not in kept:
+            return False
+    return True
 
 
 def _shared(rows: list[list[str]]) -> list[str]:

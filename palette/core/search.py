@@ -20,18 +20,24 @@ to more than a fifth of the phrases rebuilds. `query` never touches the database
 exclusive, to highlight; for "tags" the text is `tags_text(phrase)` (the tags joined by a space).
 Pinyin and initials matches highlight the characters they matched.
 
-Query syntax: words separated by spaces must each match somewhere in the phrase; a word starting
-with `#` (or full-width `＃`) keeps phrases whose category matches it (`#投诉 升级`, `#ts sj`).
+Query syntax: words separated by spaces must each match somewhere in the phrase; a word mixing
+Latin letters and Chinese is a word per run (`sim补卡` as `sim 补卡`); a word starting with `#`
+(or full-width `＃`) keeps phrases whose category matches it (`#投诉 升级`, `#ts sj`). Punctuation
+alone finds nothing. A query longer than `LONG_QUERY` (a paste) is one word matched as typed, with
+no fallbacks, and one longer than every field matches nothing: bounded work at any length.
 An empty query lists pinned phrases, then the phrases most often used next after the last one
 (within the store's conversation window), then by frecency, then in library order.
 
-Ranking, for each typed word: the exact shortcut first, then the kind of match — the characters
-as typed > full pinyin > initials > scattered pieces > one typo — then, within a kind, the field
-(title and shortcut > tags > category > body), the position (whole field or segment > start of it
-> end of it > inside), how much of the field it covers, how many other fields also match, minus a
-little for a heteronym read against its context or for the kind of typo; then frecency (decayed
-with the store's half-life), pins and next-phrase statistics; ties go to library order. A
-within-kind bonus never lifts a phrase over a better kind.
+Ranking, for each typed word: the exact shortcut first (the nearest layer's first: 我的话术, a
+team library, 标准话术), then the kind of match — the characters as typed > full pinyin > initials >
+scattered pieces > one typo — then, within a kind, the field (title and shortcut > tags > category
+> body), the position (whole field or segment > start of it > end of it > inside; the start of a
+shortcut code counts most), how much of the field it covers, how many other fields also match,
+minus a little for a heteronym read against its context or for the kind of typo; then frecency
+(decayed with the store's half-life), pins and next-phrase statistics; ties go to the nearest
+layer, then to library order. A within-kind bonus never lifts a phrase over a better kind. An ASCII
+word is always also matched as typed (however many pinyin readings it has), and the phrases of
+the `PREFIX_TAKE` shortest codes it begins are always scored, whatever the scan finds.
 
 How it stays fast: phrases sit in blocks of `BLOCK_SIZE`, each kept as four texts (short fields
 and bodies, folded and coded). Per block the index keeps which codes, pairs of adjacent codes and
@@ -41,8 +47,10 @@ pinyin in an ASCII initials text — with `str.find`, checks the regular express
 scores the phrase. Titles come before bodies, and the search stops after `SCAN_CAP` matching
 phrases (only one- or two-key queries in a large library get that far: their best matches are
 among those). Typing on narrows: the next key's matches are among the last query's when it found
-them all. Scattered and typo matches are looked for only when fewer than `FALLBACK_BELOW` phrases
-match exactly (they rank below every exact match anyway), within `FALLBACK_WORK` anchor hits.
+them all and every reading of the longer word extends one of the shorter's (`matching.extends`),
+so that typing key by key gives what typing at once gives. Scattered and typo matches are looked
+for only when fewer than `FALLBACK_BELOW` phrases match exactly (they rank below every exact match
+anyway), within `FALLBACK_WORK` anchor hits, and only for words of a few units.
 Building reads pinyin from the shipped tables, never pypinyin. `warm()` makes the initials texts
 that the first initials query would otherwise make; the app can run it once idle, and should then
 call `gc.freeze()` so that no full garbage collection walks the index mid-typing.
@@ -50,8 +58,10 @@ call `gc.freeze()` so that no full garbage collection walks the index mid-typing
 
 from __future__ import annotations
 
+import heapq
+import re
 import time
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -61,6 +71,7 @@ from typing import TYPE_CHECKING
 
 from palette.core.matching import (
     FIELD_SEP,
+    MAX_PINYIN_WORD,
     PHRASE_SEP,
     Alternative,
     CodeBook,
@@ -69,6 +80,7 @@ from palette.core.matching import (
     Kind,
     Pattern,
     WordPattern,
+    extends,
     fold,
     fold_with_map,
     initial_key,
@@ -76,7 +88,7 @@ from palette.core.matching import (
     text_keys,
     then_initial_key,
 )
-from palette.core.model import PERSONAL_LIBRARY, Phrase, Usage
+from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, Phrase, Usage
 from palette.core.pinyin import PinyinTable
 from palette.core.pinyin import load as load_table
 from palette.core.store import NEXT_PHRASE_WINDOW_S, StoreChange, decayed, effective_phrases
@@ -91,6 +103,9 @@ BLOCK_SIZE = 512
 SCAN_CAP = 50  # matching phrases a keystroke evaluates before it stops scanning
 FALLBACK_BELOW = 3  # scattered and typo matches are looked for when fewer exact ones are found …
 FALLBACK_WORK = 1000  # … checking at most this many places where their anchors occur
+PREFIX_TAKE = 10  # phrases whose shortcut starts with the typed word, always considered (shortest codes) …
+_PREFIX_SCAN = 1024  # … among this many codes in code order
+LONG_QUERY = 64  # a longer query (a paste) is searched as typed, as one literal
 _MATCHES_PER_FIELD = 2
 _REBUILD_SHARE = 0.2  # a change touching more than this share of phrases rebuilds the index
 
@@ -99,6 +114,7 @@ _KIND_BASE = {Kind.TEXT: 20.0, Kind.PINYIN: 16.0, Kind.INITIALS: 12.0, Kind.SCAT
 _SHORTCUT_SCORE = 40.0
 _FIELD_WEIGHT = (1.0, 1.0, 0.55, 0.5, 0.35)  # shortcut, title, tags, category, body
 _FIELD_START, _SEGMENT_START, _FIELD_END, _SEGMENT_END, _WHOLE = 0.3, 0.2, 0.2, 0.15, 0.1
+_CODE_START = 0.6  # the beginning of a shortcut code: an agent typing a code's first keys means the code
 _COVERAGE = 0.3  # times the share of a short field (or tag) the match covers
 _EVIDENCE = 0.1  # per other field the word also matches as well
 _SCATTER_GAP = 0.1  # per extra piece
@@ -245,6 +261,7 @@ class _Block:
         "head_code",
         "head_lit",
         "head_starts",
+        "longest",
         "pids",
     )
 
@@ -279,6 +296,7 @@ class _Block:
         self.head_lit, self.body_lit = head_lit, body_lit
         self.head_code, self.body_code = book.encode(head_lit), book.encode(body_lit)
         self.head_starts, self.body_starts = hs, bs
+        self.longest = max((b - a - 1 for e in entries for a, b in pairwise(e.starts)), default=0)
 
     @staticmethod
     def _fold_slowly(entries: Sequence[_Entry]) -> tuple[str, str, list[int], list[int]]:
@@ -326,6 +344,8 @@ class _State:
         self.dirty: set[int] = set()
         self.postings: dict[int, int] = {}  # filter key (see matching) → blocks holding it, one bit each
         self.shortcuts: dict[str, set[int]] = {}
+        self._shortcut_keys: list[str] | None = None  # sorted, made when a query first needs it
+        self.longest = 0  # the longest field: no longer word can match
         self._by_category: dict[str, set[int]] | None = None
         self.letters = {ord(c): x for c, x in book.letters.items()}
         self.pinned: set[int] = set()
@@ -373,18 +393,21 @@ class _State:
         self.blocks.append(block)
         head, hs = block.head_lit, block.head_starts
         shortcuts = self.shortcuts
+        self._shortcut_keys = None
         for i, (pid, e) in enumerate(zip(pids, entries, strict=True)):
             at, starts = hs[i], e.starts
             if e.phrase.shortcut:
                 shortcuts.setdefault(head[at : at + starts[1] - 1].strip(), set()).add(pid)
             if e.phrase.pinned:
                 self.pinned.add(pid)
+        self.longest = max(self.longest, block.longest)
         self._index_block(b, block)
 
     def _note(self, pid: int, e: _Entry) -> None:
         text = e.text(False)
         if e.phrase.shortcut:
             self.shortcuts.setdefault(text[: e.starts[1] - 1].strip(), set()).add(pid)
+            self._shortcut_keys = None
         if e.phrase.pinned:
             self.pinned.add(pid)
 
@@ -473,6 +496,7 @@ class _State:
             while len(self.blocks) <= b:
                 self.blocks.append(_Block(self.book, [], []))
             self.blocks[b] = block
+            self.longest = max(self.longest, block.longest)
             for pid, e in zip(live, entries, strict=True):
                 self._note(pid, e)
             bit = 1 << b
@@ -496,6 +520,8 @@ class _State:
             return None
         before, word = last[0], words[-1]
         if tuple(words[:-1]) != before[:-1] or len(word) <= len(before[-1]) or not word.startswith(before[-1]):
+            return None
+        if not extends(self.compile(word), self.compile(before[-1])):
             return None
         return last[2]
 
@@ -555,12 +581,29 @@ class _State:
         return "".join(ch for ch in chars if posts.get(ord(ch)))
 
     def compile(self, word: str) -> WordPattern:
+        if len(word) > self.longest and (len(word) > MAX_PINYIN_WORD or not word.isascii()):
+            # matched only as typed (see `Compiler.compile`), and longer than any field: nothing matches
+            return WordPattern(word, None, list)
         wp = self.patterns.get(word)
         if wp is None:
             if len(self.patterns) > 256:
                 self.patterns.clear()
-            wp = self.patterns[word] = self.compiler.compile(word)
+            wp = self.compiler.compile(word)
+            if len(word) <= LONG_QUERY:
+                self.patterns[word] = wp
         return wp
+
+    def shortcut_prefixed(self, word: str) -> tuple[list[int], bool]:
+        """The phrases whose shortcut starts with `word` (and is longer): those of the `PREFIX_TAKE`
+        shortest codes, and whether that is all of them. They are scored whatever the scan finds,
+        so that `sh` keeps `sh1` however many titles read sh…"""
+        keys = self._shortcut_keys
+        if keys is None:
+            keys = self._shortcut_keys = sorted(k for k, pids in self.shortcuts.items() if pids)
+        lo = bisect_right(keys, word)  # past the code that is the word itself
+        hi = bisect_left(keys, word + "\U0010ffff", lo)
+        codes = heapq.nsmallest(PREFIX_TAKE, keys[lo : min(hi, lo + _PREFIX_SCAN)], key=len)
+        return sorted({pid for code in codes for pid in self.shortcuts[code]}), hi - lo <= PREFIX_TAKE
 
     def blocks_for(self, groups: Filter) -> int:
         """Blocks holding at least one key of every group (all blocks when there are no groups)."""
@@ -665,6 +708,8 @@ def _match_pattern(e: _Entry, pat: Pattern, spans: bool, book: CodeBook) -> _Wor
             pieces = [(s, t)]
             bonus, coverage = _position(lit, fs, fe, s, t, f)
             local = _FIELD_WEIGHT[f] * (1 + bonus + _COVERAGE * coverage) - penalty
+            if f == _SHORTCUT and s == fs:
+                local += _CODE_START
         key = (int(kind), local)
         current = best.get(f)
         if current is None or key > current[0]:
@@ -786,6 +831,13 @@ class SearchIndex:
             for block in state.blocks:
                 block.initials(state.book, True)
 
+    def category_exists(self, text: str) -> bool:
+        """Whether a `#category` word (`#宽带`, `#kd`; the `#` may be left out) matches some category
+        of the shown phrases: the palette says so when it does not."""
+        state = self._state
+        word = _denoise(fold(text).lstrip("#")).strip()
+        return state is not None and bool(word) and bool(self._category_pids(state, [word]))
+
     # -- keeping up with the store ----------------------------------------------------------------
 
     def _on_change(self, change: StoreChange) -> None:
@@ -857,6 +909,8 @@ class SearchIndex:
         state.refresh()
         now = self._clock()
         words, categories = _split(text)
+        if words and not any(ch.isalnum() for w in words for ch in w):
+            return []  # punctuation alone (`？`) says nothing about which phrase is meant
         allowed = self._category_pids(state, categories) if categories else None
         if allowed is not None and not allowed:
             return []
@@ -931,21 +985,41 @@ class SearchIndex:
         return hits
 
 
-_QUERY_NOISE = str.maketrans({FIELD_SEP: " ", PHRASE_SEP: " ", "'": None})  # xi'an: the apostrophe only separates
+def _denoise(text: str) -> str:
+    """Without the index's separators, nor apostrophes (xi'an: it only separates syllables). Three
+    `replace` calls: `translate` with a table costs 2 ms on a 40,000-character paste."""
+    return text.replace(FIELD_SEP, " ").replace(PHRASE_SEP, " ").replace("'", "")
+
+
+_RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
 
 
 def _split(text: str) -> tuple[list[str], list[str]]:
-    """The words of a query, and its `#category` words."""
+    """The words of a query, and its `#category` words. A word mixing Latin letters with Chinese
+    is one word per run (`sim补卡` → sim 补卡; `3天` stays whole). A query longer than `LONG_QUERY`
+    (a paste) is one literal word, as typed: bounded work whatever its length."""
+    folded = fold(text)
+    if len(folded) > LONG_QUERY:
+        whole = " ".join(_denoise(folded).split())
+        return ([whole] if whole else []), []
     words: list[str] = []
     categories: list[str] = []
-    for w in fold(text).split():
-        w = w.translate(_QUERY_NOISE).strip()
+    for w in folded.split():
+        w = _denoise(w).strip()
         if w.startswith("#"):
             if len(w) > 1:
                 categories.append(w[1:])
-        elif w:
-            words.append(w)
+        elif w.isascii() or not any("a" <= ch <= "z" for ch in w):
+            if w:
+                words.append(w)
+        else:
+            words.extend(_RUNS.findall(w))
     return words, categories
+
+
+def _layer(library: str) -> int:
+    """Which layer wins a tie: the agent's own phrases, then a team's, then the standard library."""
+    return 0 if library == PERSONAL_LIBRARY else 2 if library == STANDARD_LIBRARY else 1
 
 
 class _Query:
@@ -972,10 +1046,19 @@ class _Query:
         self._phase(fallback=False, extra=shortcut_pids)
         if not shortcut_pids and len(self.scores) < min(limit, FALLBACK_BELOW):
             self._phase(fallback=True, extra=set())
-        ranked = sorted(
-            self.scores.items(),
-            key=lambda item: (-item[1][0], state.rank_of(self._entry(item[0]))),
-        )[:limit]
+
+        def order(
+            item: tuple[int, tuple[float, Kind, list[_WordHit]]],
+        ) -> tuple[int, int, float, int, tuple[int, int, str]]:
+            """The exact shortcut first, the agent's or team's own code before the standard one; then
+            by score, ties to the nearer layer, then to library order."""
+            e = self._entry(item[0])
+            layer = _layer(e.phrase.library)
+            if item[0] in shortcut_pids:
+                return 0, layer, -item[1][0], layer, state.rank_of(e)
+            return 1, 0, -item[1][0], layer, state.rank_of(e)
+
+        ranked = sorted(self.scores.items(), key=order)[:limit]
         out = []
         for pid, (score, kind, hits) in ranked:
             e = self._entry(pid)
@@ -998,6 +1081,7 @@ class _Query:
         are looked for with `str.find`, and each phrase holding one is matched with the patterns."""
         state = self.state
         per_word: list[tuple[int, list[tuple[Pattern, Alternative, int]]]] = []
+        blocks = -1
         for wp in self.patterns:
             # a single word's exact matches were all found already when its fallbacks are looked for
             pats = [wp.exact] if wp.exact is not None and not (fallback and len(self.patterns) == 1) else []
@@ -1007,18 +1091,21 @@ class _Query:
             union = 0
             for _, _, bits in alts:
                 union |= bits
-            if not union:
-                return
+            blocks &= union
             per_word.append((union, alts))
-        blocks = -1
-        for bits, _ in per_word:
-            blocks &= bits
-        if not blocks:
+        if fallback and not blocks:
             return
         found: list[int] = sorted(extra)
+        all_prefixed = True  # every phrase a shortcut prefix names is among `found`
+        if not fallback:  # the codes the words begin: considered whatever the scan finds
+            for w in self.words:
+                if w.isascii():
+                    prefixed, every = state.shortcut_prefixed(w)
+                    found += [pid for pid in prefixed if pid not in extra]
+                    all_prefixed = all_prefixed and every
         have = set(found)
         cap = self.limit + len(self.scores) if fallback else SCAN_CAP  # fallbacks only fill the list
-        narrowed = None if fallback else state.narrowed(self.words, self.categories)
+        narrowed = None if fallback or not blocks else state.narrowed(self.words, self.categories)
         if narrowed is not None:  # the last query, one key shorter, matched only these
             found += [pid for pid in narrowed if pid not in have and self._matches(pid)]
         else:
@@ -1042,7 +1129,7 @@ class _Query:
                             self._scan(block, pat, alt, head, found, have, checked[id(pat)], cap, budget)
             if not fallback and len(per_word) > 1:  # the other words, held to what the scan holds the first to
                 found = [pid for pid in found if pid in extra or self._matches(pid, skip=lead)]
-        complete = len(have) < cap and not fallback
+        complete = len(have) < cap and not fallback and all_prefixed
         if not complete:  # a crowded query: make sure the phrases the agent uses are considered
             found.extend(sorted(state.favourites() - have))
         matched = []
