@@ -374,11 +374,11 @@ def test_building_an_index_does_not_import_pypinyin(home: Path) -> None:
     assert out.stdout.strip() == "False"
 
 
-def test_category_exists_says_whether_a_hash_word_names_a_category(std: SearchIndex) -> None:
-    assert std.category_exists("#投诉")
-    assert std.category_exists("ts")
-    assert not std.category_exists("#不存在的分类")
-    assert not std.category_exists("#")
+def test_unknown_categories_names_the_hash_words_that_match_no_category(std: SearchIndex) -> None:
+    assert std.unknown_categories("#投诉 升级") == []
+    assert std.unknown_categories("#ts") == []
+    assert std.unknown_categories("#不存在的分类 nh") == ["不存在的分类"]
+    assert std.unknown_categories("nh") == []
 
 
 # -- issue 14: the typed form, mixed words, layers, noise, long input ----------------------------------

@@ -831,13 +831,6 @@ class SearchIndex:
             for block in state.blocks:
                 block.initials(state.book, True)
 
-    def category_exists(self, text: str) -> bool:
-        """Whether a `#category` word (`#宽带`, `#kd`; the `#` may be left out) matches some category
-        of the shown phrases: the palette says so when it does not."""
-        state = self._state
-        word = _denoise(fold(text).lstrip("#")).strip()
-        return state is not None and bool(word) and bool(self._category_pids(state, [word]))
-
     # -- keeping up with the store ----------------------------------------------------------------
 
     def _on_change(self, change: StoreChange) -> None:

@@ -6,7 +6,9 @@ it opens and upgrades it under the write lock, so two processes opening a new da
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,6 +100,19 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 _OUR_TABLES = {"libraries", "phrases", "phrase_flags", "usage", "usage_events", "profile", "settings", "changes"}
 
 
+def _wal_mode(conn: sqlite3.Connection) -> str:
+    """Switch to WAL. On a brand-new file two processes switching at once make one of them fail with
+    "locked" at once, without waiting on the busy timeout: retry for as long as that timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 class StoreBase:
     """One open connection, its schema checked: what every data area of the store builds on."""
 
@@ -123,7 +138,7 @@ class StoreBase:
         db = sqlite_utils.Database(conn, execute_plugins=False)  # no entry-point scan: ~40 ms, ~3 MB
         try:
             conn.execute("PRAGMA foreign_keys = ON")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = _wal_mode(conn)
             if mode.lower() != "wal":
                 raise sqlite3.OperationalError(f"journal mode is {mode}, not wal")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -153,11 +168,15 @@ class StoreBase:
 
     def _schema_version(self) -> int:
         """The stored schema version, after checking that the tables are what it promises."""
-        try:
-            version: int = self.db.execute("PRAGMA user_version").fetchone()[0]
-            tables = set(self.db.table_names())
+        try:  # one statement, one snapshot: another process may commit the schema between two reads
+            row = self.db.execute(
+                "SELECT (SELECT user_version FROM pragma_user_version),"
+                " (SELECT json_group_array(name) FROM sqlite_master WHERE type = 'table')"
+            ).fetchone()
         except sqlite3.DatabaseError as e:
             raise StoreError(explain(self.path, e)) from None
+        version: int = row[0]
+        tables = set(json.loads(row[1])) - {"sqlite_sequence"}
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: written by a newer Palette (schema {version}, this one knows {SCHEMA_VERSION});"
