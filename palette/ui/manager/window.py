@@ -13,58 +13,35 @@ Ctrl+E customise, Ctrl+R restore the team version, Ctrl+H hide / unhide, Esc dis
 
 from __future__ import annotations
 
-import html
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QByteArray,
     QCoreApplication,
     QEvent,
     QItemSelectionModel,
-    QMimeData,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QPoint,
     Qt,
     QTimer,
-    Signal,
 )
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QColor,
-    QFont,
     QKeyEvent,
     QKeySequence,
-    QPalette,
-    QSyntaxHighlighter,
-    QTextCharFormat,
-    QTextDocument,
-    QUndoCommand,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QFormLayout,
-    QFrame,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
-    QPlainTextEdit,
     QSplitter,
     QTableView,
     QToolButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -73,526 +50,20 @@ from shiboken6 import isValid
 
 from palette.core import editing
 from palette.core.config import Settings
-from palette.core.editing import Entry, Problem
-from palette.core.guard import Finding, Guard, Kind
-from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, Phrase
-from palette.core.placeholders import Context, Escape, Malformed, Placeholder, parse, render
+from palette.core.editing import Entry
+from palette.core.guard import Guard
+from palette.core.model import PERSONAL_LIBRARY, Phrase
 from palette.core.search import SearchIndex
 from palette.core.store import Store, StoreChange, StoreError
 from palette.ui.icons import icon
+from palette.ui.manager.commands import Add, Delete, Edit, Flags, fields_of
+from palette.ui.manager.editor import EditorContext, PhraseEditor
+from palette.ui.manager.table import EntryModel
+from palette.ui.manager.tree import LibraryTree
 
 FILTER_LIMIT = 500  # hits asked of the search engine per filter keystroke
 REREAD_SHARE = 0.2  # more changed phrases than this share: re-read them all rather than one by one
 DEFAULT_CATEGORY = "常用"
-_MIME = "application/x-palette-entry-keys"
-_WARN = "#d35400"  # readable on light and dark backgrounds
-_ERROR = "#c0392b"
-
-
-def _fields(p: Phrase) -> dict[str, Any]:
-    return {"title": p.title, "category": p.category, "body": p.body, "shortcut": p.shortcut, "tags": p.tags}
-
-
-# -- the phrase table -------------------------------------------------------------------------------
-
-
-class EntryModel(QAbstractTableModel):
-    """The entries in view; rows of the agent's own phrases can be dragged to reorder them."""
-
-    move_requested = Signal(list, object)  # entry keys, the key to put them before (None: the end)
-    TITLE, SHORTCUT, CATEGORY, BODY, STATE = range(5)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Entry] = []
-        self.reorderable = False  # the view lists personal phrases in their own order (no filter)
-        self.disabled: frozenset[str] = frozenset()  # libraries out of the palette: their rows are greyed
-        self.collisions: dict[str, list[Phrase]] = {}  # entry key → other libraries' phrases with its code
-
-    def set_rows(self, rows: Sequence[Entry], *, reorderable: bool) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.reorderable = reorderable
-        self.endResetModel()
-
-    def headers(self) -> list[str]:
-        return [self.tr("标题"), self.tr("快捷码"), self.tr("分类"), self.tr("内容"), self.tr("状态")]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 5
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers()[section]
-        return None
-
-    def state_text(self, e: Entry) -> str:
-        parts = []
-        if e.shown.pinned:
-            parts.append(self.tr("置顶"))
-        if e.customised:
-            parts.append(self.tr("已自定义"))
-        if e.shown.hidden:
-            parts.append(self.tr("已隐藏"))
-        return " · ".join(parts)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        e = self.rows[index.row()]
-        p = e.shown
-        col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if col == self.TITLE:
-                return p.title
-            if col == self.SHORTCUT:
-                others = self.collisions.get(e.key)
-                if role == Qt.ItemDataRole.ToolTipRole and others:
-                    names = "、".join(f"{o.library} › {o.title}" for o in others)
-                    return self.tr("快捷码“{0}”也是另一话术库的「{1}」的快捷码").format(p.shortcut, names)
-                return p.shortcut
-            if col == self.CATEGORY:
-                return p.category
-            if col == self.BODY:
-                return p.body if role == Qt.ItemDataRole.ToolTipRole else " ".join(p.body.split())
-            return self.state_text(e)
-        if role == Qt.ItemDataRole.UserRole:
-            return e
-        if role == Qt.ItemDataRole.FontRole and (p.hidden or p.pinned):
-            font = QFont()
-            font.setItalic(p.hidden)
-            font.setBold(p.pinned and col == self.TITLE)
-            return font
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if p.hidden or not editing.offered(e, self.disabled):
-                return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-            if col == self.SHORTCUT and e.key in self.collisions:
-                return QColor(_WARN)
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        base = super().flags(index)
-        if not self.reorderable:
-            return base
-        if not index.isValid():
-            return base | Qt.ItemFlag.ItemIsDropEnabled
-        if self.rows[index.row()].original is None:
-            return base | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
-        return base
-
-    def supportedDropActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction
-
-    def mimeTypes(self) -> list[str]:
-        return [_MIME]
-
-    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
-        keys = list(dict.fromkeys(self.rows[i.row()].key for i in indexes if i.isValid()))
-        data = QMimeData()
-        data.setData(_MIME, QByteArray("\n".join(keys).encode("utf-8")))
-        return data
-
-    def dropMimeData(
-        self,
-        data: QMimeData,
-        action: Qt.DropAction,
-        row: int,
-        column: int,
-        parent: QModelIndex | QPersistentModelIndex,
-    ) -> bool:
-        if not self.reorderable or not data.hasFormat(_MIME):
-            return False
-        keys = [k for k in bytes(data.data(_MIME).data()).decode("utf-8").split("\n") if k]
-        if row < 0:
-            row = parent.row() if parent.isValid() else len(self.rows)
-        before = self.rows[row].key if row < len(self.rows) else None
-        self.move_requested.emit(keys, before)  # the manager connects this queued: the view is mid-drop
-        return True
-
-
-# -- the editor --------------------------------------------------------------------------------------
-
-
-class PlaceholderHighlighter(QSyntaxHighlighter):
-    """Placeholders in the accent colour, literal `[[ ]]` muted, broken brackets underlined in red.
-
-    A placeholder never spans lines (a newline breaks the group), so each line is parsed alone."""
-
-    def __init__(self, document: QTextDocument, palette: QPalette) -> None:
-        super().__init__(document)
-        self.set_palette(palette)
-
-    def set_palette(self, palette: QPalette) -> None:
-        self.placeholder = QTextCharFormat()
-        self.placeholder.setForeground(palette.color(QPalette.ColorRole.Link))
-        self.placeholder.setFontWeight(QFont.Weight.DemiBold)
-        self.escape = QTextCharFormat()
-        self.escape.setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
-        self.malformed = QTextCharFormat()
-        self.malformed.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        self.malformed.setUnderlineColor(QColor(_ERROR))
-        self.rehighlight()
-
-    def highlightBlock(self, text: str) -> None:
-        for token in parse(text):
-            start, end = token.span
-            if isinstance(token, Placeholder):
-                self.setFormat(start, end - start, self.placeholder)
-            elif isinstance(token, Escape):
-                self.setFormat(start, end - start, self.escape)
-            elif isinstance(token, Malformed):
-                self.setFormat(start, end - start, self.malformed)
-
-
-@dataclass(frozen=True)
-class EditorContext:
-    """What the editor checks and previews against; the manager rebuilds it when the store changes."""
-
-    profile: Mapping[str, str]
-    aliases: Mapping[str, str]
-    guard: Guard
-    categories: Sequence[str]
-    shortcut_owner: Callable[[str, str | None], Phrase | None]
-
-
-class PhraseEditor(QWidget):
-    """Title, category, shortcut, tags and body, with a live preview and inline warnings."""
-
-    edited = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.entry: Entry | None = None
-        self.is_new = False
-        self._loaded: dict[str, Any] = {}
-        self._context = EditorContext({}, {}, Guard(()), (), lambda _s, _u: None)
-        self._loading = False
-
-        self.banner = QLabel()
-        self.banner.setObjectName("banner")
-        self.banner.setWordWrap(True)
-        self.banner_buttons = QHBoxLayout()
-        self.title = QLineEdit()
-        self.category = QComboBox()
-        self.category.setEditable(True)
-        self.category.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.shortcut = QLineEdit()
-        self.tags = QLineEdit()
-        self.body = QPlainTextEdit()
-        self.body.setTabChangesFocus(True)
-        self.highlighter = PlaceholderHighlighter(self.body.document(), self.palette())
-        self.preview = QLabel()
-        self.preview.setObjectName("preview")
-        self.preview.setWordWrap(True)
-        self.preview.setTextFormat(Qt.TextFormat.RichText)
-        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.preview.setFrameShape(QFrame.Shape.StyledPanel)
-        self.preview.setMargin(6)
-        self.asks = QLabel()
-        self.asks.setWordWrap(True)
-        self.warnings = QLabel()
-        self.warnings.setObjectName("warnings")
-        self.warnings.setWordWrap(True)
-        self.warnings.setTextFormat(Qt.TextFormat.RichText)
-        self.buttons = QHBoxLayout()
-
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self._labels = [QLabel() for _ in range(6)]
-        self.form.addRow(self._labels[0], self.title)
-        self.form.addRow(self._labels[1], self.category)
-        self.form.addRow(self._labels[2], self.shortcut)
-        self.form.addRow(self._labels[3], self.tags)
-        self.form.addRow(self._labels[4], self.body)
-        self.form.addRow(self._labels[5], self.preview)
-        for label, field in zip(
-            self._labels, (self.title, self.category, self.shortcut, self.tags, self.body), strict=False
-        ):
-            label.setBuddy(field)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addLayout(self.banner_buttons)
-        layout.addLayout(self.form, 1)
-        layout.addWidget(self.asks)
-        layout.addWidget(self.warnings)
-        layout.addLayout(self.buttons)
-
-        self.title.textChanged.connect(self._changed)
-        self.category.currentTextChanged.connect(self._changed)
-        self.shortcut.textChanged.connect(self._changed)
-        self.tags.textChanged.connect(self._changed)
-        self.body.textChanged.connect(self._changed)
-        self.retranslate()
-        self.load(None)
-
-    def retranslate(self) -> None:
-        for label, text in zip(
-            self._labels,
-            (self.tr("标题(&T)"), self.tr("分类(&G)"), self.tr("快捷码(&K)"), self.tr("标签"), self.tr("内容(&B)"),
-             self.tr("预览")),
-            strict=True,
-        ):  # fmt: skip
-            label.setText(text)
-        self.title.setPlaceholderText(self.tr("一眼认得出的短标题"))
-        self.shortcut.setPlaceholderText(self.tr("如 nh、tk1(可选)"))
-        self.tags.setPlaceholderText(self.tr("用逗号分隔(可选)"))
-        self.body.setPlaceholderText(self.tr("话术正文;[客户姓名] 这样的占位符在粘贴时填写"))
-        line = self.category.lineEdit()
-        if line is not None:
-            line.setPlaceholderText(self.tr("选择或输入新分类"))
-        self._update_banner()
-        self._update_checks()
-
-    # -- loading and reading ----------------------------------------------------------------------
-
-    def set_context(self, context: EditorContext) -> None:
-        self._context = context
-        self._loading = True
-        text = self.category.currentText()
-        self.category.clear()
-        self.category.addItems(list(context.categories))
-        self.category.setCurrentText(text)
-        self._loading = False
-        self._update_checks()
-
-    def load(self, entry: Entry | None, *, new_category: str | None = None) -> None:
-        """Show `entry` (None: nothing, unless `new_category` is given for a new phrase)."""
-        self.entry = entry
-        self.is_new = entry is None and new_category is not None
-        p = entry.shown if entry is not None else None
-        self._loading = True
-        self.title.setText(p.title if p else "")
-        self.category.setCurrentText(p.category if p else (new_category or ""))
-        self.shortcut.setText(p.shortcut if p else "")
-        self.tags.setText(editing.tags_text(p.tags) if p else "")
-        self.body.setPlainText(p.body if p else "")
-        self._loading = False
-        self._loaded = self.values()
-        writable = self.is_new or (entry is not None and entry.editable)
-        for w in (self.title, self.shortcut, self.tags):
-            w.setReadOnly(not writable)
-        self.body.setReadOnly(not writable)
-        self.category.setEnabled(writable)
-        self.setEnabled(entry is not None or self.is_new)
-        self._update_banner()
-        self._update_checks()
-
-    def values(self) -> dict[str, Any]:
-        return {
-            "title": self.title.text().strip(),
-            "category": self.category.currentText().strip(),
-            "body": self.body.toPlainText().strip(),
-            "shortcut": self.shortcut.text().strip(),
-            "tags": editing.parse_tags(self.tags.text()),
-        }
-
-    @property
-    def dirty(self) -> bool:
-        return (self.is_new or (self.entry is not None and self.entry.editable)) and self.values() != self._loaded
-
-    def problems(self) -> list[Problem]:
-        v = self.values()
-        return editing.problems(title=v["title"], category=v["category"], body=v["body"], shortcut=v["shortcut"])
-
-    def mark_saved(self) -> None:
-        self._loaded = self.values()
-
-    # -- what the agent sees as they type ---------------------------------------------------------
-
-    def _changed(self) -> None:
-        if self._loading:
-            return
-        self._update_checks()
-        self.edited.emit()
-
-    def _update_banner(self) -> None:
-        e = self.entry
-        if self.is_new:
-            text = self.tr("新话术,保存到「我的话术」。")
-        elif e is None:
-            text = self.tr("选择一条话术查看或编辑,或按 Ctrl+N 新建。")
-        elif e.customised:
-            text = self.tr("这是你自定义的版本,话术板显示它而不是「{0}」的原版;恢复团队版本会删除你的修改。").format(
-                e.library
-            )
-        elif e.read_only:
-            text = self.tr("「{0}」的话术是只读的。按 Ctrl+E 自定义:话术板将改用你的版本,团队版本保留。").format(
-                e.library
-            )
-        else:
-            text = self.tr("你自己的话术,修改后按 Ctrl+S 保存。")
-        self.banner.setText(text)
-
-    def _update_checks(self) -> None:
-        v = self.values()
-        ctx = self._context
-        rendered = render(v["body"], Context(profile=ctx.profile, aliases=ctx.aliases))
-        self.preview.setText(rendered.html(missing=f'<span style="color:{_WARN}">{{}}</span>') or "&nbsp;")
-        self.asks.setText(self.tr("粘贴时询问:{0}").format("、".join(rendered.missing)) if rendered.missing else "")
-        self.asks.setVisible(bool(rendered.missing))
-        lines: list[tuple[str, str]] = []
-        if self.dirty or self.is_new:
-            lines += [(_ERROR, self.problem_text(p)) for p in self.problems()]
-        for f in ctx.guard.forbidden(v["title"]):
-            lines.append((_WARN, self.finding_text(f, self.tr("标题"))))
-        for f in ctx.guard.lint(v["body"], profile_keys=list(ctx.profile), aliases=ctx.aliases):
-            lines.append((_WARN, self.finding_text(f, self.tr("内容"))))
-        if v["shortcut"] and (self.is_new or (self.entry is not None and self.entry.editable)):
-            exclude = self.entry.shown.uid if self.entry is not None else None
-            owner = ctx.shortcut_owner(v["shortcut"], exclude)
-            if owner is not None:
-                used = self.tr("快捷码“{0}”已被「{1}」({2})使用")
-                lines.append((_WARN, used.format(v["shortcut"], owner.title, owner.library)))
-        lines = list(dict.fromkeys(lines))  # ten half-width commas: one line
-        self.warnings.setText("<br>".join(f'<span style="color:{c}">{html.escape(t)}</span>' for c, t in lines))
-        self.warnings.setVisible(bool(lines))
-
-    def warning_lines(self) -> list[str]:
-        """The warnings as plain text (what the label shows), for the manager's status and for tests."""
-        doc = QTextDocument()
-        doc.setHtml(self.warnings.text())
-        return [line for line in doc.toPlainText().split("\n") if line]
-
-    def problem_text(self, problem: Problem) -> str:
-        return {
-            Problem.NO_TITLE: self.tr("请填写标题"),
-            Problem.NO_CATEGORY: self.tr("请选择或输入分类"),
-            Problem.NO_BODY: self.tr("请填写内容"),
-            Problem.SHORTCUT_SPACE: self.tr("快捷码不能包含空格"),
-        }[problem]
-
-    def finding_text(self, f: Finding, where: str) -> str:
-        if f.kind is Kind.FORBIDDEN:
-            text = self.tr("{0}含服务禁语“{1}”").format(where, f.word)
-            return text + (self.tr(",建议改为“{0}”").format(f.suggestion) if f.suggestion else "")
-        if f.kind is Kind.MALFORMED:
-            return self.tr("“{0}”不是占位符;要写方括号本身请用 [[ 和 ]]").format(f.word)
-        if f.kind is Kind.PUNCTUATION:
-            return self.tr("{0}里的中文用了半角“{1}”，应为全角“{2}”").format(where, f.word, f.suggestion)
-        if f.suggestion:
-            return self.tr("占位符 [{0}] 可能写错了,是不是 [{1}]?").format(f.word, f.suggestion)
-        return self.tr("占位符 [{0}] 只有数字;要写方括号本身请用 [[{0}]]").format(f.word)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        elif event.type() == QEvent.Type.PaletteChange:
-            self.highlighter.set_palette(self.palette())
-        super().changeEvent(event)
-
-
-# -- undoable store changes ---------------------------------------------------------------------------
-
-
-class _StoreCommand(QUndoCommand):
-    """One action on the store. A StoreError (the data changed underneath, e.g. a re-import removed the
-    phrase) drops the command from the stack and is reported instead of raised."""
-
-    def __init__(self, manager: PhraseManager, text: str, key: str) -> None:
-        super().__init__(text)
-        self.manager = manager
-        self.store = manager.store
-        self.key = key
-
-    def apply(self) -> None:
-        raise NotImplementedError
-
-    def revert(self) -> None:
-        raise NotImplementedError
-
-    def redo(self) -> None:
-        self._run(self.apply)
-
-    def undo(self) -> None:
-        self._run(self.revert)
-
-    def _run(self, step: Callable[[], None]) -> None:
-        try:
-            step()
-        except StoreError as e:
-            self.setObsolete(True)
-            self.manager.report(str(e))
-        self.manager.after_command(self.key)
-
-
-class _Add(_StoreCommand):
-    """A new personal phrase, or an override of a read-only one (自定义)."""
-
-    def __init__(self, manager: PhraseManager, text: str, fields: dict[str, Any], override_of: str | None) -> None:
-        super().__init__(manager, text, override_of or "")
-        self.fields = fields
-        self.override_of = override_of
-        self.phrase: Phrase | None = None
-
-    def apply(self) -> None:
-        if self.phrase is None:
-            self.phrase = self.store.add_phrase(**self.fields, override_of=self.override_of)
-            self.key = self.override_of or self.phrase.uid
-        else:
-            self.store.restore_phrase(self.phrase)
-
-    def revert(self) -> None:
-        assert self.phrase is not None
-        self.store.delete_phrase(self.phrase.uid)
-
-
-class _Delete(_StoreCommand):
-    """Delete a personal phrase, or drop an override (恢复团队版本)."""
-
-    def __init__(self, manager: PhraseManager, text: str, entry: Entry) -> None:
-        super().__init__(manager, text, entry.key)
-        assert entry.override is not None
-        self.uid = entry.override.uid
-        self.phrase: Phrase | None = None
-
-    def apply(self) -> None:
-        self.phrase = self.store.delete_phrase(self.uid)
-
-    def revert(self) -> None:
-        assert self.phrase is not None
-        self.store.restore_phrase(self.phrase)
-
-
-class _Edit(_StoreCommand):
-    """Field changes to personal phrases, in one transaction: an edit, a move, a reorder."""
-
-    def __init__(
-        self, manager: PhraseManager, text: str, key: str, changes: list[tuple[str, dict[str, Any], dict[str, Any]]]
-    ) -> None:
-        super().__init__(manager, text, key)
-        self.changes = changes  # (uid, before, after)
-
-    def _write(self, forward: bool) -> None:
-        with self.store.transaction():
-            for uid, before, after in self.changes:
-                self.store.update_phrase(uid, **(after if forward else before))
-
-    def apply(self) -> None:
-        self._write(True)
-
-    def revert(self) -> None:
-        self._write(False)
-
-
-class _Flags(_StoreCommand):
-    def __init__(self, manager: PhraseManager, text: str, entry: Entry, **after: bool) -> None:
-        super().__init__(manager, text, entry.key)
-        self.uid = entry.shown.uid
-        self.after = after
-        self.before = {name: getattr(entry.shown, name) for name in after}
-
-    def apply(self) -> None:
-        self.store.set_flags(self.uid, **self.after)
-
-    def revert(self) -> None:
-        self.store.set_flags(self.uid, **self.before)
-
-
-# -- the window -----------------------------------------------------------------------------------------
 
 
 class CategoryPicker:
@@ -633,9 +104,7 @@ class PhraseManager(QMainWindow):
         self._changed: set[str] | None = None  # uids changed since the last refresh; None: re-read all
         self.undo_stack = QUndoStack(self)
 
-        self.tree = QTreeWidget()
-        self.tree.setHeaderHidden(True)
-        self.tree.setMinimumWidth(160)
+        self.tree = LibraryTree()
         self.filter = QLineEdit()
         self.filter.setClearButtonEnabled(True)
         self.model = EntryModel(self)
@@ -903,45 +372,9 @@ class PhraseManager(QMainWindow):
             self.editor.load(None)
         self._update_actions()
 
-    def _library_label(self, name: str) -> str:
-        if name == STANDARD_LIBRARY:
-            return self.tr("标准话术")
-        if name == PERSONAL_LIBRARY:
-            return self.tr("我的话术")
-        return name
-
     def _rebuild_tree(self) -> None:
-        node = self._node
-        expanded = {item.data(0, Qt.ItemDataRole.UserRole) for item in self._tree_items() if item.isExpanded()}
-        per_library: dict[str, Counter[str]] = {}  # categories in first-appearance order, with counts
-        for e in self.entries:
-            per_library.setdefault(e.library, Counter())[e.shown.category] += 1
         self._selecting = True
-        self.tree.clear()
-        every = QTreeWidgetItem([self.tr("全部话术 ({0})").format(len(self.entries))])
-        every.setData(0, Qt.ItemDataRole.UserRole, (None, None))
-        self.tree.addTopLevelItem(every)
-        select = every
-        for name in self._library_names:
-            counts = per_library.get(name, Counter())
-            lib_item = QTreeWidgetItem([f"{self._library_label(name)} ({counts.total()})"])
-            lib_item.setData(0, Qt.ItemDataRole.UserRole, (name, None))
-            lib_item.setIcon(0, icon("library", self.palette()))
-            if name in self._disabled:
-                lib_item.setForeground(0, self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
-                lib_item.setToolTip(0, self.tr("已停用:不在搜索和话术板中,话术都还在"))
-            self.tree.addTopLevelItem(lib_item)
-            if node == (name, None):
-                select = lib_item
-            for category, n in counts.items():
-                item = QTreeWidgetItem(lib_item, [f"{category} ({n})"])
-                item.setData(0, Qt.ItemDataRole.UserRole, (name, category))
-                item.setIcon(0, icon("folder", self.palette()))
-                if node == (name, category):
-                    select = item
-            lib_item.setExpanded((name, None) in expanded or node[0] == name)
-        self.tree.setCurrentItem(select)
-        self._node = select.data(0, Qt.ItemDataRole.UserRole)
+        self._node = self.tree.rebuild(self.entries, self._library_names, self._disabled, self._node)
         self._selecting = False
 
     def _tree_menu(self, pos: QPoint) -> None:
@@ -967,19 +400,7 @@ class PhraseManager(QMainWindow):
         self.refresh()
 
     def select_node(self, library: str | None, category: str | None = None) -> None:
-        for item in self._tree_items():
-            if item.data(0, Qt.ItemDataRole.UserRole) == (library, category):
-                self.tree.setCurrentItem(item)
-                return
-
-    def _tree_items(self) -> list[QTreeWidgetItem]:
-        items: list[QTreeWidgetItem] = []
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
-            if top is not None:
-                items.append(top)
-                items += [c for j in range(top.childCount()) if (c := top.child(j)) is not None]
-        return items
+        self.tree.select((library, category))
 
     def _node_changed(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         """The editor keeps what it shows (and any unsaved typing) while the table lists another node."""
@@ -1111,15 +532,15 @@ class PhraseManager(QMainWindow):
         values = editor.values()
         if editor.is_new:
             editor.mark_saved()
-            self.undo_stack.push(_Add(self, self.tr("新建「{0}」").format(values["title"]), values, None))
+            self.undo_stack.push(Add(self, self.tr("新建「{0}」").format(values["title"]), values, None))
             return True
         entry = editor.entry
         assert entry is not None and entry.override is not None
-        before = {k: v for k, v in _fields(entry.override).items() if v != values[k]}
+        before = {k: v for k, v in fields_of(entry.override).items() if v != values[k]}
         after = {k: values[k] for k in before}
         editor.mark_saved()
         text = self.tr("修改「{0}」").format(values["title"])
-        self.undo_stack.push(_Edit(self, text, entry.key, [(entry.override.uid, before, after)]))
+        self.undo_stack.push(Edit(self, text, entry.key, [(entry.override.uid, before, after)]))
         self.report(self.tr("已保存"))
         return True
 
@@ -1133,10 +554,10 @@ class PhraseManager(QMainWindow):
         e = self.current_entry()
         if e is None or not self._leave_editor():
             return
-        fields = _fields(e.shown)
+        fields = fields_of(e.shown)
         fields["title"] = self.tr("{0}(副本)").format(fields["title"])
         fields["shortcut"] = ""  # a copy with the same code would make the code ambiguous
-        self.undo_stack.push(_Add(self, self.tr("复制「{0}」").format(e.shown.title), fields, None))
+        self.undo_stack.push(Add(self, self.tr("复制「{0}」").format(e.shown.title), fields, None))
         self.editor.title.setFocus()
         self.editor.title.selectAll()
 
@@ -1148,15 +569,15 @@ class PhraseManager(QMainWindow):
         title = e.shown.title
         if e.read_only:
             if not e.shown.hidden:
-                self.undo_stack.push(_Flags(self, self.tr("隐藏「{0}」").format(title), e, hidden=True))
+                self.undo_stack.push(Flags(self, self.tr("隐藏「{0}」").format(title), e, hidden=True))
             self.report(self.tr("团队话术不能删除,已隐藏「{0}」(Ctrl+Z 撤销)").format(title))
             return
         row = self.table.currentIndex().row()
         if e.customised:
-            self.undo_stack.push(_Delete(self, self.tr("恢复团队版本「{0}」").format(title), e))
+            self.undo_stack.push(Delete(self, self.tr("恢复团队版本「{0}」").format(title), e))
             self.report(self.tr("已恢复「{0}」的团队版本(Ctrl+Z 撤销)").format(title))
             return
-        self.undo_stack.push(_Delete(self, self.tr("删除「{0}」").format(title), e))
+        self.undo_stack.push(Delete(self, self.tr("删除「{0}」").format(title), e))
         if self.model.rows:
             self.select_entry(self.model.rows[min(row, len(self.model.rows) - 1)].key)
         self.report(self.tr("已删除「{0}」(Ctrl+Z 撤销)").format(title))
@@ -1166,7 +587,7 @@ class PhraseManager(QMainWindow):
         if e is None or not e.read_only:
             return
         self.undo_stack.push(
-            _Add(self, self.tr("自定义「{0}」").format(e.shown.title), _fields(e.shown), override_of=e.key)
+            Add(self, self.tr("自定义「{0}」").format(e.shown.title), fields_of(e.shown), override_of=e.key)
         )
         self.editor.body.setFocus()
 
@@ -1174,20 +595,20 @@ class PhraseManager(QMainWindow):
         e = self.current_entry()
         if e is None or not e.customised:
             return
-        self.undo_stack.push(_Delete(self, self.tr("恢复团队版本「{0}」").format(e.shown.title), e))
+        self.undo_stack.push(Delete(self, self.tr("恢复团队版本「{0}」").format(e.shown.title), e))
         self.report(self.tr("已恢复「{0}」的团队版本(Ctrl+Z 撤销)").format(e.shown.title))
 
     def toggle_pin(self) -> None:
         e = self.current_entry()
         if e is not None:
             text = self.tr("取消置顶「{0}」") if e.shown.pinned else self.tr("置顶「{0}」")
-            self.undo_stack.push(_Flags(self, text.format(e.shown.title), e, pinned=not e.shown.pinned))
+            self.undo_stack.push(Flags(self, text.format(e.shown.title), e, pinned=not e.shown.pinned))
 
     def toggle_hidden(self) -> None:
         e = self.current_entry()
         if e is not None:
             text = self.tr("取消隐藏「{0}」") if e.shown.hidden else self.tr("隐藏「{0}」")
-            self.undo_stack.push(_Flags(self, text.format(e.shown.title), e, hidden=not e.shown.hidden))
+            self.undo_stack.push(Flags(self, text.format(e.shown.title), e, hidden=not e.shown.hidden))
 
     def move_to_category(self) -> None:
         e = self.current_entry()
@@ -1198,10 +619,10 @@ class PhraseManager(QMainWindow):
             return
         text = self.tr("移动「{0}」到「{1}」").format(e.shown.title, target)
         if e.override is None:  # a team phrase moves as the agent's own version of it
-            self.undo_stack.push(_Add(self, text, {**_fields(e.shown), "category": target}, override_of=e.key))
+            self.undo_stack.push(Add(self, text, {**fields_of(e.shown), "category": target}, override_of=e.key))
             return
         change = (e.override.uid, {"category": e.override.category}, {"category": target})
-        self.undo_stack.push(_Edit(self, text, e.key, [change]))
+        self.undo_stack.push(Edit(self, text, e.key, [change]))
 
     def _personal(self) -> list[Phrase]:
         return self.store.phrases(library=PERSONAL_LIBRARY)
@@ -1212,7 +633,7 @@ class PhraseManager(QMainWindow):
         personal = {p.uid: p for p in self._personal()}
         changes = [(uid, {"sort_order": personal[uid].sort_order}, {"sort_order": n}) for uid, n in orders.items()]
         title = self.by_key[key].shown.title if key in self.by_key else ""
-        self.undo_stack.push(_Edit(self, self.tr("调整「{0}」的顺序").format(title), key, changes))
+        self.undo_stack.push(Edit(self, self.tr("调整「{0}」的顺序").format(title), key, changes))
 
     def nudge(self, delta: int) -> None:
         """Alt+Up / Alt+Down: move the agent's own phrase one place within what the table shows."""
