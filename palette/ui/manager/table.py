@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QFont,
     QPalette,
 )
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from palette.core import editing
 from palette.core.editing import Entry
@@ -145,3 +146,30 @@ class EntryModel(QAbstractTableModel):
         before = self.rows[row].key if row < len(self.rows) else None
         self.move_requested.emit(keys, before)  # the manager connects this queued: the view is mid-drop
         return True
+
+
+class EntryTable(QTableView):
+    """The phrase table: whole rows, one at a time, dragged to reorder; the body column takes the room."""
+
+    def __init__(self, model: EntryModel) -> None:
+        super().__init__()
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDragDropOverwriteMode(False)
+        self.setDropIndicatorShown(True)
+        self.verticalHeader().hide()
+        self.setWordWrap(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(EntryModel.BODY, QHeaderView.ResizeMode.Stretch)
+
+    def size_columns(self, em: int) -> None:
+        """Widths in characters of the font, so they scale on HiDPI."""
+        for column, chars in ((EntryModel.TITLE, 10), (EntryModel.SHORTCUT, 4), (EntryModel.CATEGORY, 6)):
+            self.setColumnWidth(column, em * chars)
+        self.setColumnWidth(EntryModel.STATE, em * 6)

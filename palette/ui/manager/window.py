@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
@@ -33,14 +32,10 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QInputDialog,
     QLineEdit,
     QMainWindow,
     QMenu,
     QSplitter,
-    QTableView,
     QToolButton,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -55,33 +50,15 @@ from palette.core.guard import Guard
 from palette.core.model import PERSONAL_LIBRARY, Phrase
 from palette.core.search import SearchIndex
 from palette.core.store import Store, StoreChange, StoreError
-from palette.ui.icons import icon
+from palette.ui.manager.actions import CategoryPicker, apply_icons, update_actions
 from palette.ui.manager.commands import Add, Delete, Edit, Flags, fields_of
 from palette.ui.manager.editor import EditorContext, PhraseEditor
-from palette.ui.manager.table import EntryModel
+from palette.ui.manager.table import EntryModel, EntryTable
 from palette.ui.manager.tree import LibraryTree
 
 FILTER_LIMIT = 500  # hits asked of the search engine per filter keystroke
 REREAD_SHARE = 0.2  # more changed phrases than this share: re-read them all rather than one by one
 DEFAULT_CATEGORY = "常用"
-
-
-class CategoryPicker:
-    """Asks which category to move a phrase to; tests replace `ask`."""
-
-    @classmethod
-    def ask(cls, parent: QWidget, categories: Sequence[str], current: str) -> str | None:
-        items = list(dict.fromkeys([current, *categories]))
-        text, ok = QInputDialog.getItem(
-            parent,
-            QCoreApplication.translate("CategoryPicker", "移动到分类"),
-            QCoreApplication.translate("CategoryPicker", "分类(可输入新分类):"),
-            items,
-            0,
-            True,
-        )
-        text = text.strip()
-        return text if ok and text else None
 
 
 class PhraseManager(QMainWindow):
@@ -108,21 +85,7 @@ class PhraseManager(QMainWindow):
         self.filter = QLineEdit()
         self.filter.setClearButtonEnabled(True)
         self.model = EntryModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
-        self.table.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.table.setDragDropOverwriteMode(False)
-        self.table.setDropIndicatorShown(True)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(EntryModel.BODY, QHeaderView.ResizeMode.Stretch)
+        self.table = EntryTable(self.model)
         self.editor = PhraseEditor()
 
         middle = QWidget()
@@ -149,9 +112,7 @@ class PhraseManager(QMainWindow):
         em = self.fontMetrics().horizontalAdvance("国")  # sizes follow the font, so they scale on HiDPI
         self.resize(em * 100, self.fontMetrics().height() * 42)
         split.setSizes([em * 14, em * 50, em * 36])
-        for column, chars in ((EntryModel.TITLE, 10), (EntryModel.SHORTCUT, 4), (EntryModel.CATEGORY, 6)):
-            self.table.setColumnWidth(column, em * chars)
-        self.table.setColumnWidth(EntryModel.STATE, em * 6)
+        self.table.size_columns(em)
 
         self.tree.currentItemChanged.connect(self._node_changed)
         self.filter.textChanged.connect(lambda _t: self._show_view())
@@ -248,57 +209,13 @@ class PhraseManager(QMainWindow):
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)
 
     def apply_icons(self) -> None:
-        pal = self.palette()
-        for action in self.findChildren(QAction):
-            name = action.property("icon_name")
-            if name:
-                action.setIcon(icon(str(name), pal))
-        self.setWindowIcon(icon("manage", pal))
-
-    def _set_tooltips(self) -> None:
-        for action in self.findChildren(QAction):
-            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{action.text()} ({keys})" if keys else action.text())
+        apply_icons(self)
 
     def _undo_index_changed(self, _index: int) -> None:
         self._update_actions()
 
     def _update_actions(self) -> None:
-        e = self.current_entry()
-        has = e is not None
-        self.act_duplicate.setEnabled(has)
-        self.act_delete.setEnabled(has)
-        self.act_move.setEnabled(has)
-        self.act_pin.setEnabled(has)
-        self.act_hide.setEnabled(has)
-        self.act_customise.setEnabled(has and e is not None and e.read_only)
-        self.act_revert.setEnabled(has and e is not None and e.customised)
-        library = self._node[0]
-        self.act_enable_library.setEnabled(library is not None and library != PERSONAL_LIBRARY)
-        self.act_enable_library.setChecked(library not in self._disabled)
-        for action, button in self._layer_buttons.items():
-            button.setVisible(action.isEnabled())
-        movable = has and e is not None and e.original is None and self.model.reorderable
-        self.act_up.setEnabled(movable)
-        self.act_down.setEnabled(movable)
-        stack = self.undo_stack
-        self.act_undo.setEnabled(stack.canUndo())
-        self.act_redo.setEnabled(stack.canRedo())
-        self.act_undo.setText(self.tr("撤销"))
-        self.act_redo.setText(self.tr("重做"))
-        self.act_save.setEnabled(self.editor.dirty)
-        self.act_discard.setEnabled(self.editor.dirty)
-        pinned = e is not None and e.shown.pinned
-        hidden = e is not None and e.shown.hidden
-        self.act_pin.setText(self.tr("取消置顶") if pinned else self.tr("置顶"))
-        self.act_hide.setText(self.tr("取消隐藏") if hidden else self.tr("隐藏"))
-        self.act_hide.setProperty("icon_name", "show" if hidden else "hide")
-        self.act_hide.setIcon(icon("show" if hidden else "hide", self.palette()))
-        self._set_tooltips()
-        self.act_discard.setToolTip(f"{self.act_discard.text()} (Esc)")  # Esc: keyPressEvent, not a shortcut
-        for action, what in ((self.act_undo, stack.undoText()), (self.act_redo, stack.redoText())):
-            if what:  # 撤销 删除「宽带报修」 (Ctrl+Z)
-                action.setToolTip(action.toolTip().replace(action.text(), f"{action.text()} {what}", 1))
+        update_actions(self)
 
     # -- showing -----------------------------------------------------------------------------------
 
