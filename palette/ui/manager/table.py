@@ -3,7 +3,7 @@ agent's own phrases (the drop is handed to the window as `move_requested`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,6 +27,7 @@ from palette.core import editing
 from palette.core.editing import Entry
 from palette.core.model import Phrase
 
+PAGE = 200  # filter hits listed at a time; scrolling to the end lists the next ones
 _MIME = "application/x-palette-entry-keys"
 _WARN = "#d35400"  # readable on light and dark backgrounds
 
@@ -43,12 +44,39 @@ class EntryModel(QAbstractTableModel):
         self.reorderable = False  # the view lists personal phrases in their own order (no filter)
         self.disabled: frozenset[str] = frozenset()  # libraries out of the palette: their rows are greyed
         self.collisions: dict[str, list[Phrase]] = {}  # entry key → other libraries' phrases with its code
+        self._more: Callable[[int], list[Entry]] | None = None
+        self._asked = 0  # rows asked of `_more` so far
 
-    def set_rows(self, rows: Sequence[Entry], *, reorderable: bool) -> None:
+    def set_rows(
+        self, rows: Sequence[Entry], *, reorderable: bool, more: Callable[[int], list[Entry]] | None = None
+    ) -> None:
+        """Show `rows`; `more(n)`, when given, finds the first `n` rows of a longer list (the filter's
+        hits), asked for a page at a time as the view scrolls to the end."""
         self.beginResetModel()
         self.rows = list(rows)
         self.reorderable = reorderable
+        self._more = more
+        self._asked = len(self.rows)
         self.endResetModel()
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more is not None
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
+        """The next page. A longer search may rank a new hit above ones already listed: it is appended,
+        so the rows the agent has seen keep their places."""
+        if parent.isValid() or self._more is None:
+            return
+        self._asked += PAGE
+        found = self._more(self._asked)
+        if len(found) < self._asked:
+            self._more = None  # that was every match
+        have = {e.key for e in self.rows}
+        new = [e for e in found if e.key not in have]
+        if new:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(new) - 1)
+            self.rows += new
+            self.endInsertRows()
 
     def headers(self) -> list[str]:
         return [self.tr("标题"), self.tr("快捷码"), self.tr("分类"), self.tr("内容"), self.tr("状态")]

@@ -53,10 +53,9 @@ from palette.core.store import Store, StoreChange, StoreError
 from palette.ui.manager.actions import CategoryPicker, apply_icons, update_actions
 from palette.ui.manager.commands import Add, Delete, Edit, Flags, fields_of
 from palette.ui.manager.editor import EditorContext, PhraseEditor
-from palette.ui.manager.table import EntryModel, EntryTable
+from palette.ui.manager.table import PAGE, EntryModel, EntryTable
 from palette.ui.manager.tree import LibraryTree
 
-FILTER_LIMIT = 500  # hits asked of the search engine per filter keystroke
 REREAD_SHARE = 0.2  # more changed phrases than this share: re-read them all rather than one by one
 DEFAULT_CATEGORY = "常用"
 
@@ -74,6 +73,7 @@ class PhraseManager(QMainWindow):
         self._stale = True
         self._index: SearchIndex | None = None
         self._index_for: tuple[int, object] | None = None
+        self._index_entries: dict[str, Entry] = {}  # the index's phrases' entries, by uid
         self._node: tuple[str | None, str | None] = (None, None)
         self._selecting = False
         self._library_names: list[str] = []
@@ -337,24 +337,34 @@ class PhraseManager(QMainWindow):
             select = current.key if current is not None else None
         rows = self.view()
         text = self.filter.text().strip()
+        more = None
         if text:
-            rows = self._search(rows, text)
+            more = self._search(rows, text)
+            rows = more(PAGE)
+            if len(rows) < PAGE:
+                more = None  # every match is listed already
         reorderable = not text and self._node[0] == PERSONAL_LIBRARY
         self._selecting = True
-        self.model.set_rows(rows, reorderable=reorderable)
+        self.model.set_rows(rows, reorderable=reorderable, more=more)
         self._selecting = False
         if select is not None:
             self.select_entry(select)
         self._update_actions()
 
-    def _search(self, rows: list[Entry], text: str) -> list[Entry]:
-        """The palette's search engine over the entries in view, hidden ones included."""
+    def _search(self, rows: list[Entry], text: str) -> Callable[[int], list[Entry]]:
+        """The palette's search engine over the entries in view, hidden ones included: a function
+        giving the best `n` hits, so the table can ask for more as the agent scrolls."""
         key = (self._generation, self._node)
         if self._index is None or self._index_for != key:
             self._index = SearchIndex.from_phrases([e.shown for e in rows], libraries=self._library_names)
             self._index_for = key
-        by_uid = {e.shown.uid: e for e in rows}
-        return [by_uid[h.phrase.uid] for h in self._index.query(text, FILTER_LIMIT) if h.phrase.uid in by_uid]
+            self._index_entries = {e.shown.uid: e for e in rows}
+        index, by_uid = self._index, self._index_entries
+
+        def best(n: int) -> list[Entry]:
+            return [by_uid[h.phrase.uid] for h in index.query(text, n, scan=n) if h.phrase.uid in by_uid]
+
+        return best
 
     def current_entry(self) -> Entry | None:
         index = self.table.currentIndex()
