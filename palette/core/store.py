@@ -694,7 +694,21 @@ class Store:
         wanted = shortcut.strip().lower()
         if not wanted:
             return None
-        for p in self.visible_phrases():
+        # Only the rows that may carry the code (SQLite folds ASCII only: every non-ASCII code is read
+        # and compared here) and every override (one without the code still hides its original's).
+        rows = self.db.execute(
+            _PHRASE_SELECT + " WHERE ((p.shortcut != '' AND (lower(trim(p.shortcut)) = ?"
+            " OR p.shortcut GLOB '*[^ -~]*')) OR p.override_of IS NOT NULL)"
+            " ORDER BY p.library, p.sort_order, p.rowid",
+            [wanted],
+        )
+        libraries = self.libraries()
+        shown = effective_phrases(
+            map(_row_to_phrase, rows),
+            [lib.name for lib in libraries],
+            disabled={lib.name for lib in libraries if not lib.enabled},
+        )
+        for p in shown:
             if p.shortcut.lower() != wanted:
                 continue
             if exclude is None or exclude not in (p.uid, p.override_of):
