@@ -73,14 +73,22 @@ def update_actions(m: PhraseManager) -> None:
     stack = m.undo_stack
     m.act_undo.setEnabled(stack.canUndo())
     m.act_redo.setEnabled(stack.canRedo())
-    m.act_undo.setText(m.tr("撤销"))
-    m.act_redo.setText(m.tr("重做"))
+    m.act_undo.setText(QCoreApplication.translate("PhraseManager", "撤销"))
+    m.act_redo.setText(QCoreApplication.translate("PhraseManager", "重做"))
     m.act_save.setEnabled(m.editor.dirty)
     m.act_discard.setEnabled(m.editor.dirty)
     pinned = e is not None and e.shown.pinned
     hidden = e is not None and e.shown.hidden
-    m.act_pin.setText(m.tr("取消置顶") if pinned else m.tr("置顶"))
-    m.act_hide.setText(m.tr("取消隐藏") if hidden else m.tr("隐藏"))
+    m.act_pin.setText(
+        QCoreApplication.translate("PhraseManager", "取消置顶")
+        if pinned
+        else QCoreApplication.translate("PhraseManager", "置顶")
+    )
+    m.act_hide.setText(
+        QCoreApplication.translate("PhraseManager", "取消隐藏")
+        if hidden
+        else QCoreApplication.translate("PhraseManager", "隐藏")
+    )
     m.act_hide.setProperty("icon_name", "show" if hidden else "hide")
     m.act_hide.setIcon(icon("show" if hidden else "hide", m.palette()))
     set_tooltips(m)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
 from palette.core.editing import Entry
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY
@@ -18,15 +18,11 @@ from palette.ui.icons import icon
 Node = tuple[str | None, str | None]
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("PhraseManager", text)
-
-
 def library_label(name: str) -> str:
     if name == STANDARD_LIBRARY:
-        return tr("标准话术")
+        return QCoreApplication.translate("PhraseManager", "标准话术")
     if name == PERSONAL_LIBRARY:
-        return tr("我的话术")
+        return QCoreApplication.translate("PhraseManager", "我的话术")
     return name
 
 
@@ -58,6 +54,17 @@ class LibraryTree(QTreeWidget):
                 return True
         return False
 
+    def offer(self, pos: QPoint, action: QAction) -> None:
+        """A right click: make the node under `pos` current, then offer `action` if it applies there."""
+        item = self.itemAt(pos)
+        if item is None:
+            return
+        self.setCurrentItem(item)
+        if action.isEnabled():
+            menu = QMenu(self)
+            menu.addAction(action)
+            menu.exec(self.viewport().mapToGlobal(pos))
+
     def rebuild(self, entries: Iterable[Entry], libraries: list[str], disabled: frozenset[str], node: Node) -> Node:
         """Fill the tree; returns the node now current (`node`, or 全部话术 when it is gone)."""
         expanded = {self.node(item) for item in self.items() if item.isExpanded()}
@@ -68,7 +75,7 @@ class LibraryTree(QTreeWidget):
             total += 1
         pal = self.palette()
         self.clear()
-        every = QTreeWidgetItem([tr("全部话术 ({0})").format(total)])
+        every = QTreeWidgetItem([QCoreApplication.translate("PhraseManager", "全部话术 ({0})").format(total)])
         every.setData(0, Qt.ItemDataRole.UserRole, (None, None))
         self.addTopLevelItem(every)
         select = every
@@ -79,7 +86,9 @@ class LibraryTree(QTreeWidget):
             lib_item.setIcon(0, icon("library", pal))
             if name in disabled:
                 lib_item.setForeground(0, pal.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
-                lib_item.setToolTip(0, tr("已停用:不在搜索和话术板中,话术都还在"))
+                lib_item.setToolTip(
+                    0, QCoreApplication.translate("PhraseManager", "已停用:不在搜索和话术板中,话术都还在")
+                )
             self.addTopLevelItem(lib_item)
             if node == (name, None):
                 select = lib_item

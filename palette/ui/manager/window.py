@@ -34,7 +34,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
-    QMenu,
     QSplitter,
     QToolButton,
     QTreeWidgetItem,
@@ -295,14 +294,7 @@ class PhraseManager(QMainWindow):
         self._selecting = False
 
     def _tree_menu(self, pos: QPoint) -> None:
-        item = self.tree.itemAt(pos)
-        if item is None:
-            return
-        self.tree.setCurrentItem(item)
-        if self.act_enable_library.isEnabled():
-            menu = QMenu(self.tree)
-            menu.addAction(self.act_enable_library)
-            menu.exec(self.tree.viewport().mapToGlobal(pos))
+        self.tree.offer(pos, self.act_enable_library)
 
     def set_library_enabled(self, enabled: bool) -> None:
         """The tree's 启用此话术库 switch: a disabled library leaves the search and the palette, nothing
