@@ -41,7 +41,7 @@ def messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
 
 def test_every_interface_string_has_an_english_translation(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.ts"
-    sources = [str(p) for p in sorted((REPO / "palette" / "ui").glob("*.py"))] + [str(REPO / "palette" / "app.py")]
+    sources = [str(p) for p in sorted((REPO / "palette" / "ui").rglob("*.py"))] + [str(REPO / "palette" / "app.py")]
     subprocess.run(
         [tool("pyside6-lupdate"), "-locations", "none", "-source-language", "zh_CN", "-target-language", "en",
          *sources, "-ts", str(fresh)],

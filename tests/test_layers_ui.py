@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, Library, LibraryKind, Phrase
 from palette.core.search import SearchIndex
 from palette.core.store import Store
-from palette.ui.manager import _WARN, EntryModel, PhraseManager
+from palette.ui.manager import PhraseManager
+from palette.ui.manager.table import _WARN, EntryModel
 from palette.ui.palette_window import PaletteWindow
 
 TEAM = "客服一组"
@@ -43,7 +44,7 @@ def manager(qtbot: QtBot, team: Store) -> Iterator[PhraseManager]:
 
 
 def library_item(m: PhraseManager, name: str) -> object:
-    return next(i for i in m._tree_items() if i.data(0, Qt.ItemDataRole.UserRole) == (name, None))
+    return next(i for i in m.tree.items() if i.data(0, Qt.ItemDataRole.UserRole) == (name, None))
 
 
 def shortcut_cell(m: PhraseManager, uid: str, role: Qt.ItemDataRole) -> object:

@@ -18,6 +18,7 @@ from palette.core.search import SearchIndex
 from palette.core.standard import source_data
 from palette.core.store import Store
 from palette.ui.manager import CategoryPicker, PhraseManager
+from palette.ui.manager.table import PAGE
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
@@ -233,6 +234,27 @@ def test_filter_uses_the_search_engine_and_finds_hidden_phrases(qtbot: QtBot, ma
     assert "t-refund" not in [e.key for e in manager.model.rows]
     qtbot.keyClick(manager.filter, Qt.Key.Key_Escape)
     assert manager.filter.text() == "" and manager.model.rowCount() == len(source_data().phrases)
+
+
+def test_the_filter_lists_every_match_a_page_at_a_time(qtbot: QtBot, store: Store) -> None:
+    """More matches than the palette's scan budget and than one page: scrolling lists them all, once."""
+    n = 2 * PAGE + 37
+    store.replace_layer(
+        Library(TEAM, LibraryKind.TEAM),
+        [Phrase(f"t-{i}", TEAM, "业务", f"业务说明{i}", f"关于第{i}号业务的说明。", sort_order=i) for i in range(n)],
+    )
+    m = PhraseManager(store)
+    qtbot.addWidget(m)
+    m.present()
+    m.select_node(TEAM)
+    m.filter.setText("业务说明")
+    assert m.model.rowCount() == PAGE and m.model.canFetchMore(QModelIndex())
+    while m.model.canFetchMore(QModelIndex()):
+        m.model.fetchMore(QModelIndex())
+    keys = [e.key for e in m.model.rows]
+    assert sorted(keys) == sorted(f"t-{i}" for i in range(n))
+    m.filter.setText("第7号")  # a short list needs no second page
+    assert [e.key for e in m.model.rows][:1] == ["t-7"] and not m.model.canFetchMore(QModelIndex())
 
 
 def test_duplicate_copies_without_the_shortcut(qtbot: QtBot, manager: PhraseManager) -> None:

@@ -26,10 +26,11 @@ from palette.platform.clipboard import ClipboardKeeper
 from palette.platform.instance import InstanceServer
 from palette.platform.paster import Paster
 from palette.ui.controller import PaletteController, key_label
-from palette.ui.palette_window import (
+from palette.ui.palette_window import PaletteWindow
+from palette.ui.placement import GAP
+from palette.ui.rows import (
     BAN_STYLE,
     SUGGESTED_STYLE,
-    PaletteWindow,
     Row,
     RowDelegate,
     ban_mark,
@@ -37,7 +38,6 @@ from palette.ui.palette_window import (
     readable,
     row_colours,
 )
-from palette.ui.placement import GAP
 
 STD = {p.shortcut or p.title: p for p in source_data().phrases}  # by shortcut, else by title
 GREETING = STD["kc1"].body.replace("[公司名称]", "中国电信").replace("[工号]", "1024")

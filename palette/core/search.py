@@ -895,7 +895,9 @@ class SearchIndex:
 
     # -- querying -------------------------------------------------------------------------------
 
-    def query(self, text: str, limit: int = 20) -> list[Hit]:
+    def query(self, text: str, limit: int = 20, *, scan: int = SCAN_CAP) -> list[Hit]:
+        """The best `limit` hits. A crowded query stops after `scan` matching phrases (the palette's
+        keystroke budget); the manager, which lists every match page by page, raises it to `limit`."""
         state = self._state
         if state is None or limit < 1:
             return []
@@ -909,7 +911,7 @@ class SearchIndex:
             return []
         if not words:
             return self._browse(state, now, limit, allowed)
-        return _Query(state, words, categories, allowed, now, limit).run()
+        return _Query(state, words, categories, allowed, now, limit, scan).run()
 
     def unknown_categories(self, text: str) -> list[str]:
         """The `#category` words of a query that match no category at all, so the palette and the CLI
@@ -1019,10 +1021,18 @@ class _Query:
     """One query against one prepared index."""
 
     def __init__(
-        self, state: _State, words: list[str], categories: list[str], allowed: set[int] | None, now: float, limit: int
+        self,
+        state: _State,
+        words: list[str],
+        categories: list[str],
+        allowed: set[int] | None,
+        now: float,
+        limit: int,
+        scan: int = SCAN_CAP,
     ) -> None:
         self.state = state
         self.limit = limit
+        self.scan = scan
         self.categories = categories
         self.words = words
         self.patterns = [state.compile(w) for w in words]
@@ -1097,7 +1107,7 @@ class _Query:
                     found += [pid for pid in prefixed if pid not in extra]
                     all_prefixed = all_prefixed and every
         have = set(found)
-        cap = self.limit + len(self.scores) if fallback else SCAN_CAP  # fallbacks only fill the list
+        cap = self.limit + len(self.scores) if fallback else self.scan  # fallbacks only fill the list
         narrowed = None if fallback or not blocks else state.narrowed(self.words, self.categories)
         if narrowed is not None:  # the last query, one key shorter, matched only these
             found += [pid for pid in narrowed if pid not in have and self._matches(pid)]

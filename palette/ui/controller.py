@@ -35,8 +35,9 @@ from palette.core.store import Store, StoreChange
 from palette.platform.base import Desktop, HotkeyBackend, WindowRef
 from palette.platform.paster import Paster
 from palette.ui.fill_form import FillForm
-from palette.ui.palette_window import FULL_HEIGHT, PaletteWindow, Row
+from palette.ui.palette_window import FULL_HEIGHT, PaletteWindow
 from palette.ui.placement import Rect, place
+from palette.ui.rows import Row
 
 Span = tuple[int, int]
 
