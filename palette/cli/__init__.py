@@ -1,0 +1,5 @@
+"""The `palette` command line: `palette.cli:main` is the installed entry point (pyproject, packaging)."""
+
+from palette.cli.entry import main
+
+__all__ = ["main"]
