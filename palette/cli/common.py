@@ -1,8 +1,14 @@
-"""What every command shares: the exit codes, the one error a user's mistake raises, the store."""
+"""What every command shares: exit codes, the one error a user's mistake raises, the store, JSON."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import TYPE_CHECKING, Any
+
+from palette.core.escaping import json_text
+
+if TYPE_CHECKING:
+    from palette.core.store import Store
 
 EXIT_OK = 0
 EXIT_PENDING = 1  # `library check`: an update waits for a confirmation (--yes)
@@ -13,7 +19,8 @@ class UsageError(Exception):
     """Bad input from the user: printed as one line, exit code 2."""
 
 
-def open_store() -> Any:
+def open_store() -> Store:
+    """The agent's database with 标准话术 in it; the store module loads when a command runs, not for `--help`."""
     from palette.core import paths
     from palette.core.standard import ensure_standard_library
     from palette.core.store import Store
@@ -25,3 +32,9 @@ def open_store() -> Any:
         store.close()
         raise
     return store
+
+
+def print_json(value: Any) -> None:
+    """JSON escapes C0 controls itself; C1, bidi and zero-width characters become \\u escapes too."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    print(json_text(text))

@@ -5,13 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
-from palette.cli.common import EXIT_BAD_INPUT, EXIT_OK, UsageError, open_store
-from palette.cli.output import print_json, safe
+from palette.cli.common import EXIT_BAD_INPUT, EXIT_OK, UsageError, open_store, print_json
+from palette.core.escaping import escaped
+
+if TYPE_CHECKING:
+    from palette.core.guard import Guard
+    from palette.core.placeholders import Context
+    from palette.core.store import Store
 
 
-def render_context(store: Any) -> Any:
+def render_context(store: Store) -> Context:
     """Profile, aliases and the clock; no conversation and no clipboard outside the palette."""
     from palette.core.config import Settings
     from palette.core.placeholders import Context
@@ -19,13 +24,13 @@ def render_context(store: Any) -> Any:
     return Context(profile=store.profile(), aliases=Settings(store).get("placeholder_aliases"))
 
 
-def _guard(store: Any) -> Any:
+def _guard(store: Store) -> Guard:
     from palette.core.guard import Guard
 
     return Guard(store.forbidden_words())
 
 
-def check_new_body(store: Any, body: str) -> list[str]:
+def check_new_body(store: Store, body: str) -> list[str]:
     """Warnings for a phrase about to be saved; a 禁语 refuses it when guard_mode is block."""
     from palette.core.config import Settings
     from palette.core.guard import Kind
@@ -78,9 +83,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         print_json({"uid": args.uid, "rendered": punctuate(rendered.text), "missing": list(rendered.missing)})
     if rendered.missing:
         if not args.json:
-            print(safe("\n".join(rendered.missing), keep="\n"))
+            print(escaped("\n".join(rendered.missing), keep="\n"))
         names = ", ".join(rendered.missing)
-        print(safe(f"palette: error: {args.uid} needs a value for {names} (use --set NAME=VALUE)"), file=sys.stderr)
+        print(escaped(f"palette: error: {args.uid} needs a value for {names} (use --set NAME=VALUE)"), file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         text = ensure_pasteable(rendered)
@@ -92,10 +97,10 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.uid}: {findings[0].describe()} (guard_mode is block)")
     if decision is Decision.CONFIRM:
         for f in findings:
-            print(safe(f"palette: warning: {f.describe()}"), file=sys.stderr)
+            print(escaped(f"palette: warning: {f.describe()}"), file=sys.stderr)
     if not args.json:
         shown = punctuate(text)  # what the palette would paste
-        print(safe(shown, keep="\n\t") if sys.stdout.isatty() else shown)
+        print(escaped(shown, keep="\n\t") if sys.stdout.isatty() else shown)
     return EXIT_OK
 
 
@@ -147,7 +152,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         print_json(rows)
     else:
         for row in rows:
-            print("\t".join(safe(row[k]) for k in ("uid", "title", "problem")))
+            print("\t".join(escaped(str(row[k])) for k in ("uid", "title", "problem")))
     flagged = len({row["uid"] for row in rows})
     print(f"palette lint: {len(phrases)} phrases, {flagged} with problems", file=sys.stderr)
     return EXIT_LINT_FOUND if rows else EXIT_OK
@@ -172,5 +177,5 @@ def cmd_forbidden(args: argparse.Namespace) -> int:
         print_json([{"word": w.word, "suggestion": w.suggestion, "source": w.source} for w in words])
     else:
         for w in words:
-            print("\t".join(safe(t) for t in (w.word, w.suggestion, w.source)))
+            print("\t".join(escaped(t) for t in (w.word, w.suggestion, w.source)))
     return EXIT_OK

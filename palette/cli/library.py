@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from palette.cli.common import EXIT_BAD_INPUT, EXIT_OK, EXIT_PENDING, UsageError, open_store
-from palette.cli.output import print_json, safe
-from palette.core.escaping import one_line
+from palette.cli.common import EXIT_BAD_INPUT, EXIT_OK, EXIT_PENDING, UsageError, open_store, print_json
+from palette.core.escaping import escaped, one_line
+
+if TYPE_CHECKING:
+    from palette.core.model import LayerDiff
+    from palette.core.store import Store
+    from palette.core.team_library import ImportPlan, TeamLayer
 
 _DETAIL_LIMIT = 20  # phrases listed per kind of change; the counts are always complete
 
@@ -57,12 +61,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         print_json(_import_json(layer, diff, args, is_new))
     else:
         for w in [] if interactive else diff.warnings:
-            print(safe(f"warning: {w}"), file=sys.stderr)
-        print(safe(f"imported {layer.library.name}: {_counts(diff)}" + (", subscribed" if args.subscribe else "")))
+            print(escaped(f"warning: {w}"), file=sys.stderr)
+        print(escaped(f"imported {layer.library.name}: {_counts(diff)}" + (", subscribed" if args.subscribe else "")))
     return EXIT_OK
 
 
-def _print_unchanged(store: Any, name: str, args: argparse.Namespace) -> int:
+def _print_unchanged(store: Store, name: str, args: argparse.Namespace) -> int:
     count = store.phrase_count(name)
     if args.json:
         keys = ("added", "changed", "moved", "removed", "warnings")
@@ -72,7 +76,7 @@ def _print_unchanged(store: Any, name: str, args: argparse.Namespace) -> int:
             | {"unchanged": count, "subscribed": False, "same_source": True}
         )
     else:
-        print(safe(f"imported {name}: unchanged, the same source as last time ({count} phrases); nothing written"))
+        print(escaped(f"imported {name}: unchanged, the same source as last time ({count} phrases); nothing written"))
     return EXIT_OK
 
 
@@ -83,7 +87,7 @@ def _ask(prompt: str) -> str:
         return ""
 
 
-def _counts(diff: Any) -> str:
+def _counts(diff: LayerDiff) -> str:
     moved = f" ({len(diff.moved)} only moved)" if diff.moved else ""
     return (
         f"{len(diff.added)} added, {len(diff.changed) - len(diff.moved)} changed, {len(diff.removed)} removed,"
@@ -91,23 +95,23 @@ def _counts(diff: Any) -> str:
     )
 
 
-def _print_plan(plan: Any, args: argparse.Namespace) -> None:
+def _print_plan(plan: ImportPlan, args: argparse.Namespace) -> None:
     lib = plan.layer.library
     state = "new library" if plan.is_new else "replaces the current layer"
-    print(safe(f"{lib.name} ← {args.source} ({state}{'; dry run, nothing written' if args.dry_run else ''})"))
+    print(escaped(f"{lib.name} ← {args.source} ({state}{'; dry run, nothing written' if args.dry_run else ''})"))
     print(f"  {_counts(plan.diff)}")
     if plan.forbidden_changed:
         print(f"  禁语: {len(plan.forbidden_added)} added, {len(plan.forbidden_removed)} removed")
     for mark, phrases in (("+", plan.added), ("~", [after for _, after in plan.changed]), ("-", plan.removed)):
         for p in phrases[:_DETAIL_LIMIT]:
-            print(safe(f"{mark} {p.category} › {p.title}"))
+            print(escaped(f"{mark} {p.category} › {p.title}"))
         if len(phrases) > _DETAIL_LIMIT:
             print(f"{mark} … and {len(phrases) - _DETAIL_LIMIT} more")
     for w in plan.diff.warnings:
-        print(safe(f"warning: {w}"), file=sys.stderr)
+        print(escaped(f"warning: {w}"), file=sys.stderr)
 
 
-def _import_json(layer: Any, diff: Any, args: argparse.Namespace, is_new: bool) -> dict[str, Any]:
+def _import_json(layer: TeamLayer, diff: LayerDiff, args: argparse.Namespace, is_new: bool) -> dict[str, Any]:
     return {
         "library": layer.library.name,
         "source": args.source,
@@ -137,7 +141,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         except OSError as e:
             raise UsageError(f"{path}: cannot write ({e.strerror or e})") from None
     files = " and ".join(str(p) for p in written)
-    print(safe(f"exported {data.name}: {len(data.phrases)} phrases, {len(data.forbidden)} forbidden words → {files}"))
+    counts = f"{len(data.phrases)} phrases, {len(data.forbidden)} forbidden words"
+    print(escaped(f"exported {data.name}: {counts} → {files}"))
     return EXIT_OK
 
 
@@ -164,15 +169,15 @@ def cmd_library(args: argparse.Namespace) -> int:
             for r in [] if args.json else rows:
                 source = f"  ← {r['source']}" if r["source"] else ""
                 state = "" if r["enabled"] else "  (disabled)"
-                print(safe(f"{r['name']}  {r['kind']}  {r['phrases']} phrases  {r['version']}{source}{state}"))
+                print(escaped(f"{r['name']}  {r['kind']}  {r['phrases']} phrases  {r['version']}{source}{state}"))
             return EXIT_OK
         if args.action in ("disable", "enable"):
             enable = args.action == "enable"
             store.set_library_enabled(args.name, enable)
             if enable:
-                print(safe(f"{args.name}: enabled; its phrases are back in the search and the palette"))
+                print(escaped(f"{args.name}: enabled; its phrases are back in the search and the palette"))
             else:
-                print(safe(
+                print(escaped(
                     f"{args.name}: disabled; out of the search and the palette, nothing deleted (enable brings it back)"
                 ))  # fmt: skip
             return EXIT_OK
@@ -182,11 +187,11 @@ def cmd_library(args: argparse.Namespace) -> int:
                 raise UsageError(f"{args.name!r} is not subscribed to a source (see palette library list)")
             notices = checker.check_all(only=args.name)
             for n in notices:
-                if n.kind is NoticeKind.UPDATED:
-                    print(safe(f"{n.library}: updated: {_counts(n.diff)}"))
+                if n.kind is NoticeKind.UPDATED and n.diff is not None:
+                    print(escaped(f"{n.library}: updated: {_counts(n.diff)}"))
                 elif n.pending is not None:
                     print(
-                        safe(
+                        escaped(
                             f"palette: {n.library}: pending, the last good copy stays: the new version would remove"
                             f" {n.pending.removed} of {n.pending.total} phrases; apply it with"
                             f" palette library check {n.library} --yes"
@@ -195,7 +200,7 @@ def cmd_library(args: argparse.Namespace) -> int:
                     )
                 else:
                     print(
-                        safe(f"palette: error: {n.library}: {n.kind.value}, the last good copy stays: {n.message}"),
+                        escaped(f"palette: error: {n.library}: {n.kind.value}, the last good copy stays: {n.message}"),
                         file=sys.stderr,
                     )
             if not notices:
@@ -209,8 +214,8 @@ def cmd_library(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.name!r} is not a team library (see palette library list)")
         if args.action == "unsubscribe":
             unsubscribe(store, args.name)
-            print(safe(f"{args.name}: no longer follows {lib.source or 'any source'}; its phrases stay"))
+            print(escaped(f"{args.name}: no longer follows {lib.source or 'any source'}; its phrases stay"))
         else:
             store.remove_library(args.name)
-            print(safe(f"removed {args.name}; your own phrases, pins and statistics stay"))
+            print(escaped(f"removed {args.name}; your own phrases, pins and statistics stay"))
     return EXIT_OK

@@ -7,9 +7,9 @@ import json
 import re
 import sys
 
-from palette.cli.common import EXIT_OK, UsageError, open_store
+from palette.cli.common import EXIT_OK, UsageError, open_store, print_json
 from palette.cli.guard import check_new_body, render_context
-from palette.cli.output import print_json, safe
+from palette.core.escaping import escaped
 
 
 def _split_tags(text: str) -> list[str]:
@@ -53,8 +53,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         for n, row in enumerate(rows, start=1):
             code = f" [{row['shortcut']}]" if row["shortcut"] else ""
-            print(safe(f"{n:2}. {row['category']} › {row['title']}{code}  ({row['uid']})"))
-            print(safe(f"    {row['rendered']}", keep="\n\t"))
+            print(escaped(f"{n:2}. {row['category']} › {row['title']}{code}  ({row['uid']})"))
+            print(escaped(f"    {row['rendered']}", keep="\n\t"))
         if not rows and not unknown:
             print("no phrase matches", file=sys.stderr)
     return EXIT_OK
@@ -78,7 +78,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             tags=_split_tags(args.tags),
         )
     for line in warnings:
-        print(safe(f"palette: warning: --body: {line}"), file=sys.stderr)
+        print(escaped(f"palette: warning: --body: {line}"), file=sys.stderr)
     print(phrase.uid)
     return EXIT_OK
 
@@ -93,7 +93,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
         print_json(profile)
     else:
         for key, value in profile.items():
-            print(safe(f"{key}={value}"))
+            print(escaped(f"{key}={value}"))
     return EXIT_OK
 
 
@@ -110,5 +110,5 @@ def cmd_config(args: argparse.Namespace) -> int:
         print_json(values)
     else:
         for key, value in values.items():
-            print(safe(f"{key} = {json.dumps(value, ensure_ascii=False)}"))
+            print(escaped(f"{key} = {json.dumps(value, ensure_ascii=False)}"))
     return EXIT_OK
