@@ -1,0 +1,114 @@
+"""search, add, profile, config: the agent's own phrases and settings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+from palette.cli.common import EXIT_OK, UsageError, open_store, print_json
+from palette.cli.guard import check_new_body, render_context
+from palette.core.escaping import escaped
+
+
+def _split_tags(text: str) -> list[str]:
+    """Cleaned before splitting: the ';' inside an escape sequence is not a tag separator."""
+    from palette.core.phrase_rules import clean_text
+
+    return [t for t in (s.strip() for s in re.split(r"[,,、;;]", clean_text(text))) if t]
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from palette.core.placeholders import render
+    from palette.core.search import SearchIndex
+
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    query = " ".join(args.query)
+    with open_store() as store:
+        index = SearchIndex.from_store(store)
+        hits = index.query(query, limit=args.limit)
+        unknown = index.unknown_categories(query) if not hits else []
+        context = render_context(store)
+    for word in unknown:
+        print(f'palette: note: no category matches "{word}"', file=sys.stderr)
+    rendered = {h.phrase.uid: render(h.phrase.body, context) for h in hits}
+    rows = [
+        {
+            "uid": h.phrase.uid,
+            "library": h.phrase.library,
+            "category": h.phrase.category,
+            "title": h.phrase.title,
+            "body": h.phrase.body,
+            "shortcut": h.phrase.shortcut,
+            "score": round(h.score, 4),
+            "rendered": rendered[h.phrase.uid].text,
+            "missing": list(rendered[h.phrase.uid].missing),
+        }
+        for h in hits
+    ]
+    if args.json:
+        print_json(rows)
+    else:
+        for n, row in enumerate(rows, start=1):
+            code = f" [{row['shortcut']}]" if row["shortcut"] else ""
+            print(escaped(f"{n:2}. {row['category']} › {row['title']}{code}  ({row['uid']})"))
+            print(escaped(f"    {row['rendered']}", keep="\n\t"))
+        if not rows and not unknown:
+            print("no phrase matches", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    fields = {"category": args.category, "title": args.title, "body": args.body}
+    for name, value in fields.items():
+        if not value.strip():
+            raise UsageError(f"--{name} cannot be empty")
+    shortcut = args.shortcut.strip()
+    if shortcut and not re.fullmatch(r"[0-9A-Za-z_.-]{1,20}", shortcut):
+        raise UsageError(f"--shortcut {shortcut!r}: use 1-20 letters, digits, '_', '.' or '-'")
+    with open_store() as store:  # a shortcut already in use: the store refuses it under its write lock
+        warnings = check_new_body(store, args.body)
+        phrase = store.add_phrase(
+            category=args.category.strip(),
+            title=args.title.strip(),
+            body=args.body,
+            shortcut=shortcut,
+            tags=_split_tags(args.tags),
+        )
+    for line in warnings:
+        print(escaped(f"palette: warning: --body: {line}"), file=sys.stderr)
+    print(phrase.uid)
+    return EXIT_OK
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        if args.action == "set":
+            store.set_profile(args.name, args.value)
+            return EXIT_OK
+        profile = store.profile()
+    if args.json:
+        print_json(profile)
+    else:
+        for key, value in profile.items():
+            print(escaped(f"{key}={value}"))
+    return EXIT_OK
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from palette.core.config import Settings
+
+    with open_store() as store:
+        settings = Settings(store)
+        if args.action == "set":
+            settings.set_text(args.key, args.value)
+            return EXIT_OK
+        values = settings.all()
+    if args.json:
+        print_json(values)
+    else:
+        for key, value in values.items():
+            print(escaped(f"{key} = {json.dumps(value, ensure_ascii=False)}"))
+    return EXIT_OK
