@@ -27,8 +27,12 @@ runtime_pkgs="libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-xcb1
 # (a Tk program on Debian's python3-tk, a GTK editor, a terminal and a browser); the bundle's menu entry check.
 test_pkgs="xvfb xauth xdotool x11-utils xclip openbox python3-tk mousepad xterm xfonts-base chromium desktop-file-utils"
 
+# The bundle: PyInstaller reads each library's dependencies with objdump.
+build_pkgs="binutils"
+
 pkgs=$runtime_pkgs
 [ $want_test = 1 ] && pkgs="$pkgs $test_pkgs"
+[ $want_build = 1 ] && pkgs="$pkgs $build_pkgs"
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=""
   for p in $pkgs; do
