@@ -26,7 +26,7 @@ from palette.platform.clipboard import ClipboardKeeper
 from palette.platform.instance import InstanceServer
 from palette.platform.paster import Paster
 from palette.ui.controller import PaletteController, key_label
-from palette.ui.palette_window import PaletteWindow
+from palette.ui.palette_window import Choice, ChoiceMode, PaletteWindow
 from palette.ui.placement import GAP
 from palette.ui.rows import (
     BAN_STYLE,
@@ -63,8 +63,9 @@ def choose(
 ) -> tuple[Row, str]:
     with qtbot.waitSignal(w.chosen, timeout=1000) as blocker:
         qtbot.keyClick(w.search, key, mods)
-    row, mode = blocker.args  # type: ignore[misc]
-    return row, mode
+    row, choice = blocker.args  # type: ignore[misc]
+    assert isinstance(choice, Choice) and not choice.confirmed
+    return row, choice.mode
 
 
 def test_arrows_and_emacs_keys_move_enter_pastes(qtbot: QtBot, window: PaletteWindow) -> None:
@@ -336,13 +337,13 @@ def test_enter_before_the_index_is_ready_is_honoured_once_it_is(qtbot: QtBot, wi
     window.set_rows(lambda q: [])
     window.loading = True
     window.search.setText("11")
-    chosen: list[tuple[Row, str]] = []
-    window.chosen.connect(lambda row, mode: chosen.append((row, mode)))
+    chosen: list[tuple[Row, Choice]] = []
+    window.chosen.connect(lambda row, choice: chosen.append((row, choice)))
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
     assert chosen == []
     window.set_rows(lambda q: [r for r in rows(12) if q in r.title])
     window.results_ready()
-    assert [(r.uid, m) for r, m in chosen] == [("u11", "paste")]
+    assert [(r.uid, c) for r, c in chosen] == [("u11", Choice(ChoiceMode.PASTE))]
 
 
 # -- readable, elided, placed, and what happens when nothing matches (issue 16) ------------------------
