@@ -165,23 +165,13 @@ class PaletteApp:
             self.window.refresh()
 
     def _build_index(self) -> None:
-        """Snapshot here, compute on a worker thread, install back on the GUI thread (queued)."""
-        import threading
-
-        from PySide6.QtCore import QObject, Qt, Signal
-
+        """Snapshot here, compute in the background, install back on the GUI thread."""
         from palette.core.search import SearchIndex
+        from palette.ui.background import run_in_background
 
-        class _Built(QObject):
-            done = Signal(object)
-
-        self._built = _Built()
-        self._built.done.connect(self._install_index, Qt.ConnectionType.QueuedConnection)
         self.window.loading = True
         source = self.index.snapshot()
-        threading.Thread(
-            target=lambda: self._built.done.emit(SearchIndex.prepare(source)), name="palette-index", daemon=True
-        ).start()
+        run_in_background(lambda: SearchIndex.prepare(source), self._install_index, name="index")
 
     def _install_index(self, prepared: object) -> None:
         from palette.core import events

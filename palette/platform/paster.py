@@ -60,9 +60,7 @@ class Paster(QObject):
         self.clipboard.put(text, selection_too=combo == "shift+insert")
         desktop = self._desktop
         if desktop is None or target is None or not desktop.can_paste_into(target):
-            self.copy_only(
-                text, PasteOutcome.NO_TARGET if target is None or desktop is None else PasteOutcome.REFUSED
-            )
+            self.copy_only(text, PasteOutcome.NO_TARGET if target is None or desktop is None else PasteOutcome.REFUSED)
             return
         self._target, self._combo, self._restore_ms = target, combo, restore_ms
         desktop.activate(target)
