@@ -56,7 +56,11 @@ Search = Callable[[str, int], Sequence[SearchHit]]
 
 
 class HotkeyBridge(QObject):
-    """The signal the hotkey thread emits; connected queued, so the slot runs on the GUI thread."""
+    """The signal the hotkey thread emits; connected queued, so the slot runs on the GUI thread.
+
+    Not a `run_in_background` job: the thread is the OS backend's own (it waits on the X server, a
+    Win32 message loop, a Carbon event tap) and runs for the whole session, firing many times; all it
+    needs from Qt is one signal that is safe to emit from a foreign thread."""
 
     activated = Signal()
 
