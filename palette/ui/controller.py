@@ -58,9 +58,10 @@ Search = Callable[[str, int], Sequence[SearchHit]]
 class HotkeyBridge(QObject):
     """The signal the hotkey thread emits; connected queued, so the slot runs on the GUI thread.
 
-    Not a `run_in_background` job: the thread is the OS backend's own (it waits on the X server, a
-    Win32 message loop, a Carbon event tap) and runs for the whole session, firing many times; all it
-    needs from Qt is one signal that is safe to emit from a foreign thread."""
+    Not a `run_in_background` job: there is no work to hand off and no result. The thread is the OS
+    backend's own (X11's waits on the X server, macOS's is pynput's event tap; Windows calls from the
+    GUI thread) and lives the whole session, firing many times; all it needs from Qt is one signal
+    that is safe to emit from a foreign thread."""
 
     activated = Signal()
 
