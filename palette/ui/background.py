@@ -3,7 +3,7 @@
 `fn` runs on a pool thread; its result reaches `done`, or its exception reaches `failed`, on the GUI
 thread, through a queued signal of a relay object that lives there. Nothing a job raises is lost:
 without a `failed` callback it is logged (the exception's type and where, not its message, which may
-quote phrase text). Callers keep their own rules on top (the subscriptions: one job per library).
+quote phrase text or customer data). Callers keep their own rules on top (the subscriptions: one job per library).
 """
 
 from __future__ import annotations
@@ -76,11 +76,14 @@ class _Runnable(QRunnable, Generic[T]):
 
 
 def report(name: str) -> Callable[[BaseException], None]:
-    """The default `failed`: log which job failed, the exception's type and the stack, not its message."""
+    """The default `failed`: log which job failed, the exception's type and the frames (function, file,
+    line), not its message or source lines."""
 
     def failed(error: BaseException) -> None:
-        where = "".join(traceback.format_tb(error.__traceback__))
-        log.error("background job %s failed: %s\n%s", name, type(error).__name__, where)
+        where = " < ".join(
+            f"{f.name} ({f.filename}:{f.lineno})" for f in reversed(traceback.extract_tb(error.__traceback__))
+        )
+        log.error("background job %s failed: %s in %s", name, type(error).__name__, where)
 
     return failed
 
