@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from palette.core.store import Store, StoreChange
+    from palette.platform import Backends
     from palette.ui.first_run import FirstRunDialog
     from palette.ui.manager import PhraseManager
     from palette.ui.settings_window import SettingsWindow
@@ -106,14 +107,14 @@ class PaletteApp:
                 self.controller.attach_hotkey(hotkey)
                 events.emit("hotkey.armed", ms=events.ms_since(_STARTED))
             except HotkeyError as e:
-                self.backends.problem = str(e)
+                self.backends.failed(str(e))
                 events.emit("hotkey.failed")
-        if self.backends.problem:
+        if self.backends.problem is not None:
             title = QCoreApplication.translate("Tray", "快捷键不可用")
-            self.tray.notify(title, _problem_text(self.backends.problem), warning=True)
+            self.tray.notify(title, _problem_text(self.backends), warning=True)
         if not self.tray.available:
             events.emit("tray.unavailable")
-            if hotkey is not None and not self.backends.problem:
+            if hotkey is not None and self.backends.problem is None:
                 self.tray.notify(
                     QCoreApplication.translate("app", "快捷话术板已启动"),
                     QCoreApplication.translate("app", "此桌面没有系统托盘:按 {0} 打开话术板。").format(
@@ -164,23 +165,13 @@ class PaletteApp:
             self.window.refresh()
 
     def _build_index(self) -> None:
-        """Snapshot here, compute on a worker thread, install back on the GUI thread (queued)."""
-        import threading
-
-        from PySide6.QtCore import QObject, Qt, Signal
-
+        """Snapshot here, compute in the background, install back on the GUI thread."""
         from palette.core.search import SearchIndex
+        from palette.ui.background import run_in_background
 
-        class _Built(QObject):
-            done = Signal(object)
-
-        self._built = _Built()
-        self._built.done.connect(self._install_index, Qt.ConnectionType.QueuedConnection)
         self.window.loading = True
         source = self.index.snapshot()
-        threading.Thread(
-            target=lambda: self._built.done.emit(SearchIndex.prepare(source)), name="palette-index", daemon=True
-        ).start()
+        run_in_background(lambda: SearchIndex.prepare(source), self._install_index, name="index")
 
     def _install_index(self, prepared: object) -> None:
         from palette.core import events
@@ -280,16 +271,18 @@ class PaletteApp:
             )
 
 
-def _problem_text(problem: str) -> str:
+def _problem_text(backends: Backends) -> str:
     from PySide6.QtCore import QCoreApplication
 
-    if problem in ("wayland", "no-hotkeys"):
+    from palette.platform import Problem
+
+    if backends.problem is not Problem.FAILED:
         return QCoreApplication.translate(
             "app", "此桌面不支持全局快捷键:请在系统设置里把快捷键绑定到命令 “palette show”。"
         )
     return QCoreApplication.translate(
         "app", "全局快捷键注册失败({0})。可在设置中换一个组合,或绑定命令 “palette show”。"
-    ).format(problem)
+    ).format(backends.message)
 
 
 def main(command: str | None = None) -> int:

@@ -24,9 +24,9 @@ from palette.core.store import Store
 from palette.platform.base import WindowRef
 from palette.platform.clipboard import ClipboardKeeper
 from palette.platform.instance import InstanceServer
-from palette.platform.paster import Paster
+from palette.platform.paster import PasteOutcome, Paster
 from palette.ui.controller import PaletteController, key_label
-from palette.ui.palette_window import PaletteWindow
+from palette.ui.palette_window import Choice, ChoiceMode, PaletteWindow
 from palette.ui.placement import GAP
 from palette.ui.rows import (
     BAN_STYLE,
@@ -60,11 +60,13 @@ def window(qtbot: QtBot) -> PaletteWindow:
 
 def choose(
     qtbot: QtBot, w: PaletteWindow, key: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
-) -> tuple[Row, str]:
+) -> tuple[Row, ChoiceMode]:
     with qtbot.waitSignal(w.chosen, timeout=1000) as blocker:
         qtbot.keyClick(w.search, key, mods)
-    row, mode = blocker.args  # type: ignore[misc]
-    return row, mode
+    assert blocker.args is not None
+    row, choice = blocker.args
+    assert isinstance(choice, Choice) and not choice.confirmed
+    return row, choice.mode
 
 
 def test_arrows_and_emacs_keys_move_enter_pastes(qtbot: QtBot, window: PaletteWindow) -> None:
@@ -212,12 +214,28 @@ def test_the_form_is_compact_with_one_hint_line(qtbot: QtBot, flow: PaletteContr
 
 def test_forbidden_word_warns_then_second_enter_pastes(qtbot: QtBot, flow: PaletteController, store: Store) -> None:
     store.add_phrase(category="测试", title="禁语测试", body="这个我不知道。")
+    choices: list[Choice] = []
+    flow.window.chosen.connect(lambda _row, choice: choices.append(choice))
     pick(qtbot, flow, "禁语测试")
     assert flow.window.warning.isVisible() and "不知道" in flow.window.warning.text()
     assert flow.window.isVisible()
-    with qtbot.waitSignal(flow.paster.finished, timeout=2000):
+    with qtbot.waitSignal(flow.paster.finished, timeout=2000) as done:
         qtbot.keyClick(flow.window.search, Qt.Key.Key_Return)
     assert clipboard() == "这个我不知道。"
+    assert choices == [Choice(ChoiceMode.PASTE), Choice(ChoiceMode.PASTE, confirmed=True)]
+    assert done.args == [PasteOutcome.NO_TARGET]  # no desktop backend here: left on the clipboard
+
+
+def test_ctrl_enter_copies_without_a_notice(qtbot: QtBot, flow: PaletteController) -> None:
+    told: list[object] = []
+    flow.notify.connect(lambda *a: told.append(a))
+    flow.open()
+    qtbot.waitExposed(flow.window)
+    flow.window.search.setText("kc1")
+    with qtbot.waitSignal(flow.paster.finished, timeout=2000) as done:
+        qtbot.keyClick(flow.window.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert done.args == [PasteOutcome.ASKED] and clipboard() == GREETING
+    assert told == []  # the agent asked for a copy: nothing to explain
 
 
 def test_half_width_punctuation_in_chinese_is_pasted_full_width(
@@ -336,13 +354,13 @@ def test_enter_before_the_index_is_ready_is_honoured_once_it_is(qtbot: QtBot, wi
     window.set_rows(lambda q: [])
     window.loading = True
     window.search.setText("11")
-    chosen: list[tuple[Row, str]] = []
-    window.chosen.connect(lambda row, mode: chosen.append((row, mode)))
+    chosen: list[tuple[Row, Choice]] = []
+    window.chosen.connect(lambda row, choice: chosen.append((row, choice)))
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
     assert chosen == []
     window.set_rows(lambda q: [r for r in rows(12) if q in r.title])
     window.results_ready()
-    assert [(r.uid, m) for r, m in chosen] == [("u11", "paste")]
+    assert [(r.uid, c) for r, c in chosen] == [("u11", Choice(ChoiceMode.PASTE))]
 
 
 # -- readable, elided, placed, and what happens when nothing matches (issue 16) ------------------------
@@ -500,9 +518,12 @@ def test_copy_only_notice_names_the_windows_paste_key(qtbot: QtBot, store: Store
     store.set_profile("公司名称", "中国电信")
     store.set_profile("工号", "1024")
     flow = desk_flow(qtbot, store, Desk(wm_class, (0, 0, 800, 800)))
+    outcomes: list[PasteOutcome] = []
+    flow.paster.finished.connect(outcomes.append)
     with qtbot.waitSignal(flow.notify, timeout=2000) as blocker:
         pick(qtbot, flow, "kc1")
     assert blocker.args is not None and f"请按 {key} 粘贴" in blocker.args[1]
+    assert outcomes == [PasteOutcome.REFUSED]
     assert clipboard() == GREETING
     flow.window.hide()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from palette.core.config import DEFAULT_PASTE_RULES, paste_key_for
-from palette.platform import darwin, win32
+from palette.platform import Backends, Problem, darwin, load, win32
 from palette.platform.base import HotkeyError
 
 
@@ -46,3 +46,24 @@ def test_x11_keystrokes_for_early_keys() -> None:
     assert x11.keystroke_for(ord("n")).qt_key == ord("N")
     assert x11.keystroke_for(0xFF0D).qt_key == 0x01000004  # Return
     assert x11.keystroke_for(0xFFE3) is None  # Control_L: not replayed
+
+
+def test_sessions_without_global_hotkeys_get_a_problem_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("XDG_SESSION_TYPE", raising=False)
+    offscreen = load("offscreen")
+    assert (offscreen.hotkey, offscreen.desktop, offscreen.problem) == (None, None, Problem.NO_HOTKEYS)
+    assert load("wayland").problem is Problem.WAYLAND
+    monkeypatch.setenv("XDG_SESSION_TYPE", "wayland")
+    assert load("offscreen").problem is Problem.WAYLAND
+
+
+def test_a_failed_backend_keeps_its_own_words_for_the_notice() -> None:
+    from palette.app import _problem_text
+
+    backends = Backends(None, None)
+    assert backends.problem is None
+    backends.failed("ctrl+alt+space is taken by another program")
+    assert backends.problem is Problem.FAILED
+    assert "ctrl+alt+space is taken by another program" in _problem_text(backends)
+    assert "palette show" in _problem_text(Backends(None, None, Problem.WAYLAND))
+    assert "ctrl+alt+space" not in _problem_text(Backends(None, None, Problem.NO_HOTKEYS, "ctrl+alt+space"))

@@ -1,7 +1,7 @@
 """OS integration behind small interfaces (hotkey, focus, key injection), one module per OS.
 
 `load(qt_platform)` picks the backend for the running Qt platform plugin and imports only that module.
-Sessions without global hotkeys (Wayland, offscreen) get none and a reason the tray can show.
+Sessions without global hotkeys (Wayland, offscreen) get none and a `Problem` the tray can explain.
 """
 
 from __future__ import annotations
@@ -9,15 +9,29 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from enum import StrEnum
 
 from palette.platform.base import Desktop, HotkeyBackend, HotkeyError
+
+
+class Problem(StrEnum):
+    """Why the hotkey or pasting is unavailable, for one notification."""
+
+    WAYLAND = "wayland"  # the compositor keeps global keys to itself
+    NO_HOTKEYS = "no-hotkeys"  # no backend for this Qt platform (offscreen, vnc, ...)
+    FAILED = "failed"  # the backend refused: `Backends.message` has its own words
 
 
 @dataclass
 class Backends:
     hotkey: HotkeyBackend | None
     desktop: Desktop | None
-    problem: str = ""  # why the hotkey or pasting is unavailable, for one notification
+    problem: Problem | None = None
+    message: str = ""  # the backend's error, for Problem.FAILED
+
+    def failed(self, message: str) -> None:
+        """The backend reported an error (at start, or arming the hotkey)."""
+        self.problem, self.message = Problem.FAILED, message
 
 
 def load(qt_platform: str) -> Backends:
@@ -28,7 +42,7 @@ def load(qt_platform: str) -> Backends:
         try:
             return Backends(X11Hotkey(), X11Desktop())
         except HotkeyError as e:
-            return Backends(X11Hotkey(), None, str(e))
+            return Backends(X11Hotkey(), None, Problem.FAILED, str(e))
     if qt_platform == "windows" and sys.platform == "win32":
         from palette.platform.win32 import Win32Desktop, Win32Hotkey
 
@@ -38,8 +52,8 @@ def load(qt_platform: str) -> Backends:
 
         return Backends(DarwinHotkey(), DarwinDesktop())
     if qt_platform.startswith("wayland") or os.environ.get("XDG_SESSION_TYPE") == "wayland":
-        return Backends(None, None, "wayland")
-    return Backends(None, None, "no-hotkeys")
+        return Backends(None, None, Problem.WAYLAND)
+    return Backends(None, None, Problem.NO_HOTKEYS)
 
 
 def display_problem(env: dict[str, str] | None = None) -> str | None:

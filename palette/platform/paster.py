@@ -9,6 +9,7 @@ restore the agent's clipboard after the target has read ours.
 from __future__ import annotations
 
 import time
+from enum import StrEnum
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -20,11 +21,25 @@ SETTLE_TIMEOUT_MS = 300
 POLL_MS = 5
 
 
-class Paster(QObject):
-    """One paste at a time. `finished(outcome, reason)`: ("pasted", ""), or ("copied", why) when the text
-    was left on the clipboard to paste by hand: asked, no_target, refused, focus_lost."""
+class PasteOutcome(StrEnum):
+    """How a paste ended: sent into the target, or left on the clipboard to paste by hand, and why (the
+    values are the `reason` of the `paste.copied` event)."""
 
-    finished = Signal(str, str)
+    PASTED = "pasted"
+    ASKED = "asked"  # Ctrl+Enter: copy only
+    NO_TARGET = "no_target"  # no window to go back to, or no desktop backend
+    REFUSED = "refused"  # the desktop will not inject keys into that window (an elevated one)
+    FOCUS_LOST = "focus_lost"  # the target never took the focus back: no key sent to another window
+
+    @property
+    def copied(self) -> bool:
+        return self is not PasteOutcome.PASTED
+
+
+class Paster(QObject):
+    """One paste at a time; `finished(PasteOutcome)` says how it ended."""
+
+    finished = Signal(object)  # PasteOutcome
 
     def __init__(self, desktop: Desktop | None, clipboard: ClipboardKeeper, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -45,20 +60,20 @@ class Paster(QObject):
         self.clipboard.put(text, selection_too=combo == "shift+insert")
         desktop = self._desktop
         if desktop is None or target is None or not desktop.can_paste_into(target):
-            self.copy_only(text, reason="no_target" if target is None or desktop is None else "refused")
+            self.copy_only(text, PasteOutcome.NO_TARGET if target is None or desktop is None else PasteOutcome.REFUSED)
             return
         self._target, self._combo, self._restore_ms = target, combo, restore_ms
         desktop.activate(target)
         self._deadline = time.perf_counter() + SETTLE_TIMEOUT_MS / 1000.0
         self._poll.start()
 
-    def copy_only(self, text: str, reason: str = "asked") -> None:
+    def copy_only(self, text: str, reason: PasteOutcome = PasteOutcome.ASKED) -> None:
         """Leave `text` on the clipboard for the agent to paste by hand."""
         self._poll.stop()
         self.clipboard.put(text)
         self.clipboard.keep()
-        events.emit("paste.copied", reason=reason)
-        self.finished.emit("copied", reason)
+        events.emit("paste.copied", reason=reason.value)
+        self.finished.emit(reason)
 
     def _step(self) -> None:
         desktop, target = self._desktop, self._target
@@ -68,7 +83,7 @@ class Paster(QObject):
             return
         self._poll.stop()
         if not focused:  # never send Ctrl+V to whatever window happens to have focus instead
-            self.copy_only(self.clipboard.pending_text, reason="focus_lost")
+            self.copy_only(self.clipboard.pending_text, PasteOutcome.FOCUS_LOST)
             return
         desktop.release_modifiers()
         desktop.send_combo(self._combo)
@@ -77,4 +92,4 @@ class Paster(QObject):
         else:
             self.clipboard.restore_later(self._restore_ms)
         events.emit("paste.done", ms=events.ms_since(self._started), key=self._combo)
-        self.finished.emit("pasted", "")
+        self.finished.emit(PasteOutcome.PASTED)

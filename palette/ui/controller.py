@@ -33,9 +33,9 @@ from palette.core.placeholders import (
 from palette.core.punctuation import to_full_width
 from palette.core.store import Store, StoreChange
 from palette.platform.base import Desktop, HotkeyBackend, WindowRef
-from palette.platform.paster import Paster
+from palette.platform.paster import PasteOutcome, Paster
 from palette.ui.fill_form import FillForm
-from palette.ui.palette_window import FULL_HEIGHT, PaletteWindow
+from palette.ui.palette_window import FULL_HEIGHT, Choice, ChoiceMode, PaletteWindow
 from palette.ui.placement import Rect, place
 from palette.ui.rows import Row
 
@@ -56,7 +56,12 @@ Search = Callable[[str, int], Sequence[SearchHit]]
 
 
 class HotkeyBridge(QObject):
-    """The signal the hotkey thread emits; connected queued, so the slot runs on the GUI thread."""
+    """The signal the hotkey thread emits; connected queued, so the slot runs on the GUI thread.
+
+    Not a `run_in_background` job: there is no work to hand off and no result. The thread is the OS
+    backend's own (X11's waits on the X server, macOS's is pynput's event tap; Windows calls from the
+    GUI thread) and lives the whole session, firing many times; all it needs from Qt is one signal
+    that is safe to emit from a foreign thread."""
 
     activated = Signal()
 
@@ -103,7 +108,7 @@ class PaletteController(QObject):
         self._context = self._new_context()
         self.form = FillForm(guard=self.guard)
         window.set_form(self.form)
-        self._form_for: tuple[Row, str] | None = None
+        self._form_for: tuple[Row, ChoiceMode] | None = None
 
         self.bridge = HotkeyBridge(self)
         self.bridge.activated.connect(self.open, Qt.ConnectionType.QueuedConnection)
@@ -219,7 +224,7 @@ class PaletteController(QObject):
                     text_spans=text_spans,
                     gap_spans=gaps,
                     forbidden=tuple(self.guard.forbidden(r.text)),
-                    payload=p,
+                    phrase=p,
                 )
             )
         return out
@@ -232,18 +237,16 @@ class PaletteController(QObject):
 
     # -- choosing, filling, checking ---------------------------------------------------------------------
 
-    def _chosen(self, row: Row, mode: str) -> None:
-        confirmed = mode.endswith("!")
-        mode = mode.rstrip("!")
-        phrase: Phrase = row.payload  # type: ignore[assignment]
+    def _chosen(self, row: Row, choice: Choice) -> None:
+        phrase = _phrase(row)
         rendered = render(phrase.body, self._context)
         if rendered.missing:
-            self._ask(row, mode)
+            self._ask(row, choice.mode)
             return
-        self._finish(row, phrase, rendered, mode, confirmed)
+        self._finish(row, phrase, rendered, choice)
 
-    def _ask(self, row: Row, mode: str) -> None:
-        phrase: Phrase = row.payload  # type: ignore[assignment]
+    def _ask(self, row: Row, mode: ChoiceMode) -> None:
+        phrase = _phrase(row)
         rendered = render(phrase.body, self._context)
         if not rendered.missing:
             return
@@ -262,13 +265,14 @@ class PaletteController(QObject):
         self.conversation.remember({k: v for k, v in values.items() if k not in save})
         self._context = self._new_context()
         self.window.back_to_list()
-        self._chosen(row, mode)
+        self._chosen(row, Choice(mode))
 
     def _form_cancelled(self) -> None:
         self._form_for = None
         self.window.back_to_list()
 
-    def _finish(self, row: Row, phrase: Phrase, rendered: Rendered, mode: str, confirmed: bool) -> None:
+    def _finish(self, row: Row, phrase: Phrase, rendered: Rendered, choice: Choice) -> None:
+        mode = choice.mode
         try:
             text = ensure_pasteable(rendered)
         except UnfilledPlaceholderError as e:
@@ -279,7 +283,7 @@ class PaletteController(QObject):
             text = apply_suggestions(text, findings)[0]
             findings = self.guard.forbidden(text)  # not check(): `text` has no record of [[escapes]]
         decision = decide(findings, str(self.settings.get("guard_mode")))
-        if decision is not Decision.PASTE and not (decision is Decision.CONFIRM and confirmed):
+        if decision is not Decision.PASTE and not (decision is Decision.CONFIRM and choice.confirmed):
             words = [f for f in findings if f.kind is Kind.FORBIDDEN]
             shown = Row(  # what Enter would send, with the values just typed in, not the [名称] gaps
                 uid=row.uid,
@@ -289,7 +293,7 @@ class PaletteController(QObject):
                 text=rendered.text,
                 forbidden=tuple(f for f in found if f.kind is Kind.FORBIDDEN),
                 replace=row.replace,
-                payload=phrase,
+                phrase=phrase,
             )
             parts = [
                 self.tr("含服务禁语“{0}”").format(f.word)
@@ -303,10 +307,10 @@ class PaletteController(QObject):
             text = to_full_width(text)  # after the guard: its matching folds full-width to half-width anyway
         self._paste(phrase, text, mode)
 
-    def _paste(self, phrase: Phrase, text: str, mode: str) -> None:
+    def _paste(self, phrase: Phrase, text: str, mode: ChoiceMode) -> None:
         self._pasting = True
         self.window.dismiss()
-        if mode == "copy":
+        if mode is ChoiceMode.COPY:
             self.paster.copy_only(text)
         else:
             wm_class = self.target.wm_class if self.target else ""
@@ -317,9 +321,9 @@ class PaletteController(QObject):
         self.conversation.touch()
         self.store.record_use(phrase.uid)
 
-    def _pasted(self, outcome: str, reason: str) -> None:
+    def _pasted(self, outcome: PasteOutcome) -> None:
         self._pasting = False
-        if outcome == "copied" and reason != "asked":
+        if outcome.copied and outcome is not PasteOutcome.ASKED:
             key = key_label(self._paste_combo or str(self.settings.get("paste_key")))
             self.notify.emit(self.tr("已复制"), self.tr("已复制,请按 {0} 粘贴").format(key))
 
@@ -328,6 +332,12 @@ class PaletteController(QObject):
             self.guard = self.form.guard = Guard(self.store.forbidden_words())
             self.conversation.idle_minutes = float(self.settings.get("idle_minutes"))
             self._context = self._new_context()
+
+
+def _phrase(row: Row) -> Phrase:
+    """The phrase behind a row the controller made (`rows()` gives each one)."""
+    assert row.phrase is not None, "a palette row without its phrase"
+    return row.phrase
 
 
 def key_label(combo: str) -> str:

@@ -1,9 +1,10 @@
 """The palette: a frameless, always-on-top search box with ranked phrases, built once and shown on demand.
 
 It knows nothing of the database or the OS: it asks a `rows` callable for what matches the query and
-emits `chosen` with the row and the mode ("paste" or "copy"). Missing placeholder values are asked in an
-embedded form page; a 禁语 is marked on its row and in the preview before Enter, a warning is shown
-inline and confirmed with a second Enter, and Ctrl+R swaps the suggested wording in for this paste.
+emits `chosen` with the row and a `Choice` (paste or copy, confirmed past a warning or not). Missing
+placeholder values are asked in an embedded form page; a 禁语 is marked on its row and in the preview
+before Enter, a warning is shown inline and confirmed with a second Enter, and Ctrl+R swaps the
+suggested wording in for this paste.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 import html
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent, QMouseEvent, QPalette
@@ -34,6 +37,21 @@ FULL_HEIGHT = 600
 STATUS_MS = 4000
 
 
+class ChoiceMode(StrEnum):
+    """What Enter (paste into the agent's window) or Ctrl+Enter (leave on the clipboard) asked for."""
+
+    PASTE = "paste"
+    COPY = "copy"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the agent chose to do with a row; `confirmed`: Enter again, past the 禁语 warning."""
+
+    mode: ChoiceMode
+    confirmed: bool = False
+
+
 class SearchField(QLineEdit):
     """A line edit that knows when an input method is composing, so Enter commits instead of pasting."""
 
@@ -53,10 +71,10 @@ class SearchField(QLineEdit):
 
 
 class PaletteWindow(QWidget):
-    """The palette. `set_rows(fn)` supplies hits; `chosen(row, mode)` fires on Enter / Ctrl+Enter / Alt+n."""
+    """The palette. `set_rows(fn)` supplies hits; `chosen(row, choice)` fires on Enter / Ctrl+Enter / Alt+n."""
 
-    chosen = Signal(object, str)  # Row, "paste" | "copy"
-    fill_requested = Signal(object, str)  # Row, mode: the caller loads its form, then show_form()
+    chosen = Signal(object, object)  # Row, Choice
+    fill_requested = Signal(object, object)  # Row, ChoiceMode: the caller loads its form, then show_form()
     new_conversation = Signal()
     create_requested = Signal(str)  # no match: open the manager's editor with what was typed as the body
     manager_requested = Signal()
@@ -88,7 +106,7 @@ class PaletteWindow(QWidget):
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.selectionModel().currentChanged.connect(self._update_preview)
-        self.list.doubleClicked.connect(lambda _i: self._choose("paste"))
+        self.list.doubleClicked.connect(lambda _i: self._choose(ChoiceMode.PASTE))
 
         self.warning = QLabel(self)
         self.warning.setWordWrap(True)
@@ -148,10 +166,10 @@ class PaletteWindow(QWidget):
         self.setStyleSheet(
             "QWidget#palette { border: 1px solid palette(mid); border-radius: 8px; background: palette(window); }"
         )
-        self._pending: tuple[Row, str] | None = None  # a choice waiting for the agent to confirm a 禁语 warning
+        self._pending: tuple[Row, ChoiceMode] | None = None  # a choice waiting for the agent to confirm a 禁语 warning
         self.retranslate()
         self.loading = False  # the search engine is still loading: see results_ready()
-        self._early_choice = ""
+        self._early_choice: ChoiceMode | None = None
         self._drag_from: QPoint | None = None  # pointer offset inside the window while dragging it
         self._drag_start = QPoint()
 
@@ -261,8 +279,8 @@ class PaletteWindow(QWidget):
         self.loading = False
         if self.isVisible():
             self.refresh()
-            mode, self._early_choice = self._early_choice, ""
-            if mode:
+            mode, self._early_choice = self._early_choice, None
+            if mode is not None:
                 self._choose(mode)
 
     def refresh(self) -> None:
@@ -353,7 +371,7 @@ class PaletteWindow(QWidget):
             if self.search.preedit:
                 self.search.commit_preedit()
                 return True
-            self._choose("copy" if ctrl else "paste")
+            self._choose(ChoiceMode.COPY if ctrl else ChoiceMode.PASTE)
             return True
         if key == Qt.Key.Key_Escape:
             if self._pending is not None:
@@ -388,12 +406,12 @@ class PaletteWindow(QWidget):
             n = key - Qt.Key.Key_1
             if n < len(self.model.rows):
                 self.list.setCurrentIndex(self.model.index(n))
-                self._choose("paste")
+                self._choose(ChoiceMode.PASTE)
             return True
         if key == Qt.Key.Key_Tab:
             row = self.current_row()
             if row is not None and row.missing:
-                self.fill_requested.emit(row, "paste")
+                self.fill_requested.emit(row, ChoiceMode.PASTE)
             return True
         return False
 
@@ -417,7 +435,7 @@ class PaletteWindow(QWidget):
                 self._update_preview()
                 return
 
-    def _choose(self, mode: str) -> None:
+    def _choose(self, mode: ChoiceMode) -> None:
         row = self.current_row()
         if row is None:
             if self.loading:
@@ -429,12 +447,12 @@ class PaletteWindow(QWidget):
             row = self._pending[0]
             self._pending = None
             self.warning.hide()
-            self.chosen.emit(row, mode + "!")  # "!": the agent confirmed past the warning
+            self.chosen.emit(row, Choice(mode, confirmed=True))
             return
         if row.missing:
             self.fill_requested.emit(row, mode)
             return
-        self.chosen.emit(row, mode)
+        self.chosen.emit(row, Choice(mode))
 
     # -- the form page and the 禁语 warning -------------------------------------------------------------
 
@@ -473,7 +491,7 @@ class PaletteWindow(QWidget):
             self._list_height = 0
         self.search.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def warn(self, row: Row, mode: str, message: str, *, blocking: bool) -> None:
+    def warn(self, row: Row, mode: ChoiceMode, message: str, *, blocking: bool) -> None:
         """Show a 禁语 warning; unless `blocking`, Enter again on the same row pastes anyway.
 
         `row` is the text as it would be pasted (values just filled in included): it replaces the

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QFont, QFontMetri
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from palette.core.guard import Finding, apply_suggestions
+from palette.core.model import Phrase
 
 Spans = tuple[tuple[int, int], ...]
 MARGIN = 4  # a row's text margin, px
@@ -34,7 +35,7 @@ class Row:
     gap_spans: Spans = ()  # where `text` still has an unfilled placeholder
     forbidden: tuple[Finding, ...] = ()  # 禁语 in `text` (spans into it)
     replace: bool = False  # Ctrl+R: paste with the suggested wording instead of the 禁语, this time only
-    payload: object = field(default=None, compare=False)  # the caller's own object (the search hit)
+    phrase: Phrase | None = field(default=None, compare=False)  # the phrase the hit is for (None: a bare row)
 
     def replaceable(self) -> bool:
         return any(f.suggestion for f in self.forbidden)

@@ -1,20 +1,18 @@
 """Keeps subscribed team libraries current: at start, every N minutes and when a source file changes.
 
-Each subscription is fetched and parsed on a thread of its own, with its own deadline (a share or a
-URL may be slow or hang; parsing 100,000 rows takes a second), at most one at a time per library; the
-worker only emits a signal, and applying to the store happens back on the GUI thread. Each change,
+Each subscription is fetched and parsed as a background job of its own (`run_in_background`), with
+its own deadline (a share or a URL may be slow or hang; parsing 100,000 rows takes a second), at most
+one at a time per library; applying to the store happens back on the GUI thread. Each change,
 each failure streak and each held-back update is announced once through `notify(title, message)`,
 which the app shows as a tray message. Messages name libraries and sources, never phrase text.
 """
 
 from __future__ import annotations
 
-import contextlib
-import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QFileSystemWatcher, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
 from palette.core.sources import DEFAULT_TIMEOUT_S, is_url
 from palette.core.store import Store
@@ -25,6 +23,7 @@ from palette.core.subscribe import (
     Subscription,
     SubscriptionChecker,
 )
+from palette.ui.background import Job, report, run_in_background
 
 DEBOUNCE_MS = 1_500  # Excel and file shares write in several steps; check once they are done
 
@@ -60,7 +59,6 @@ class SubscriptionWatcher(QObject):
 
     notify = Signal(str, str)  # title, message: something the agent should see once
     checked = Signal(list)  # the notices since the last time no fetch was running (possibly empty)
-    _fetched = Signal(object)  # worker thread → GUI thread
 
     def __init__(
         self,
@@ -72,7 +70,7 @@ class SubscriptionWatcher(QObject):
     ) -> None:
         super().__init__(parent)
         self._checker = SubscriptionChecker(store, timeout=timeout)
-        self._workers: dict[str, threading.Thread] = {}  # library → its fetch in flight (at most one each)
+        self._workers: dict[str, Job] = {}  # library → its fetch in flight (at most one each)
         self._again: set[str] = set()  # libraries to fetch once more when their fetch is done
         self._round: list[Notice] = []
         self._stopped = False
@@ -84,7 +82,6 @@ class SubscriptionWatcher(QObject):
         self._files = QFileSystemWatcher(self)
         self._files.fileChanged.connect(self._changed)
         self._files.directoryChanged.connect(self._changed)
-        self._fetched.connect(self._on_fetched, Qt.ConnectionType.QueuedConnection)
 
     def set_interval(self, minutes: int) -> None:
         self._timer.setInterval(max(1, minutes) * 60_000)
@@ -100,8 +97,8 @@ class SubscriptionWatcher(QObject):
         self._timer.stop()
         self._debounce.stop()
         end = time.monotonic() + self._checker.timeout + 1
-        for worker in list(self._workers.values()):
-            worker.join(max(0.0, end - time.monotonic()))
+        for job in list(self._workers.values()):
+            job.wait(max(0.0, end - time.monotonic()))
 
     @Slot()
     def check_now(self) -> None:
@@ -120,20 +117,15 @@ class SubscriptionWatcher(QObject):
                 self._start(sub, digest)
 
     def _start(self, sub: Subscription, digest: str | None) -> None:
-        """Each source on its own thread with its own deadline: a hanging share delays no other library."""
-        worker = threading.Thread(
-            target=self._work, args=(sub, digest), name=f"palette-subscription-{sub.library}", daemon=True
+        """Each source its own job with its own deadline: a hanging share delays no other library."""
+        name = sub.library
+        self._workers[name] = run_in_background(
+            lambda: self._checker.fetch(sub, digest),
+            self._on_fetched,
+            lambda error: self._fetch_failed(name, error),
+            name="subscription",
         )
-        self._workers[sub.library] = worker
-        worker.start()
 
-    def _work(self, sub: Subscription, digest: str | None) -> None:
-        fetched = self._checker.fetch(sub, digest)
-        if not self._stopped:
-            with contextlib.suppress(RuntimeError):  # the watcher was deleted after a stop() that timed out
-                self._fetched.emit(fetched)
-
-    @Slot(object)
     def _on_fetched(self, fetched: Fetched) -> None:
         if self._stopped:
             return  # the app may be closing the store
@@ -143,6 +135,19 @@ class SubscriptionWatcher(QObject):
         if notice is not None:
             self._round.append(notice)
             self.notify.emit(*describe(notice))
+        self._ended(name)
+
+    def _fetch_failed(self, name: str, error: BaseException) -> None:
+        """A fetch raised (a bug: failures of the source come back as a `Fetched`): logged, and the
+        library is fetched again on the next check."""
+        report("subscription")(error)
+        if self._stopped:
+            return
+        self._workers.pop(name, None)
+        self._ended(name)
+
+    def _ended(self, name: str) -> None:
+        """`name`'s fetch is over: fetch it again if a check asked meanwhile; end the round when none runs."""
         if name in self._again and not self._stopped:
             self._again.discard(name)
             again = [(sub, digest) for sub, digest in self._checker.pending() if sub.library == name]
