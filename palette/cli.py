@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from palette import __version__
 from palette.core.escaping import escaped, json_text, one_line
+from palette.core.phrase_rules import SHORTCUT, split_tags
 
 EXIT_OK = 0
 EXIT_PENDING = 1  # `library check`: an update waits for a confirmation (--yes)
@@ -328,7 +329,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         if not value.strip():
             raise UsageError(f"--{name} cannot be empty")
     shortcut = args.shortcut.strip()
-    if shortcut and not re.fullmatch(r"[0-9A-Za-z_.-]{1,20}", shortcut):
+    if shortcut and not SHORTCUT.fullmatch(shortcut):
         raise UsageError(f"--shortcut {shortcut!r}: use 1-20 letters, digits, '_', '.' or '-'")
     with _open_store() as store:  # a shortcut already in use: the store refuses it under its write lock
         warnings = _check_new_body(store, args.body)
@@ -337,7 +338,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             title=args.title.strip(),
             body=args.body,
             shortcut=shortcut,
-            tags=_split_tags(args.tags),
+            tags=split_tags(args.tags),
         )
     for line in warnings:
         print(_safe(f"palette: warning: --body: {line}"), file=sys.stderr)
