@@ -397,11 +397,11 @@
     </message>
     <message>
         <source>分类</source>
-        <translation type="unfinished">Category</translation>
+        <translation>Category</translation>
     </message>
     <message>
         <source>快捷码</source>
-        <translation type="unfinished">Code</translation>
+        <translation>Code</translation>
     </message>
     <message>
         <source>{0}不能超过 {1} 个字符</source>
