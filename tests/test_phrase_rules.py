@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from palette.core.model import Library, LibraryKind, Phrase
 from palette.core.phrase_rules import (
     MAX_BODY_CHARS,
     MAX_CATEGORY_CHARS,
@@ -94,3 +95,11 @@ def test_every_store_write_is_checked(tmp_path: Path) -> None:
         with pytest.raises(InvalidPhraseError):
             store.update_phrase(p.uid, title="t" * (MAX_TITLE_CHARS + 1))
         assert store.get(p.uid) == p
+
+
+def test_a_layer_row_is_checked_too(tmp_path: Path) -> None:
+    bad = Phrase("t-1", "客服一组", "常用", "问候", "\x1b[31m")  # nothing left once cleaned
+    with Store(tmp_path / "p.db") as store:
+        with pytest.raises(InvalidPhraseError, match="客服一组: phrase 't-1': the body is empty"):
+            store.replace_layer(Library("客服一组", LibraryKind.TEAM), [bad])
+        assert store.library("客服一组") is None

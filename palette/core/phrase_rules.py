@@ -95,7 +95,7 @@ class Problem:
             return f"the {self.field} is empty (control characters are not kept)"
         if self.kind is ProblemKind.TOO_LONG:
             return f"the {self.field} is longer than {self.limit:,} characters"
-        return f"shortcut {self.value!r}: use 1-{MAX_SHORTCUT_CHARS} letters, digits, '_', '.' or '-'"
+        return f"shortcut {self.value!r}: use 1-{MAX_SHORTCUT_CHARS} letters, digits, '_', '.' or '-' (no spaces)"
 
 
 LIMITS = {
