@@ -19,8 +19,7 @@ from palette.core.phrase_rules import (
     shortcut_key,
     split_tags,
 )
-from palette.core.store import Store
-from palette.core.store.errors import InvalidPhraseError
+from palette.core.store import InvalidPhraseError, Store
 
 OK = {"category": "常用", "title": "问候", "body": "您好", "shortcut": "", "tags": ()}
 EMPTY, LONG, CHARS = ProblemKind.EMPTY, ProblemKind.TOO_LONG, ProblemKind.SHORTCUT_CHARS
