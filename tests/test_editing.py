@@ -7,7 +7,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from palette.core.editing import (
-    Problem,
     ShortcutOwners,
     categories,
     entries,
@@ -21,6 +20,7 @@ from palette.core.editing import (
     valid_profile_key,
 )
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, Library, LibraryKind, Phrase
+from palette.core.phrase_rules import Problem, ProblemKind
 from palette.core.store import Store
 
 TEAM = "客服一组"
@@ -134,7 +134,7 @@ def test_move_before_renumbers_into_the_wanted_order(orders: list[int], data: st
         ("售后, 退款、投诉", ("售后", "退款", "投诉")),
         ("a,,b ; a", ("a", "b")),
         ("  ", ()),
-        ("开场 问候", ("开场", "问候")),
+        ("VIP 客户, 开场", ("VIP 客户", "开场")),  # spaces do not split: one rule with the CLI and import
     ],
 )
 def test_parse_tags(text: str, tags: tuple[str, ...]) -> None:
@@ -146,10 +146,14 @@ def test_parse_tags(text: str, tags: tuple[str, ...]) -> None:
     ("fields", "found"),
     [
         ({"title": "t", "category": "c", "body": "b", "shortcut": "nh"}, []),
-        ({"title": " ", "category": "c", "body": "b", "shortcut": ""}, [Problem.NO_TITLE]),
+        ({"title": " ", "category": "c", "body": "b", "shortcut": ""}, [Problem(ProblemKind.EMPTY, "title")]),
         (
             {"title": "t", "category": "", "body": "\n", "shortcut": "n h"},
-            [Problem.NO_CATEGORY, Problem.NO_BODY, Problem.SHORTCUT_SPACE],
+            [
+                Problem(ProblemKind.EMPTY, "category"),
+                Problem(ProblemKind.EMPTY, "body"),
+                Problem(ProblemKind.SHORTCUT_CHARS, "shortcut", value="n h"),
+            ],
         ),
     ],
 )

@@ -363,6 +363,14 @@ def test_a_shortcut_with_spaces_is_dropped(tmp_path: Path) -> None:
     assert data.phrases[1].shortcut == "" and "spaces" in warning
 
 
+@pytest.mark.parametrize("code", ["售后1", "nh!", "x" * 21])
+def test_a_shortcut_the_rule_refuses_is_dropped_and_the_row_kept(tmp_path: Path, code: str) -> None:
+    data, warning = _warned(tmp_path, ["1002", "投诉处理", "码", "正文", code, "VIP 客户;加急"])
+    assert data.phrases[1].shortcut == "" and data.phrases[1].body == "正文"
+    assert data.phrases[1].tags == ("VIP 客户", "加急")  # one tag rule: spaces do not split
+    assert "column 快捷码" in warning and "dropped" in warning
+
+
 def test_blank_rows_are_skipped_silently(tmp_path: Path) -> None:
     data = read(write_csv(tmp_path / "b.csv", [HEADER, ROWS[0], ["", "", ""], [], ROWS[1]]))
     assert len(data.phrases) == 2 and data.warnings == ()

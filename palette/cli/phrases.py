@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 
 from palette.cli.common import EXIT_OK, UsageError, open_store, print_json
 from palette.cli.guard import check_new_body, render_context
 from palette.core.escaping import escaped
-
-
-def _split_tags(text: str) -> list[str]:
-    """Cleaned before splitting: the ';' inside an escape sequence is not a tag separator."""
-    from palette.core.phrase_rules import clean_text
-
-    return [t for t in (s.strip() for s in re.split(r"[,,、;;]", clean_text(text))) if t]
+from palette.core.phrase_rules import SHORTCUT, split_tags
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -66,7 +59,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         if not value.strip():
             raise UsageError(f"--{name} cannot be empty")
     shortcut = args.shortcut.strip()
-    if shortcut and not re.fullmatch(r"[0-9A-Za-z_.-]{1,20}", shortcut):
+    if shortcut and not SHORTCUT.fullmatch(shortcut):
         raise UsageError(f"--shortcut {shortcut!r}: use 1-20 letters, digits, '_', '.' or '-'")
     with open_store() as store:  # a shortcut already in use: the store refuses it under its write lock
         warnings = check_new_body(store, args.body)
@@ -75,7 +68,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             title=args.title.strip(),
             body=args.body,
             shortcut=shortcut,
-            tags=_split_tags(args.tags),
+            tags=split_tags(args.tags),
         )
     for line in warnings:
         print(escaped(f"palette: warning: --body: {line}"), file=sys.stderr)

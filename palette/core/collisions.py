@@ -10,10 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from palette.core.model import Phrase
-
-
-def shortcut_key(code: str) -> str:
-    return code.strip().casefold()
+from palette.core.phrase_rules import shortcut_key
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,11 @@ are entries of the personal library.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Iterable, Sequence
-from enum import StrEnum
 from typing import NamedTuple
 
-from palette.core.collisions import shortcut_key
 from palette.core.model import PERSONAL_LIBRARY, Phrase
+from palette.core.phrase_rules import Problem, check_phrase, shortcut_key, split_tags
 from palette.core.placeholders import Placeholder, parse
 
 
@@ -131,11 +129,11 @@ class ShortcutOwners:
         for e in items:
             p = e.shown
             if p.shortcut and not p.hidden:
-                self._by_code.setdefault(p.shortcut.strip().lower(), []).append(p)
+                self._by_code.setdefault(shortcut_key(p.shortcut), []).append(p)
 
     def owner(self, shortcut: str, exclude: str | None = None) -> Phrase | None:
         """The visible phrase using `shortcut` (case-insensitive), other than the one `exclude` names."""
-        for p in self._by_code.get(shortcut.strip().lower(), ()):
+        for p in self._by_code.get(shortcut_key(shortcut), ()):
             if exclude is None or exclude not in (p.uid, p.override_of):
                 return p
         return None
@@ -206,38 +204,19 @@ def nudge(personal: Sequence[Phrase], view: Sequence[str], uid: str, delta: int)
 
 # -- fields as the agent types them ----------------------------------------------------------------
 
-_TAG_SPLIT = re.compile(r"[,,、;;\s]+")
-
 
 def parse_tags(text: str) -> tuple[str, ...]:
-    """`售后, 退款、投诉` → ("售后", "退款", "投诉"): commas (either width), 、, semicolons or spaces."""
-    return tuple(dict.fromkeys(t for t in _TAG_SPLIT.split(text) if t))
+    """`售后, 退款、投诉` → ("售后", "退款", "投诉"): `phrase_rules.split_tags`, the one rule."""
+    return split_tags(text)
 
 
 def tags_text(tags: Iterable[str]) -> str:
     return ", ".join(tags)
 
 
-class Problem(StrEnum):
-    """Why a phrase cannot be saved as typed (the UI words the message)."""
-
-    NO_TITLE = "no-title"
-    NO_BODY = "no-body"
-    NO_CATEGORY = "no-category"
-    SHORTCUT_SPACE = "shortcut-space"  # a query splits on spaces: such a code could never be typed
-
-
-def problems(*, title: str, category: str, body: str, shortcut: str) -> list[Problem]:
-    found = []
-    if not title.strip():
-        found.append(Problem.NO_TITLE)
-    if not category.strip():
-        found.append(Problem.NO_CATEGORY)
-    if not body.strip():
-        found.append(Problem.NO_BODY)
-    if any(c.isspace() for c in shortcut.strip()):
-        found.append(Problem.SHORTCUT_SPACE)
-    return found
+def problems(*, title: str, category: str, body: str, shortcut: str, tags: str = "") -> list[Problem]:
+    """What the store would refuse in the fields as typed (`phrase_rules.check_phrase`)."""
+    return check_phrase(category, title, body, shortcut, split_tags(tags))
 
 
 def valid_profile_key(name: str) -> bool:

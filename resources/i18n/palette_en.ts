@@ -392,8 +392,20 @@
         <translation>Please enter the text</translation>
     </message>
     <message>
-        <source>快捷码不能包含空格</source>
-        <translation>A code cannot contain spaces</translation>
+        <source>快捷码只能用字母、数字、_ . -(不能有空格)</source>
+        <translation>A code can only use letters, digits, _ . - (no spaces)</translation>
+    </message>
+    <message>
+        <source>分类</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>快捷码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>{0}不能超过 {1} 个字符</source>
+        <translation>The {0} cannot be longer than {1} characters</translation>
     </message>
     <message>
         <source>{0}含服务禁语“{1}”</source>

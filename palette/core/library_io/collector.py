@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 
 from palette.core.escaping import one_line
 from palette.core.library_io.common import (
     EXPORT_FIELDS,
-    MAX_BODY_CHARS,
     MAX_FIELD_CHARS,
     MAX_ROWS,
-    MAX_SHORTCUT_CHARS,
-    MAX_TAGS_CHARS,
     LibraryData,
     LibraryFileError,
     cell_text,
 )
 from palette.core.model import ForbiddenWord, Phrase
-from palette.core.phrase_rules import UNSAFE, clean_text
+from palette.core.phrase_rules import (
+    LIMITS,
+    MAX_BODY_CHARS,
+    UNSAFE,
+    Problem,
+    ProblemKind,
+    check_shortcut,
+    clean_text,
+    shortcut_key,
+    split_tags,
+)
 
-_TAG_SPLIT = re.compile(r"[,,、;;\n]")
-_SPACE = re.compile(r"\s")
-_FIELD_LIMITS = {"body": MAX_BODY_CHARS, "tags": MAX_TAGS_CHARS, "shortcut": MAX_BODY_CHARS}  # else MAX_FIELD_CHARS
+# A cell longer than its field's limit skips the row; a shortcut cell is read up to a body's length,
+# and a code the rule refuses is dropped from its row with a warning (the row is kept).
+_FIELD_LIMITS = {**LIMITS, "shortcut": MAX_BODY_CHARS}  # else (id) MAX_FIELD_CHARS
 
 
 class Collector:
@@ -124,14 +130,15 @@ class Collector:
     def _shortcut(self, where: str, column: str, code: str) -> str:
         if not code:
             return ""
-        if len(code) > MAX_SHORTCUT_CHARS or _SPACE.search(code):
-            self.warn(f"{where}, column {column}", f"shortcut {code[:30]!r} has spaces or is too long; dropped")
+        bad = check_shortcut(code)
+        if bad is not None:
+            self.warn(f"{where}, column {column}", f"{_shortcut_words(bad, code)}; dropped")
             return ""
-        first = self._shortcuts.get(code.casefold())
+        first = self._shortcuts.get(shortcut_key(code))
         if first is not None:
             self.warn(f"{where}, column {column}", f"shortcut {code!r} repeats {first}; dropped here")
             return ""
-        self._shortcuts[code.casefold()] = where
+        self._shortcuts[shortcut_key(code)] = where
         return code
 
     def add_forbidden(self, where: str, word: object, suggestion: object) -> None:
@@ -158,11 +165,7 @@ def _title_from(body: str) -> str:
     return first if len(first) <= 20 else first[:20] + "…"
 
 
-def split_tags(text: str) -> tuple[str, ...]:
-    """Tags as typed in a cell: separated by commas (either width), 、 or semicolons; no repeats."""
-    seen: dict[str, None] = {}
-    for t in _TAG_SPLIT.split(text):
-        t = t.strip()
-        if t:
-            seen.setdefault(t, None)
-    return tuple(seen)
+def _shortcut_words(problem: Problem, code: str) -> str:
+    if problem.kind is ProblemKind.TOO_LONG:
+        return f"shortcut {code[:30]!r} is longer than {problem.limit} characters"
+    return problem.describe()

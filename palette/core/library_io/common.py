@@ -19,10 +19,7 @@ LIBRARY_FORMAT = "palette-library"
 LIBRARY_FORMAT_VERSION = 1
 
 MAX_ROWS = 100_000  # phrases in one library; more is a mistake (a log, a whole CRM export)
-MAX_BODY_CHARS = 10_000  # a phrase longer than this is pasted by nobody; Excel itself stops at 32,767
-MAX_FIELD_CHARS = 200  # id, category, title
-MAX_TAGS_CHARS = 1_000
-MAX_SHORTCUT_CHARS = 20
+MAX_FIELD_CHARS = 200  # id (category and title: `phrase_rules`, the same 200)
 DEFAULT_CATEGORY = "未分类"
 FORMATS = (".xlsx", ".csv", ".json", ".db")
 

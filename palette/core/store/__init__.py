@@ -10,7 +10,7 @@ crash or a bad file leaves either the old state or the new one.
 from __future__ import annotations
 
 from palette.core.store.changes import CHANGE_LOG_CAP, ChangeListener, ChangesArea, StoreChange
-from palette.core.store.errors import ShortcutTakenError, StoreError
+from palette.core.store.errors import InvalidPhraseError, ShortcutTakenError, StoreError
 from palette.core.store.libraries import LibrariesArea
 from palette.core.store.phrases import PhrasesArea
 from palette.core.store.rows import diff_phrases, effective_phrases
@@ -24,6 +24,7 @@ __all__ = [
     "NEXT_PHRASE_WINDOW_S",
     "SCHEMA_VERSION",
     "ChangeListener",
+    "InvalidPhraseError",
     "ShortcutTakenError",
     "Store",
     "StoreChange",

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
+
+from palette.core.phrase_rules import Problem
 
 
 class StoreError(Exception):
@@ -23,3 +26,12 @@ def explain(path: Path, e: sqlite3.Error) -> str:
     if "locked" in text or "busy" in text:
         return f"{path}: the database is busy ({text}); another Palette may be importing, try again"
     return f"{path}: database error ({text})"
+
+
+class InvalidPhraseError(StoreError):
+    """A phrase `phrase_rules.check_phrase` refuses; `problems` says which fields and why."""
+
+    def __init__(self, problems: Sequence[Problem], where: str = "") -> None:
+        self.problems = tuple(problems)
+        words = "; ".join(p.describe() for p in self.problems)
+        super().__init__(f"{where}: {words}" if where else words)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from palette.core.model import ForbiddenWord, LayerDiff, Library, LibraryKind, Phrase
 from palette.core.store.changes import StoreChange
 from palette.core.store.errors import StoreError
-from palette.core.store.rows import UPSERT_PHRASE, diff_rows, layer_row
+from palette.core.store.rows import UPSERT_PHRASE, checked, clean_row, diff_rows, layer_row
 from palette.core.store.settings import SettingsArea
 
 DISABLED_LIBRARIES_SETTING = "disabled_libraries"  # names of libraries out of the search and the palette
@@ -122,6 +122,7 @@ class LibrariesArea(SettingsArea):
             if p.uid in seen:
                 raise StoreError(f"{library.name}: duplicate uid {p.uid!r}")
             seen.add(p.uid)
+            checked(clean_row(p), where=f"{library.name}: phrase {p.uid!r}")
         now = time.time()
         with self.transaction():
             diff = self.diff_layer(library.name, phrases)  # inside: a concurrent import cannot leave a mix

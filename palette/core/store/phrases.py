@@ -14,11 +14,13 @@ from dataclasses import replace
 from typing import Any
 
 from palette.core.model import PERSONAL_LIBRARY, Phrase
+from palette.core.phrase_rules import shortcut_key
 from palette.core.store.changes import StoreChange
 from palette.core.store.errors import ShortcutTakenError, StoreError
 from palette.core.store.libraries import LibrariesArea
 from palette.core.store.rows import (
     PHRASE_SELECT,
+    checked,
     clean_fields,
     content_fields,
     effective_phrases,
@@ -87,6 +89,7 @@ class PhrasesArea(LibrariesArea):
             if base.library == PERSONAL_LIBRARY:
                 raise StoreError(f"{override_of!r} is already a personal phrase; edit it instead")
         fields = clean_fields({"category": category, "title": title, "body": body, "shortcut": shortcut, "tags": tags})
+        checked(Phrase("", PERSONAL_LIBRARY, **fields))
         with self.transaction():  # the shortcut check and the insert under one lock: two adds cannot both win
             self._claim_shortcut(fields["shortcut"], exclude=override_of)
             order = self.db.execute(
@@ -124,8 +127,10 @@ class PhrasesArea(LibrariesArea):
         if unknown:
             raise StoreError(f"cannot edit {', '.join(sorted(unknown))}")
         updated = replace(current, **clean_fields(fields))
+        same_code = shortcut_key(updated.shortcut) == shortcut_key(current.shortcut)
+        checked(updated, keep_shortcut=updated.shortcut == current.shortcut)
         with self.transaction():
-            if updated.shortcut.strip().lower() != current.shortcut.strip().lower():
+            if not same_code:
                 self._claim_shortcut(updated.shortcut, exclude=uid)
             self.db.table("phrases").update(uid, phrase_row(updated, time.time()))
         self._notify(StoreChange(uids=[uid]))
@@ -145,7 +150,7 @@ class PhrasesArea(LibrariesArea):
 
     def restore_phrase(self, phrase: Phrase) -> None:
         """Put back a personal phrase exactly as `delete_phrase` returned it (undo)."""
-        phrase = replace(phrase, **clean_fields(content_fields(phrase)))
+        phrase = checked(replace(phrase, **clean_fields(content_fields(phrase))), keep_shortcut=True)
         with self.transaction():
             self.db.table("phrases").insert(phrase_row(phrase, time.time()), replace=True)
         self._notify(StoreChange(uids=[phrase.uid] + ([phrase.override_of] if phrase.override_of else [])))
@@ -166,7 +171,7 @@ class PhrasesArea(LibrariesArea):
 
     def shortcut_owner(self, shortcut: str, *, exclude: str | None = None) -> Phrase | None:
         """The visible phrase already using `shortcut` (case-insensitive), if any."""
-        wanted = shortcut.strip().lower()
+        wanted = shortcut_key(shortcut)
         if not wanted:
             return None
         # Only the rows that may carry the code (SQLite folds ASCII only: every non-ASCII code is read and
@@ -177,7 +182,7 @@ class PhrasesArea(LibrariesArea):
             [wanted],
         )
         for p in candidates:
-            if p.shortcut.lower() != wanted:
+            if shortcut_key(p.shortcut) != wanted:
                 continue
             if exclude is None or exclude not in (p.uid, p.override_of):
                 return p

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from palette.core.model import LayerDiff, Phrase
-from palette.core.phrase_rules import clean_line, clean_text
-from palette.core.store.errors import StoreError
+from palette.core.phrase_rules import check_phrase, clean_line, clean_text
+from palette.core.store.errors import InvalidPhraseError
 
 _PHRASE_COLUMNS = "p.uid, p.library, p.category, p.title, p.body, p.shortcut, p.tags, p.sort_order, p.override_of"
 PHRASE_SELECT = f"""
@@ -123,6 +124,17 @@ def layer_row(p: Phrase, library: str, now: float, tags_json: dict[tuple[str, ..
     return (p.uid, library, *text, tags, p.sort_order, p.override_of, now)
 
 
+def clean_row(p: Phrase) -> Phrase:
+    """`p`'s text as `layer_row` stores it, for `checked` (no copy in the common, clean case)."""
+    text = (p.category, p.title, p.body, p.shortcut)
+    cleaned = tuple(map(clean_text, text))
+    return (
+        p
+        if cleaned == text
+        else replace(p, category=cleaned[0], title=cleaned[1], body=cleaned[2], shortcut=cleaned[3])
+    )
+
+
 def phrase_row(p: Phrase, now: float) -> dict[str, Any]:
     """A phrases row; keys in `_PHRASE_ROW_COLUMNS` order."""
     return {
@@ -143,7 +155,7 @@ _LINE_FIELDS = ("category", "title", "shortcut")
 
 
 def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """Content fields as they may be stored (`phrase_rules`); a required field left empty is refused."""
+    """Content fields as they may be stored (`phrase_rules`); `checked` then says whether they may."""
     out = dict(fields)
     for name in _LINE_FIELDS:
         if name in out:
@@ -152,10 +164,16 @@ def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         out["body"] = clean_text(out["body"])
     if "tags" in out:
         out["tags"] = tuple(t for t in (clean_line(t) for t in out["tags"]) if t)
-    for name in ("category", "title", "body"):
-        if name in out and not out[name].strip():
-            raise StoreError(f"the {name} is empty (control characters are not kept)")
     return out
+
+
+def checked(p: Phrase, *, where: str = "", keep_shortcut: bool = False) -> Phrase:
+    """`p`, or `InvalidPhraseError` with what `check_phrase` finds. `keep_shortcut`: the code is one
+    already stored (an undo, an edit that leaves it), kept even if written before the rule."""
+    problems = check_phrase(p.category, p.title, p.body, "" if keep_shortcut else p.shortcut, p.tags)
+    if problems:
+        raise InvalidPhraseError(problems, where)
+    return p
 
 
 def content_fields(p: Phrase) -> dict[str, Any]:

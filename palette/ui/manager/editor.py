@@ -34,9 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from palette.core import editing
-from palette.core.editing import Entry, Problem
+from palette.core.editing import Entry
 from palette.core.guard import Finding, Guard, Kind
 from palette.core.model import Phrase
+from palette.core.phrase_rules import Problem, ProblemKind
 from palette.core.placeholders import Context, Escape, Malformed, Placeholder, parse, render
 from palette.ui.manager.table import _WARN
 
@@ -223,7 +224,8 @@ class PhraseEditor(QWidget):
 
     def problems(self) -> list[Problem]:
         v = self.values()
-        return editing.problems(title=v["title"], category=v["category"], body=v["body"], shortcut=v["shortcut"])
+        fields = {k: v[k] for k in ("title", "category", "body", "shortcut")}
+        return editing.problems(**fields, tags=self.tags.text())
 
     def mark_saved(self) -> None:
         self._loaded = self.values()
@@ -285,12 +287,22 @@ class PhraseEditor(QWidget):
         return [line for line in doc.toPlainText().split("\n") if line]
 
     def problem_text(self, problem: Problem) -> str:
-        return {
-            Problem.NO_TITLE: self.tr("请填写标题"),
-            Problem.NO_CATEGORY: self.tr("请选择或输入分类"),
-            Problem.NO_BODY: self.tr("请填写内容"),
-            Problem.SHORTCUT_SPACE: self.tr("快捷码不能包含空格"),
-        }[problem]
+        field = problem.field
+        if problem.kind is ProblemKind.EMPTY:
+            return {
+                "title": self.tr("请填写标题"),
+                "category": self.tr("请选择或输入分类"),
+            }.get(field, self.tr("请填写内容"))
+        if problem.kind is ProblemKind.SHORTCUT_CHARS:
+            return self.tr("快捷码只能用字母、数字、_ . -(不能有空格)")
+        names = {
+            "title": self.tr("标题"),
+            "category": self.tr("分类"),
+            "body": self.tr("内容"),
+            "shortcut": self.tr("快捷码"),
+            "tags": self.tr("标签"),
+        }
+        return self.tr("{0}不能超过 {1} 个字符").format(names[field], problem.limit)
 
     def finding_text(self, f: Finding, where: str) -> str:
         if f.kind is Kind.FORBIDDEN:
