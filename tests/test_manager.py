@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, Library, LibraryKind, Phrase
-from palette.core.search import SearchIndex
+from palette.core.search import Hit, SearchIndex
 from palette.core.standard import source_data
 from palette.core.store import Store
 from palette.ui.manager import CategoryPicker, PhraseManager
@@ -68,8 +68,8 @@ def choose(m: PhraseManager, uid_or_key: str, library: str | None = None) -> Non
     assert m.select_entry(uid_or_key), f"{uid_or_key} not in view"
 
 
-def titles(hits: list[object]) -> list[str]:
-    return [h.phrase.title for h in hits]  # type: ignore[attr-defined]
+def titles(hits: list[Hit]) -> list[str]:
+    return [h.phrase.title for h in hits]
 
 
 def new_phrase(qtbot: QtBot, m: PhraseManager, title: str, body: str, shortcut: str = "", category: str = "") -> Phrase:

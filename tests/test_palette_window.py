@@ -63,7 +63,7 @@ def choose(
 ) -> tuple[Row, str]:
     with qtbot.waitSignal(w.chosen, timeout=1000) as blocker:
         qtbot.keyClick(w.search, key, mods)
-    row, mode = blocker.args  # type: ignore[misc]
+    row, mode = blocker.args
     return row, mode
 
 
