@@ -12,6 +12,7 @@ import pytest
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, ForbiddenWord, Library, LibraryKind, Phrase
 from palette.core.standard import ensure_standard_library
 from palette.core.store import SCHEMA_VERSION, Store, StoreChange, StoreError, decayed, effective_phrases
+from tests.stored import stored
 
 TEAM = Library("客服一组", LibraryKind.TEAM, source="/share/team.xlsx", version="w47")
 
@@ -107,8 +108,8 @@ def test_replace_layer_reports_diff_and_keeps_agent_state(store: Store) -> None:
 
     diff = store.replace_layer(TEAM, [team_phrase("t1", "A"), team_phrase("t2", "B2"), team_phrase("t4", "D")])
     assert (diff.added, diff.changed, diff.removed, diff.unchanged) == (("t4",), ("t2",), ("t1", "t3")[1:], ("t1",))
-    assert store.get("t1") is not None and store.get("t1").pinned  # type: ignore[union-attr]
-    assert store.get("t2") is not None and store.get("t2").hidden  # type: ignore[union-attr]
+    assert stored(store, "t1").pinned
+    assert stored(store, "t2").hidden
     assert store.usage()["t1"].count == 1
     assert store.get(mine.uid) == mine
     assert store.get(override.uid) is not None  # an override outlives its removed original
