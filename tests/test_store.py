@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, ForbiddenWord, Library, LibraryKind, Phrase
 from palette.core.standard import ensure_standard_library
@@ -83,9 +84,9 @@ def test_migration_runs_from_an_older_schema(tmp_path: Path, monkeypatch: pytest
 
     latest = schema.SCHEMA_VERSION
 
-    def step_to_next(db: object) -> None:
+    def step_to_next(db: sqlite_utils.Database) -> None:
         ran.append(1)
-        db.execute("ALTER TABLE profile ADD COLUMN note TEXT")  # type: ignore[attr-defined]
+        db.execute("ALTER TABLE profile ADD COLUMN note TEXT")
 
     monkeypatch.setattr(schema, "SCHEMA_VERSION", latest + 1)
     monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, step_to_next))
