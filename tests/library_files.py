@@ -10,7 +10,7 @@ import sqlite3
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import openpyxl
@@ -27,7 +27,7 @@ ROWS = [
 ]
 
 
-def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) -> Path:
+def write_xlsx(path: Path, sheets: Mapping[str, Sequence[Sequence[object]]]) -> Path:
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows in sheets.items():

@@ -60,7 +60,8 @@ def test_autostart_from_the_tray_and_from_settings_agree(qtbot: QtBot, palette: 
     action.trigger()  # tick 开机启动 in the tray menu
     assert xdg.is_file() and Settings(palette.store).get("autostart") is True
     palette.tray.settings.emit()
-    box = palette._settings_window.autostart_box  # type: ignore[union-attr]
+    assert palette._settings_window is not None
+    box = palette._settings_window.autostart_box
     assert box.isChecked()
     box.click()  # untick it in the settings window
     assert not xdg.exists() and not action.isChecked()

@@ -23,9 +23,15 @@ from palette.platform.autostart import (
 )
 
 
+class CaseSensitiveParser(configparser.ConfigParser):
+    """A .desktop file's keys are case-sensitive; ConfigParser lower-cases them by default."""
+
+    def optionxform(self, optionstr: str) -> str:
+        return optionstr
+
+
 def read_desktop(path: Path) -> dict[str, str]:
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys are case-sensitive
+    parser = CaseSensitiveParser(interpolation=None)
     parser.read(path, encoding="utf-8")
     return dict(parser["Desktop Entry"])
 

@@ -107,9 +107,8 @@ def test_tarball_installs_for_the_user_and_uninstalls_keeping_the_database(dist:
     assert _run(["tar", "-xzf", tarball, "-C", "unpacked"], tmp_path).returncode == 0  # as the README says
     (folder,) = (tmp_path / "unpacked").iterdir()
     home = tmp_path / "user"
-    user = {"HOME": str(home)}
 
-    out = _run(["sh", folder / "install.sh", "--autostart"], tmp_path, **user)
+    out = _run(["sh", folder / "install.sh", "--autostart"], tmp_path, HOME=str(home))
     assert out.returncode == 0, out.stdout + out.stderr
     assert "self-test: all ok" in out.stdout
     binary = home / ".local" / "bin" / "palette"
@@ -122,11 +121,11 @@ def test_tarball_installs_for_the_user_and_uninstalls_keeping_the_database(dist:
     assert (home / ".local/share/icons/hicolor/scalable/apps/palette.svg").is_file()
     shutil.rmtree(folder)  # the installed copy must not need the unpacked one
 
-    assert _run([binary, "profile", "set", "工号", "1024"], tmp_path, **user).returncode == 0
+    assert _run([binary, "profile", "set", "工号", "1024"], tmp_path, HOME=str(home)).returncode == 0
     database = home / ".local/share/Palette/palette.db"
     assert database.is_file()
 
-    out = _run(["sh", home / ".local/opt/palette/install.sh", "--uninstall"], tmp_path, **user)
+    out = _run(["sh", home / ".local/opt/palette/install.sh", "--uninstall"], tmp_path, HOME=str(home))
     assert out.returncode == 0, out.stderr
     assert not binary.exists() and not (home / ".local/opt/palette").exists()
     assert not (home / ".config/autostart/palette.desktop").exists()
@@ -156,13 +155,13 @@ def test_non_editable_install_finds_the_bundled_library(clean_source: Path, tmp_
     site = tmp_path / "site"
     (wheel,) = wheels.glob("palette-*.whl")
     zipfile.ZipFile(wheel).extractall(site)
-    installed = {"PYTHONPATH": str(site), "PALETTE_HOME": str(tmp_path / "home")}
 
-    where = _run(
-        [sys.executable, "-c", "from palette.core import paths; print(paths.bundle_root())"], tmp_path, **installed
-    )
+    def installed(*args: str) -> subprocess.CompletedProcess[str]:
+        return _run([sys.executable, *args], tmp_path, PYTHONPATH=str(site), PALETTE_HOME=str(tmp_path / "home"))
+
+    where = installed("-c", "from palette.core import paths; print(paths.bundle_root())")
     assert where.stdout.strip() == str(site / "palette" / "bundled"), where.stderr
-    out = _run([sys.executable, "-m", "palette", "--self-test"], tmp_path, **installed)
+    out = installed("-m", "palette", "--self-test")
     assert out.returncode == 0, out.stdout + out.stderr
-    out = _run([sys.executable, "-m", "palette", "search", "nh", "--json"], tmp_path, **installed)
+    out = installed("-m", "palette", "search", "nh", "--json")
     assert out.returncode == 0 and json.loads(out.stdout), out.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Unpack
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,12 +24,24 @@ from palette.core.editing import (
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, Library, LibraryKind, Phrase
 from palette.core.phrase_rules import Problem, ProblemKind
 from palette.core.store import Store
+from tests.phrases import UnorderedFields
 
 TEAM = "客服一组"
 
 
-def phrase(uid: str, library: str = PERSONAL_LIBRARY, category: str = "常用", order: int = 0, **kw: object) -> Phrase:
-    return Phrase(uid, library, category, kw.pop("title", uid), kw.pop("body", uid), sort_order=order, **kw)  # type: ignore[arg-type]
+def phrase(
+    uid: str,
+    library: str = PERSONAL_LIBRARY,
+    category: str = "常用",
+    order: int = 0,
+    *,
+    title: str | None = None,
+    body: str | None = None,
+    **kw: Unpack[UnorderedFields],
+) -> Phrase:
+    return Phrase(
+        uid, library, category, uid if title is None else title, uid if body is None else body, sort_order=order, **kw
+    )
 
 
 LAYERS = [

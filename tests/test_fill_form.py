@@ -27,20 +27,29 @@ def type_chinese(edit: QLineEdit, text: str) -> None:
     QApplication.sendEvent(edit, commit)
 
 
+class Host(QWidget):
+    """A window standing in for the palette; it records each time its own Esc shortcut fires."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed_by_shortcut: list[bool] = []
+
+
 @pytest.fixture
-def host(qtbot: QtBot) -> QWidget:
-    """A window standing in for the palette: the form embedded under a search box, Esc bound on the window."""
-    window = QWidget()
+def host(qtbot: QtBot) -> Host:
+    """The form embedded under a search box, Esc bound on the window."""
+    window = Host()
     layout = QVBoxLayout(window)
     # A top-level minimum size would be pushed to the platform, which offscreen warns it cannot do.
     layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-    layout.addWidget(QLineEdit(objectName="search"))
+    search = QLineEdit()
+    search.setObjectName("search")
+    layout.addWidget(search)
     form = FillForm(window, guard=Guard([ForbiddenWord("不知道", "我帮您核实一下", STANDARD_LIBRARY)]))
     form.setObjectName("form")
     layout.addWidget(form)
-    window.closed_by_shortcut = []  # type: ignore[attr-defined]
     esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
-    esc.activated.connect(lambda: window.closed_by_shortcut.append(True))  # type: ignore[attr-defined]
+    esc.activated.connect(lambda: window.closed_by_shortcut.append(True))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -61,7 +70,7 @@ def preview(form: FillForm) -> str:
     return label.text()
 
 
-def test_one_field_per_missing_name_and_a_save_box_for_profile_fields(host: QWidget, qtbot: QtBot) -> None:
+def test_one_field_per_missing_name_and_a_save_box_for_profile_fields(host: Host, qtbot: QtBot) -> None:
     form = form_of(host)
     form.load(BODY, ["客户姓名", "工号"], CONTEXT, profile_fields=["工号"])
     assert form.names() == ["客户姓名", "工号"]
@@ -71,7 +80,7 @@ def test_one_field_per_missing_name_and_a_save_box_for_profile_fields(host: QWid
     assert "中国电信" in preview(form) and "[客户姓名]" in preview(form)
 
 
-def test_preview_follows_chinese_typing(host: QWidget, qtbot: QtBot) -> None:
+def test_preview_follows_chinese_typing(host: Host, qtbot: QtBot) -> None:
     form = form_of(host)
     form.load(BODY, ["客户姓名", "工号"], CONTEXT, profile_fields=["工号"])
     type_chinese(form.field("客户姓名"), "张先生")
@@ -82,7 +91,7 @@ def test_preview_follows_chinese_typing(host: QWidget, qtbot: QtBot) -> None:
     assert form.rendered().text == "张先生您好,中国电信客服1024为您服务。"
 
 
-def test_enter_accepts_with_values_and_profile_choices(host: QWidget, qtbot: QtBot) -> None:
+def test_enter_accepts_with_values_and_profile_choices(host: Host, qtbot: QtBot) -> None:
     form = form_of(host)
     form.load(BODY, ["客户姓名", "工号"], CONTEXT, profile_fields=["工号"])
     type_chinese(form.field("客户姓名"), "张先生")
@@ -91,10 +100,10 @@ def test_enter_accepts_with_values_and_profile_choices(host: QWidget, qtbot: QtB
         qtbot.keyClick(form.field("工号"), Qt.Key.Key_Return)
     assert signal.args == [{"客户姓名": "张先生", "工号": "1024"}, ["工号"]]
     assert form.names() == []  # typed values do not linger in the widget
-    assert host.closed_by_shortcut == []  # type: ignore[attr-defined]
+    assert host.closed_by_shortcut == []
 
 
-def test_unticked_profile_field_is_not_saved(host: QWidget, qtbot: QtBot) -> None:
+def test_unticked_profile_field_is_not_saved(host: Host, qtbot: QtBot) -> None:
     form = form_of(host)
     form.load("[工号]", ["工号"], CONTEXT, profile_fields=["工号"])
     box = form.findChild(QCheckBox, "save:工号")
@@ -108,7 +117,7 @@ def test_unticked_profile_field_is_not_saved(host: QWidget, qtbot: QtBot) -> Non
     assert signal.args == [{"工号": "1024"}, []]
 
 
-def test_enter_with_a_blank_field_moves_there_instead(host: QWidget, qtbot: QtBot) -> None:
+def test_enter_with_a_blank_field_moves_there_instead(host: Host, qtbot: QtBot) -> None:
     form = form_of(host)
     form.load(BODY, ["客户姓名", "工号"], CONTEXT)
     form.field("工号").setText("1024")
@@ -121,17 +130,17 @@ def test_enter_with_a_blank_field_moves_there_instead(host: QWidget, qtbot: QtBo
     assert not form.submit()
 
 
-def test_escape_cancels_even_with_a_window_shortcut(host: QWidget, qtbot: QtBot) -> None:
+def test_escape_cancels_even_with_a_window_shortcut(host: Host, qtbot: QtBot) -> None:
     form = form_of(host)
     form.load(BODY, ["客户姓名"], CONTEXT)
     type_chinese(form.field("客户姓名"), "张先生")
     with qtbot.waitSignal(form.cancelled), qtbot.assertNotEmitted(form.accepted):
         qtbot.keyClick(form.field("客户姓名"), Qt.Key.Key_Escape)
-    assert host.closed_by_shortcut == []  # type: ignore[attr-defined]
+    assert host.closed_by_shortcut == []
     assert form.names() == []
 
 
-def test_tab_cycles_through_the_fields(host: QWidget, qtbot: QtBot) -> None:
+def test_tab_cycles_through_the_fields(host: Host, qtbot: QtBot) -> None:
     form = form_of(host)
     form.load("[a][b][工号]", ["a", "b", "工号"], CONTEXT, profile_fields=["工号"])
     a, b, c = (form.field(n) for n in ("a", "b", "工号"))
@@ -146,7 +155,7 @@ def test_tab_cycles_through_the_fields(host: QWidget, qtbot: QtBot) -> None:
     qtbot.waitUntil(c.hasFocus)
 
 
-def test_a_forbidden_word_typed_in_is_flagged_live(host: QWidget, qtbot: QtBot) -> None:
+def test_a_forbidden_word_typed_in_is_flagged_live(host: Host, qtbot: QtBot) -> None:
     form = form_of(host)
     form.load("[备注]", ["备注"], CONTEXT)
     warning = form.findChild(QLabel, "warning")
@@ -158,7 +167,7 @@ def test_a_forbidden_word_typed_in_is_flagged_live(host: QWidget, qtbot: QtBot) 
     assert warning.isHidden()
 
 
-def test_customer_name_is_asked_once_per_conversation(host: QWidget, qtbot: QtBot) -> None:
+def test_customer_name_is_asked_once_per_conversation(host: Host, qtbot: QtBot) -> None:
     """The flow the palette runs: render, ask what is missing, remember it, render the next phrase."""
     form = form_of(host)
     conversation = Conversation(idle_minutes=30)

@@ -76,5 +76,6 @@ def test_the_app_asks_after_the_start_and_warms_the_palette_hidden(qtbot: QtBot,
     qtbot.waitUntil(lambda: not started.window.loading)
     assert started.window.model.rowCount() > 0  # warmed with rows, for the fonts and the delegate
     assert not started.window.isVisible()
+    assert started._first_run is not None
     started._first_run.skip()
     assert not needs_first_run(started.store)

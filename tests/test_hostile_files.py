@@ -13,7 +13,7 @@ import json
 import sqlite3
 import subprocess
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import openpyxl
@@ -52,7 +52,7 @@ def bodies(home: Path, library: str) -> dict[str, Phrase]:
 # -- 1. clean data or a clear refusal -------------------------------------------------------------
 
 
-def _hostile_db(path: Path, meta: dict[str, object], rows: list[tuple[object, ...]]) -> Path:
+def _hostile_db(path: Path, meta: Mapping[str, object], rows: list[tuple[object, ...]]) -> Path:
     """A library database as anyone could write it: no NOT NULL, no types enforced."""
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE meta (key, value)")

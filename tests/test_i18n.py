@@ -35,7 +35,9 @@ def messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
     for context in ET.parse(ts).getroot().iter("context"):
         name = context.findtext("name", "")
         for m in context.iter("message"):
-            out[(name, m.findtext("source", ""))] = m.find("translation")  # type: ignore[assignment]
+            translation = m.find("translation")
+            assert translation is not None, f"{ts.name}: a message in {name} has no <translation>"
+            out[(name, m.findtext("source", ""))] = translation
     return out
 
 

@@ -265,7 +265,11 @@ def test_killing_an_import_leaves_the_old_layer_or_the_new_one(home: Path, tmp_p
             if threshold is None:
                 assert proc.wait(timeout=120) == 0
             else:
-                qtbot.waitUntil(lambda t=threshold: wal.exists() and wal.stat().st_size >= t, timeout=60_000)
+
+                def grown(t: int = threshold) -> bool:
+                    return wal.exists() and wal.stat().st_size >= t
+
+                qtbot.waitUntil(grown, timeout=60_000)
                 proc.send_signal(signal.SIGKILL)
                 proc.wait(timeout=30)
         finally:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from palette.core.store import Store
@@ -23,6 +24,13 @@ EDITED = [
 ]
 
 
+def first(dialog: ImportDialog, group: str) -> QTreeWidgetItem:
+    """The group's first row (Qt's child() may return None)."""
+    item = dialog.groups[group].child(0)
+    assert item is not None, f"no rows under {group}"
+    return item
+
+
 @pytest.fixture
 def plan(store: Store, tmp_path: Path) -> ImportPlan:
     apply_layer(store, team_layer(store, read(write_csv(tmp_path / "一组.csv", [HEADER, *ROWS]))))
@@ -35,14 +43,14 @@ def test_dialog_lists_new_changed_removed_and_shows_before_after(qtbot: QtBot, p
     assert dialog.summary.text() == "新增 1 条,修改 1 条,删除 1 条,未变 0 条"
     groups = {key: item.text(0) for key, item in dialog.groups.items()}
     assert groups == {"added": "新增 (1)", "changed": "修改 (1)", "removed": "删除 (1)", "warnings": "提示 (1)"}
-    collision = dialog.groups["warnings"].child(0).text(1)  # ts1 is also the standard library's code
+    collision = first(dialog, "warnings").text(1)  # ts1 is also the standard library's code
     assert "'ts1'" in collision and "一组 › 安抚" in collision and "标准话术 › " in collision
-    changed = dialog.groups["changed"].child(0)
+    changed = first(dialog, "changed")
     assert changed.text(1) == "安抚"
     dialog.tree.setCurrentItem(changed)
     assert dialog.before.toPlainText().endswith("您好,非常抱歉给您带来不便。")
     assert dialog.after.toPlainText().endswith("您好,非常抱歉!")
-    dialog.tree.setCurrentItem(dialog.groups["removed"].child(0))
+    dialog.tree.setCurrentItem(first(dialog, "removed"))
     assert dialog.after.toPlainText() == "" and "已为您升级处理" in dialog.before.toPlainText()
 
 
@@ -67,8 +75,8 @@ def test_forbidden_words_and_warnings_are_listed(qtbot: QtBot, store: Store, tmp
     write_csv(tmp_path / "一组.禁语.csv", [["禁语"], ["不知道"]])
     dialog = ImportDialog(review(store, team_layer(store, read(path))))
     qtbot.addWidget(dialog)
-    assert dialog.groups["forbidden"].child(0).text(1) == "不知道"
-    assert "no body" in dialog.groups["warnings"].child(0).text(1)
+    assert first(dialog, "forbidden").text(1) == "不知道"
+    assert "no body" in first(dialog, "warnings").text(1)
     assert dialog.summary.text().startswith("新话术库「一组」")
 
 
@@ -79,7 +87,7 @@ def test_review_and_import_follows_the_choice(
     path = write_csv(tmp_path / "一组.csv", [HEADER, *ROWS])
     shown: list[ImportPlan] = []
 
-    def ask(cls: type[ImportDialog], plan: ImportPlan, **kwargs: object) -> ImportChoice:
+    def ask(cls: type[ImportDialog], /, plan: ImportPlan, **kwargs: object) -> ImportChoice:
         shown.append(plan)
         return choice
 

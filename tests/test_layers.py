@@ -13,6 +13,7 @@ from palette.core.collisions import shortcut_collisions
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, Library, LibraryKind, Phrase
 from palette.core.search import SearchIndex
 from palette.core.store import Store, StoreError
+from tests.stored import stored, stored_library
 
 TEAM = Library("宽带组", LibraryKind.TEAM)
 KC1 = "std-open-phone"  # the standard library's phrase with the code kc1
@@ -38,13 +39,13 @@ def test_disable_keeps_everything_and_hides_the_library(store: Store) -> None:
     store.record_use(KC1)
     rows_before = len(store.phrases(library=STANDARD_LIBRARY))
     store.set_library_enabled(STANDARD_LIBRARY, False)
-    assert not store.library(STANDARD_LIBRARY).enabled  # type: ignore[union-attr]
+    assert not stored_library(store, STANDARD_LIBRARY).enabled
     assert all(p.library != STANDARD_LIBRARY for p in store.visible_phrases())
     assert len(store.phrases(library=STANDARD_LIBRARY)) == rows_before
-    assert store.get(KC1).pinned and KC1 in store.usage()  # type: ignore[union-attr]
+    assert stored(store, KC1).pinned and KC1 in store.usage()
     assert store.shortcut_owner("kc1") is None  # a disabled library's code is free in the palette
     store.set_library_enabled(STANDARD_LIBRARY, True)
-    assert store.library(STANDARD_LIBRARY).enabled  # type: ignore[union-attr]
+    assert stored_library(store, STANDARD_LIBRARY).enabled
     assert KC1 in {p.uid for p in store.visible_phrases()}
 
 
@@ -70,7 +71,7 @@ def test_removing_a_disabled_library_forgets_the_flag(store: Store) -> None:
     store.remove_library(TEAM.name)
     assert TEAM.name not in store.disabled_libraries()
     team(store, tp("1", "提速"))
-    assert store.library(TEAM.name).enabled  # type: ignore[union-attr]
+    assert stored_library(store, TEAM.name).enabled
 
 
 # -- the running index follows the switch ------------------------------------------------------------

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, Library, LibraryKind, Phrase
@@ -17,6 +17,7 @@ from palette.core.store import Store
 from palette.ui.manager import PhraseManager
 from palette.ui.manager.table import _WARN, EntryModel
 from palette.ui.palette_window import PaletteWindow
+from tests.stored import stored_library
 
 TEAM = "客服一组"
 
@@ -43,7 +44,7 @@ def manager(qtbot: QtBot, team: Store) -> Iterator[PhraseManager]:
     m.editor.load(None)
 
 
-def library_item(m: PhraseManager, name: str) -> object:
+def library_item(m: PhraseManager, name: str) -> QTreeWidgetItem:
     return next(i for i in m.tree.items() if i.data(0, Qt.ItemDataRole.UserRole) == (name, None))
 
 
@@ -64,11 +65,11 @@ def test_switch_disables_and_enables_a_library(qtbot: QtBot, manager: PhraseMana
     manager.select_node(STANDARD_LIBRARY)
     assert act.isEnabled() and act.isChecked() and act.text() == "启用此话术库"
     act.trigger()
-    assert not team.library(STANDARD_LIBRARY).enabled  # type: ignore[union-attr]
+    assert not stored_library(team, STANDARD_LIBRARY).enabled
     assert "std-open-phone" not in [h.phrase.uid for h in index.query("kc1")]
     grey = manager.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
     item = library_item(manager, STANDARD_LIBRARY)
-    assert item.foreground(0).color() == grey and item.toolTip(0)  # type: ignore[attr-defined]
+    assert item.foreground(0).color() == grey and item.toolTip(0)
     assert not act.isChecked()
     assert shortcut_cell(manager, "std-open-phone", Qt.ItemDataRole.ForegroundRole) == QPalette().color(
         QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
@@ -76,9 +77,9 @@ def test_switch_disables_and_enables_a_library(qtbot: QtBot, manager: PhraseMana
     manager.select_node(STANDARD_LIBRARY)
     assert not act.isChecked()
     act.trigger()
-    assert team.library(STANDARD_LIBRARY).enabled  # type: ignore[union-attr]
+    assert stored_library(team, STANDARD_LIBRARY).enabled
     assert index.query("kc1")[0].phrase.library in (STANDARD_LIBRARY, TEAM)
-    assert library_item(manager, STANDARD_LIBRARY).foreground(0).color() != grey  # type: ignore[attr-defined]
+    assert library_item(manager, STANDARD_LIBRARY).foreground(0).color() != grey
 
 
 def test_collisions_with_another_layer_are_marked(manager: PhraseManager, team: Store) -> None:

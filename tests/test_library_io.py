@@ -135,7 +135,7 @@ def test_every_sheet_is_read_and_its_name_is_the_default_category(tmp_path: Path
 
 def test_empty_category_continues_the_one_above(tmp_path: Path) -> None:
     """Team leads merge category cells vertically; only the top cell holds the value."""
-    rows = [
+    rows: list[list[str | None]] = [
         ["分类", "标题", "内容"],
         ["投诉处理", "安抚", "a"],
         [None, "升级", "b"],

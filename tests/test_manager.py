@@ -13,12 +13,14 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from palette.core.editing import Entry
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, Library, LibraryKind, Phrase
-from palette.core.search import SearchIndex
+from palette.core.search import Hit, SearchIndex
 from palette.core.standard import source_data
 from palette.core.store import Store
 from palette.ui.manager import CategoryPicker, PhraseManager
 from palette.ui.manager.table import PAGE
+from tests.stored import stored
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
@@ -68,8 +70,14 @@ def choose(m: PhraseManager, uid_or_key: str, library: str | None = None) -> Non
     assert m.select_entry(uid_or_key), f"{uid_or_key} not in view"
 
 
-def titles(hits: list[object]) -> list[str]:
-    return [h.phrase.title for h in hits]  # type: ignore[attr-defined]
+def current(m: PhraseManager) -> Entry:
+    entry = m.current_entry()
+    assert entry is not None, "no phrase selected"
+    return entry
+
+
+def titles(hits: list[Hit]) -> list[str]:
+    return [h.phrase.title for h in hits]
 
 
 def new_phrase(qtbot: QtBot, m: PhraseManager, title: str, body: str, shortcut: str = "", category: str = "") -> Phrase:
@@ -91,12 +99,12 @@ def test_create_edit_delete_and_undo(qtbot: QtBot, manager: PhraseManager, index
     manager.select_node(PERSONAL_LIBRARY)  # empty: a new phrase goes to 常用
     p = new_phrase(qtbot, manager, "宽带报修", "您好,[公司名称]已为您登记宽带报修。", shortcut="bx")
     assert (p.category, p.shortcut) == ("常用", "bx")
-    assert manager.current_entry() is not None and manager.current_entry().key == p.uid  # type: ignore[union-attr]
+    assert current(manager).key == p.uid
     assert titles(index.query("bx", 3))[0] == "宽带报修"
 
     manager.editor.body.setPlainText("您好,已为您登记宽带报修,工程师两小时内联系您。")
     qtbot.keyClick(manager.editor.body, Qt.Key.Key_S, CTRL)
-    assert store.get(p.uid).body == "您好,已为您登记宽带报修,工程师两小时内联系您。"  # type: ignore[union-attr]
+    assert stored(store, p.uid).body == "您好,已为您登记宽带报修,工程师两小时内联系您。"
     assert titles(index.query("工程师", 3)) == ["宽带报修"]
 
     key(qtbot, manager, Qt.Key.Key_Delete)
@@ -108,12 +116,12 @@ def test_create_edit_delete_and_undo(qtbot: QtBot, manager: PhraseManager, index
     key(qtbot, manager, Qt.Key.Key_Z, CTRL)  # the delete
     restored = store.get(p.uid)
     assert restored is not None and "工程师" in restored.body
-    assert manager.current_entry().key == p.uid  # type: ignore[union-attr]
+    assert current(manager).key == p.uid
     key(qtbot, manager, Qt.Key.Key_Z, CTRL)  # the edit
-    assert store.get(p.uid).body == "您好,[公司名称]已为您登记宽带报修。"  # type: ignore[union-attr]
+    assert stored(store, p.uid).body == "您好,[公司名称]已为您登记宽带报修。"
     assert titles(index.query("工程师", 3)) == []
     key(qtbot, manager, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)  # redo the edit
-    assert "工程师" in store.get(p.uid).body  # type: ignore[union-attr]
+    assert "工程师" in stored(store, p.uid).body
 
 
 def test_customise_a_team_phrase_then_restore_the_team_version(
@@ -125,18 +133,19 @@ def test_customise_a_team_phrase_then_restore_the_team_version(
     assert not manager.act_revert.isEnabled()
     key(qtbot, manager, Qt.Key.Key_E, CTRL)
     override = next(p for p in store.phrases(PERSONAL_LIBRARY) if p.override_of == "t-refund")
-    assert not manager.editor.body.isReadOnly() and manager.editor.entry.customised  # type: ignore[union-attr]
+    assert not manager.editor.body.isReadOnly()
+    assert manager.editor.entry is not None and manager.editor.entry.customised
 
     manager.editor.body.setPlainText("您好,退款将在1个工作日内原路退回,请留意短信。")
     qtbot.keyClick(manager.editor.body, Qt.Key.Key_S, CTRL)
-    assert store.get(override.uid).body.startswith("您好,退款将在1个工作日")  # type: ignore[union-attr]
+    assert stored(store, override.uid).body.startswith("您好,退款将在1个工作日")
     hits = index.query("tk1", 3)
     assert hits[0].phrase.uid == override.uid and "1个工作日" in hits[0].phrase.body
-    assert store.get("t-refund").body == REFUND  # type: ignore[union-attr]  # the team's text is untouched
-    assert manager.model.state_text(manager.current_entry()) == "已自定义"  # type: ignore[arg-type]
+    assert stored(store, "t-refund").body == REFUND  # the team's text is untouched
+    assert manager.model.state_text(current(manager)) == "已自定义"
 
     # a team re-import of the same layer keeps the override
-    store.replace_layer(Library(TEAM, LibraryKind.TEAM), [store.get("t-refund"), store.get("t-wait")])  # type: ignore[list-item]
+    store.replace_layer(Library(TEAM, LibraryKind.TEAM), [stored(store, "t-refund"), stored(store, "t-wait")])
     assert index.query("tk1", 3)[0].phrase.uid == override.uid
 
     key(qtbot, manager, Qt.Key.Key_R, CTRL)
@@ -155,24 +164,24 @@ def test_delete_on_a_team_phrase_hides_it_and_ctrl_h_unhides(
     store = manager.store
     choose(manager, "t-wait", TEAM)
     key(qtbot, manager, Qt.Key.Key_Delete)
-    assert store.get("t-wait").hidden  # type: ignore[union-attr]
+    assert stored(store, "t-wait").hidden
     assert "请稍候" not in titles(index.query("请稍候", 5))
-    assert "已隐藏" in manager.model.state_text(manager.current_entry())  # type: ignore[arg-type]
+    assert "已隐藏" in manager.model.state_text(current(manager))
     assert manager.act_hide.text() == "取消隐藏"
 
     key(qtbot, manager, Qt.Key.Key_H, CTRL)
-    assert not store.get("t-wait").hidden  # type: ignore[union-attr]
+    assert not stored(store, "t-wait").hidden
     assert titles(index.query("请稍候", 5))[0] == "请稍候"
     key(qtbot, manager, Qt.Key.Key_H, CTRL)
-    assert store.get("t-wait").hidden  # type: ignore[union-attr]
+    assert stored(store, "t-wait").hidden
     key(qtbot, manager, Qt.Key.Key_Z, CTRL)
-    assert not store.get("t-wait").hidden  # type: ignore[union-attr]
+    assert not stored(store, "t-wait").hidden
 
 
 def test_pin_puts_a_phrase_first_in_the_empty_palette(qtbot: QtBot, manager: PhraseManager, index: SearchIndex) -> None:
     choose(manager, "t-wait", TEAM)
     key(qtbot, manager, Qt.Key.Key_T, CTRL)
-    assert manager.store.get("t-wait").pinned  # type: ignore[union-attr]
+    assert stored(manager.store, "t-wait").pinned
     assert index.query("", 5)[0].phrase.uid == "t-wait"
     assert manager.act_pin.text() == "取消置顶"
     key(qtbot, manager, Qt.Key.Key_T, CTRL)
@@ -217,7 +226,7 @@ def test_switching_rows_saves_the_edit(qtbot: QtBot, manager: PhraseManager) -> 
     manager.editor.body.setPlainText("第一条,改过")
     manager.table.setFocus()
     qtbot.keyClick(manager.table, Qt.Key.Key_Down)
-    qtbot.waitUntil(lambda: manager.store.get(p.uid).body == "第一条,改过")  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: stored(manager.store, p.uid).body == "第一条,改过")
     assert manager.editor.title.text() == "乙"
 
 
@@ -271,12 +280,12 @@ def test_move_to_category(qtbot: QtBot, manager: PhraseManager, monkeypatch: pyt
     monkeypatch.setattr(CategoryPicker, "ask", classmethod(lambda cls, parent, cats, current: "投诉处理"))
     p = new_phrase(qtbot, manager, "加急处理", "已为您加急处理。")
     key(qtbot, manager, Qt.Key.Key_M, CTRL)
-    assert manager.store.get(p.uid).category == "投诉处理"  # type: ignore[union-attr]
+    assert stored(manager.store, p.uid).category == "投诉处理"
 
     choose(manager, "t-refund", TEAM)  # a team phrase moves as the agent's own version
     key(qtbot, manager, Qt.Key.Key_M, CTRL)
     override = next(q for q in manager.store.phrases(PERSONAL_LIBRARY) if q.override_of == "t-refund")
-    assert override.category == "投诉处理" and manager.store.get("t-refund").category == "售后"  # type: ignore[union-attr]
+    assert override.category == "投诉处理" and stored(manager.store, "t-refund").category == "售后"
     key(qtbot, manager, Qt.Key.Key_Z, CTRL)
     assert all(q.override_of is None for q in manager.store.phrases(PERSONAL_LIBRARY))
 
@@ -293,7 +302,7 @@ def test_reorder_with_keys_and_by_dragging(qtbot: QtBot, manager: PhraseManager)
     key(qtbot, manager, Qt.Key.Key_Down, ALT)
     assert order(store) == ["二", "一", "三"]
     assert [e.shown.title for e in manager.model.rows] == ["二", "一", "三"]
-    assert manager.current_entry().key == a.uid  # type: ignore[union-attr]
+    assert current(manager).key == a.uid
     key(qtbot, manager, Qt.Key.Key_Up, ALT)
     assert order(store) == ["一", "二", "三"]
 
@@ -301,7 +310,7 @@ def test_reorder_with_keys_and_by_dragging(qtbot: QtBot, manager: PhraseManager)
     data = model.mimeData([model.index(2, 0)])  # drag 三 onto the first row
     assert model.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
     qtbot.waitUntil(lambda: order(store) == ["三", "一", "二"])
-    assert manager.current_entry().key == c.uid  # type: ignore[union-attr]
+    assert current(manager).key == c.uid
     key(qtbot, manager, Qt.Key.Key_Z, CTRL)
     assert order(store) == ["一", "二", "三"]
 
@@ -314,7 +323,7 @@ def test_changes_made_elsewhere_show_while_open(qtbot: QtBot, manager: PhraseMan
     manager.select_node(PERSONAL_LIBRARY)
     manager.store.add_phrase(category="常用", title="命令行添加", body="palette add 加的")
     qtbot.waitUntil(lambda: [e.shown.title for e in manager.model.rows] == ["命令行添加"])
-    labels = [manager.tree.topLevelItem(i).text(0) for i in range(manager.tree.topLevelItemCount())]  # type: ignore[union-attr]
+    labels = [item.text(0) for item in manager.tree.items() if item.parent() is None]
     assert "我的话术 (1)" in labels
 
 
@@ -325,5 +334,5 @@ def test_escape_in_the_editor_discards_the_typing(qtbot: QtBot, manager: PhraseM
     manager.editor.body.setFocus()
     qtbot.keyClick(manager.editor.body, Qt.Key.Key_Escape)
     assert manager.editor.body.toPlainText() == "原来的内容" and not manager.act_save.isEnabled()
-    assert manager.store.get(p.uid).body == "原来的内容"  # type: ignore[union-attr]
+    assert stored(manager.store, p.uid).body == "原来的内容"
     assert manager.table.hasFocus()

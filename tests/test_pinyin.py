@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from palette.core import matching, pinyin
+from palette.core import matching, paths, pinyin
 from palette.core.matching import Compiler, fold, fold_with_map, fuzzy_syllables
 from palette.core.model import Phrase
 from palette.core.search import SearchIndex
@@ -13,7 +13,7 @@ from palette.core.standard import source_data
 
 def test_shipped_tables_are_what_pypinyin_gives() -> None:
     readings_text, context_text = pinyin.generate()
-    base = pinyin.paths.resource()
+    base = paths.resource()
     assert (base / pinyin.READINGS_FILE).read_text(encoding="utf-8") == readings_text, (
         "rebuild: python -m palette.core.pinyin build"
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from itertools import pairwise
+from typing import TypedDict, Unpack
 
 import pytest
 from hypothesis import given, settings
@@ -33,9 +35,17 @@ PROFILE = {"公司名称": "中国电信", "工号": "1024"}
 ALIASES = {"员工号": "工号", "公司": "公司名称"}
 
 
-def ctx(**kw: object) -> Context:
+class ContextFields(TypedDict, total=False):
+    profile: Mapping[str, str]
+    conversation: Mapping[str, str]
+    aliases: Mapping[str, str]
+    clipboard: str | None
+    clock: Callable[[], datetime]
+
+
+def ctx(**kw: Unpack[ContextFields]) -> Context:
     kw.setdefault("clock", lambda: TUESDAY_AFTERNOON)
-    return Context(**kw)  # type: ignore[arg-type]
+    return Context(**kw)
 
 
 # -- parsing --------------------------------------------------------------------------------------

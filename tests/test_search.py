@@ -9,6 +9,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Unpack
 
 import pytest
 
@@ -17,6 +18,7 @@ from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, Library, Libr
 from palette.core.search import IndexSource, MatchKind, SearchIndex, tags_text
 from palette.core.standard import source_data
 from palette.core.store import NEXT_PHRASE_WINDOW_S, Store
+from tests.phrases import PhraseFields
 
 STANDARD = source_data().phrases
 TEAM = Library("客服一组", LibraryKind.TEAM, source="/share/team.xlsx")
@@ -32,8 +34,8 @@ def uids(index: SearchIndex, query: str, limit: int = 10) -> list[str]:
     return [h.phrase.uid for h in index.query(query, limit)]
 
 
-def phrase(uid: str, title: str, body: str = "正文", category: str = "测试", **kw: object) -> Phrase:
-    return Phrase(uid=uid, library=TEAM.name, category=category, title=title, body=body, **kw)  # type: ignore[arg-type]
+def phrase(uid: str, title: str, body: str = "正文", category: str = "测试", **kw: Unpack[PhraseFields]) -> Phrase:
+    return Phrase(uid=uid, library=TEAM.name, category=category, title=title, body=body, **kw)
 
 
 # -- the "done when" ------------------------------------------------------------------------
@@ -344,7 +346,8 @@ def test_typing_on_gives_what_a_fresh_query_gives(std: SearchIndex) -> None:
     for query in ("kuandaizhuangji", "tousujindu", "宽带装机预约", "jsy3", "tingjibaohao xiangqing"):
         for n in range(1, len(query) + 1):
             typed = std.query(query[:n])
-            std._state.last = None  # type: ignore[union-attr]
+            assert std._state is not None
+            std._state.last = None
             assert typed == std.query(query[:n]), query[:n]
 
 

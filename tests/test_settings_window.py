@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QTableWidget, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
 from palette.core.config import DEFAULT_PASTE_RULES, Settings
@@ -73,8 +73,14 @@ def window(qtbot: QtBot, store: Store, desk: Desk, autostart: Autostart) -> Iter
     yield w
 
 
-def type_into(qtbot: QtBot, field: QWidget, text: str) -> None:
-    field.setText(text)  # type: ignore[attr-defined]  # Chinese through setText: keyClicks with CJK aborts Qt
+def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    item = table.item(row, column)
+    assert item is not None, f"no cell at {row}, {column}"
+    return item
+
+
+def type_into(qtbot: QtBot, field: QLineEdit, text: str) -> None:
+    field.setText(text)  # Chinese through setText: keyClicks with CJK aborts Qt
     qtbot.keyClick(field, Qt.Key.Key_Return)
 
 
@@ -88,9 +94,9 @@ def test_settings_round_trip_through_the_store(qtbot: QtBot, window: SettingsWin
     type_into(qtbot, window.profile_edits["公司名称"], "中国电信")
     type_into(qtbot, window.profile_edits["工号"], "1024")
     window.custom_add.click()
-    window.custom.item(0, 0).setText("分机号")  # type: ignore[union-attr]
-    window.custom.item(0, 1).setText("8001")  # type: ignore[union-attr]
-    window.custom.item(0, 0).setText("座席分机")  # type: ignore[union-attr]  # a rename moves the value
+    cell(window.custom, 0, 0).setText("分机号")
+    cell(window.custom, 0, 1).setText("8001")
+    cell(window.custom, 0, 0).setText("座席分机")  # a rename moves the value
     assert store.profile() == {"公司名称": "中国电信", "工号": "1024", "座席分机": "8001"}
 
     window.restore.click()
@@ -103,7 +109,7 @@ def test_settings_round_trip_through_the_store(qtbot: QtBot, window: SettingsWin
     window.punctuation_box.click()
     window.idle.setValue(45)
     qtbot.keyClick(window.idle, Qt.Key.Key_Return)
-    window.rules.item(0, 1).setText("ctrl + shift + v")  # type: ignore[union-attr]
+    cell(window.rules, 0, 1).setText("ctrl + shift + v")
     qtbot.keyClick(window.paste_key, Qt.Key.Key_Insert, SHIFT)
 
     s = Settings(store)
@@ -118,11 +124,11 @@ def test_settings_round_trip_through_the_store(qtbot: QtBot, window: SettingsWin
     again = SettingsWindow(store, autostart=window.autostart)  # what a restart would show
     qtbot.addWidget(again)
     assert again.profile_edits["公司名称"].text() == "中国电信"
-    assert [again.custom.item(0, c).text() for c in (0, 1)] == ["座席分机", "8001"]  # type: ignore[union-attr]
+    assert [cell(again.custom, 0, c).text() for c in (0, 1)] == ["座席分机", "8001"]
     assert (again.restore.isChecked(), again.restore_delay.value()) == (True, 400)
     assert (again.guard_mode.currentIndex(), again.idle.value()) == (1, 45)
     assert not again.punctuation_box.isChecked()
-    assert again.rules.item(0, 1).text() == "Ctrl+Shift+V"  # type: ignore[union-attr]
+    assert cell(again.rules, 0, 1).text() == "Ctrl+Shift+V"
     assert again.paste_key.text() == "Shift+Insert"
 
 
@@ -130,11 +136,11 @@ def test_own_forbidden_words_are_edited_in_settings(qtbot: QtBot, window: Settin
     standard = [w for w in store.forbidden_words() if w.source != PERSONAL_LIBRARY]
     assert window.words.rowCount() == 0 and str(len(standard)) in window.words_note.text()  # counted, not listed
     window.words_add.click()
-    window.words.item(0, 0).setText("没空")  # type: ignore[union-attr]
-    window.words.item(0, 1).setText("请稍等")  # type: ignore[union-attr]
-    window.words.item(0, 0).setText("没时间")  # type: ignore[union-attr]  # a rename moves the suggestion
+    cell(window.words, 0, 0).setText("没空")
+    cell(window.words, 0, 1).setText("请稍等")
+    cell(window.words, 0, 0).setText("没时间")  # a rename moves the suggestion
     window.words_add.click()
-    window.words.item(1, 0).setText("没时间")  # type: ignore[union-attr]
+    cell(window.words, 1, 0).setText("没时间")
     assert not window.words_error.isHidden()  # already there: not saved twice
     window.words.setCurrentCell(1, 0)
     window.words_remove.click()  # an unsaved row goes without touching the store
@@ -143,7 +149,7 @@ def test_own_forbidden_words_are_edited_in_settings(qtbot: QtBot, window: Settin
     assert [w for w in store.forbidden_words() if w.source != PERSONAL_LIBRARY] == standard
 
     store.add_forbidden_word("随便", "")  # `palette forbidden add` elsewhere shows up
-    assert [window.words.item(r, 0).text() for r in range(2)] == ["没时间", "随便"]  # type: ignore[union-attr]
+    assert [cell(window.words, r, 0).text() for r in range(2)] == ["没时间", "随便"]
     window.words.setCurrentCell(0, 1)
     window.words_remove.click()
     assert [w.word for w in store.forbidden_words() if w.source == PERSONAL_LIBRARY] == ["随便"]
@@ -162,11 +168,11 @@ def test_profile_changes_reach_the_managers_preview(qtbot: QtBot, window: Settin
 
 def test_bad_values_are_refused_with_a_message(qtbot: QtBot, window: SettingsWindow, store: Store) -> None:
     window.custom_add.click()
-    window.custom.item(0, 0).setText("工 号!")  # type: ignore[union-attr]
+    cell(window.custom, 0, 0).setText("工 号!")
     assert not window.custom_error.isHidden() and "不能作占位符名称" in window.custom_error.text()
-    window.custom.item(0, 0).setText("工号")  # type: ignore[union-attr]
+    cell(window.custom, 0, 0).setText("工号")
     assert "已经有了" in window.custom_error.text()
-    window.rules.item(1, 1).setText("ctrl+shfit+v")  # type: ignore[union-attr]
+    cell(window.rules, 1, 1).setText("ctrl+shfit+v")
     assert not window.rules_error.isHidden() and "第 2 行" in window.rules_error.text()
     assert Settings(store).get("paste_rules") == DEFAULT_PASTE_RULES
     assert store.profile() == {}

@@ -8,10 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, ForbiddenWord, Library, LibraryKind, Phrase
 from palette.core.standard import ensure_standard_library
 from palette.core.store import SCHEMA_VERSION, Store, StoreChange, StoreError, decayed, effective_phrases
+from tests.stored import stored
 
 TEAM = Library("客服一组", LibraryKind.TEAM, source="/share/team.xlsx", version="w47")
 
@@ -82,9 +84,9 @@ def test_migration_runs_from_an_older_schema(tmp_path: Path, monkeypatch: pytest
 
     latest = schema.SCHEMA_VERSION
 
-    def step_to_next(db: object) -> None:
+    def step_to_next(db: sqlite_utils.Database) -> None:
         ran.append(1)
-        db.execute("ALTER TABLE profile ADD COLUMN note TEXT")  # type: ignore[attr-defined]
+        db.execute("ALTER TABLE profile ADD COLUMN note TEXT")
 
     monkeypatch.setattr(schema, "SCHEMA_VERSION", latest + 1)
     monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, step_to_next))
@@ -107,8 +109,8 @@ def test_replace_layer_reports_diff_and_keeps_agent_state(store: Store) -> None:
 
     diff = store.replace_layer(TEAM, [team_phrase("t1", "A"), team_phrase("t2", "B2"), team_phrase("t4", "D")])
     assert (diff.added, diff.changed, diff.removed, diff.unchanged) == (("t4",), ("t2",), ("t1", "t3")[1:], ("t1",))
-    assert store.get("t1") is not None and store.get("t1").pinned  # type: ignore[union-attr]
-    assert store.get("t2") is not None and store.get("t2").hidden  # type: ignore[union-attr]
+    assert stored(store, "t1").pinned
+    assert stored(store, "t2").hidden
     assert store.usage()["t1"].count == 1
     assert store.get(mine.uid) == mine
     assert store.get(override.uid) is not None  # an override outlives its removed original

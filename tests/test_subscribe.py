@@ -20,6 +20,7 @@ from palette.core.subscribe import (
 )
 from palette.core.team_library import apply_layer, load_library, team_layer
 from tests.library_files import HEADER, ROWS, XLSX_TYPE, Server, write_csv, write_xlsx
+from tests.stored import stored
 
 
 @pytest.fixture
@@ -108,7 +109,7 @@ def test_changed_source_is_applied_once_with_its_summary(store: Store, tmp_path:
     [notice] = checker.check_all()
     assert notice.kind is NoticeKind.UPDATED and notice.library == "一组"
     assert notice.diff is not None and (notice.diff.changed, notice.diff.removed) == (("一组#1002",), ("一组#1003",))
-    assert store.get("一组#1001").pinned  # type: ignore[union-attr]
+    assert stored(store, "一组#1001").pinned
     assert checker.check_all() == []
 
 

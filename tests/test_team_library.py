@@ -19,6 +19,7 @@ from palette.core.team_library import (
     team_layer,
 )
 from tests.library_files import HEADER, ROWS, read, write_csv, write_xlsx
+from tests.stored import stored, stored_library
 
 
 def data(name: str, rows: Sequence[Sequence[str]], forbidden: Sequence[str] = ()) -> LibraryData:
@@ -35,8 +36,8 @@ def imported(store: Store, d: LibraryData, source: str | None = None) -> None:
 def test_team_uids_are_namespaced_so_two_teams_may_share_ids(store: Store) -> None:
     imported(store, data("一组", [["1", "c", "t", "一组的话术"]]))
     imported(store, data("二组", [["1", "c", "t", "二组的话术"]]))
-    assert store.get("一组#1").body == "一组的话术"  # type: ignore[union-attr]
-    assert store.get("二组#1").body == "二组的话术"  # type: ignore[union-attr]
+    assert stored(store, "一组#1").body == "一组的话术"
+    assert stored(store, "二组#1").body == "二组的话术"
 
 
 def test_a_team_may_republish_the_standard_library_under_its_own_name(store: Store, tmp_path: Path) -> None:
@@ -104,7 +105,7 @@ def test_reimport_keeps_pins_hidden_flags_usage_and_personal_phrases(store: Stor
     assert (diff.added, diff.changed, diff.removed) == (("一组#1004",), ("一组#1001",), ("一组#1003",))
     kept = store.get("一组#1001")
     assert kept is not None and kept.pinned and kept.body == "您好,非常抱歉!"
-    assert store.get("一组#1002").hidden  # type: ignore[union-attr]
+    assert stored(store, "一组#1002").hidden
     assert store.usage()["一组#1001"].count == 1
     assert store.get(mine.uid) == mine and store.get(override.uid) is not None
 
@@ -119,7 +120,7 @@ def test_removing_a_library_keeps_personal_phrases(store: Store) -> None:
 def test_apply_keeps_the_subscription_unless_given_a_new_one(store: Store) -> None:
     imported(store, data("一组", [["1", "c", "t", "b"]]), source="/share/team.xlsx")
     imported(store, data("一组", [["1", "c", "t", "b2"]]))
-    assert store.library("一组").source == "/share/team.xlsx"  # type: ignore[union-attr]
+    assert stored_library(store, "一组").source == "/share/team.xlsx"
     lib = store.library("一组")
     assert lib is not None and lib.kind is LibraryKind.TEAM and lib.version == "w1" and lib.checksum
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtGui import QGuiApplication
@@ -22,7 +23,7 @@ pytestmark = [
     pytest.mark.skipif(sys.platform != "win32", reason="the real Windows backend"),
 ]
 
-if sys.platform == "win32":
+if TYPE_CHECKING or sys.platform == "win32":  # mypy checks it on every platform
     from palette.platform.clipboard import ClipboardKeeper
     from palette.platform.win32 import Win32Desktop, Win32Hotkey
 
