@@ -139,6 +139,9 @@ class Listing:
             insort(keys, e.key, key=lambda k: self.place(self.by_key[k]))
             self._mark(code, keys)
 
+    def _rank_of(self, e: Entry) -> int:
+        return self.place(e)[0]
+
     def _position(self, e: Entry) -> int:
         i = bisect_left(self.entries, self.place(e), key=self.place)
         assert self.entries[i].key == e.key
@@ -164,8 +167,8 @@ class Listing:
             return
         for name in {t[1] for t in (*before.values(), *after.values())}:
             r = self._rank.get(name, len(self._rank))
-            lo = bisect_left(self.entries, (r,), key=self.place)
-            hi = bisect_left(self.entries, (r + 1,), key=self.place)
+            lo = bisect_left(self.entries, r, key=self._rank_of)
+            hi = bisect_left(self.entries, r + 1, key=self._rank_of)
             counts = Counter(e.shown.category for e in self.entries[lo:hi] if e.library == name)
             if counts:
                 self.counts[name] = counts
