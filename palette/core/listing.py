@@ -12,12 +12,20 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import NamedTuple
 
 from palette.core.collisions import shortcut_key
 from palette.core.editing import Entry, entries, offered
 from palette.core.model import PERSONAL_LIBRARY, Phrase
 
 Place = tuple[int, int, str]
+
+
+class Patch(NamedTuple):
+    """What an update changed: the entries taken out and those put in (an edited entry is in both)."""
+
+    gone: list[Entry]
+    came: list[Entry]
 
 
 class Listing:
@@ -45,9 +53,9 @@ class Listing:
         base = e.original or e.shown
         return self._rank.get(base.library, len(self._rank)), base.sort_order, base.uid
 
-    def update(self, uids: Iterable[str], get: Callable[[str], Phrase | None]) -> set[str]:
-        """Re-read the phrases `uids` (and their entries' other halves) with `get` (`Store.get`); returns
-        the keys of the entries that changed, came or went. Not for a change of libraries."""
+    def update(self, uids: Iterable[str], get: Callable[[str], Phrase | None]) -> Patch:
+        """Re-read the phrases `uids` (and their entries' other halves) with `get` (`Store.get`) and
+        patch everything for them. Not for a change of libraries (re-read them all then)."""
         wanted = set(uids)
         old_keys = {self._holder[u] for u in wanted if u in self._holder}
         wanted |= {p.uid for k in old_keys for p in (self.by_key[k].original, self.by_key[k].override) if p}
@@ -66,7 +74,7 @@ class Listing:
         for e in new:
             self._insert(e)
         self._recount(old, new)
-        return old_keys | {e.key for e in new}
+        return Patch(old, new)
 
     def categories(self) -> list[str]:
         """The categories in use across all libraries, in the order they first appear."""

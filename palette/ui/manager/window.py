@@ -13,6 +13,7 @@ Ctrl+E customise, Ctrl+R restore the team version, Ctrl+H hide / unhide, Esc dis
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
@@ -45,6 +46,7 @@ from palette.core import editing
 from palette.core.config import Settings
 from palette.core.editing import Entry
 from palette.core.guard import Guard
+from palette.core.listing import Listing, Patch
 from palette.core.model import PERSONAL_LIBRARY, Phrase
 from palette.core.search import SearchIndex
 from palette.core.store import Store, StoreChange, StoreError
@@ -65,7 +67,7 @@ class PhraseManager(QMainWindow):
         super().__init__(parent)
         self.store = store
         self.settings = Settings(store)
-        self.entries: list[Entry] = []
+        self.listing = Listing([], [])
         self.by_key: dict[str, Entry] = {}
         self._generation = 0
         self._stale = True
@@ -76,6 +78,7 @@ class PhraseManager(QMainWindow):
         self._selecting = False
         self._library_names: list[str] = []
         self._disabled: frozenset[str] = frozenset()
+        self._ordered = True  # the table lists entries in `listing` order (no filter)
         self._changed: set[str] | None = None  # uids changed since the last refresh; None: re-read all
         self.undo_stack = QUndoStack(self)
 
@@ -202,7 +205,7 @@ class PhraseManager(QMainWindow):
         for action, text in texts.items():
             action.setText(text)
         self._update_actions()
-        if self.entries:
+        if self.listing.entries:
             self._rebuild_tree()
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)
 
@@ -252,31 +255,34 @@ class PhraseManager(QMainWindow):
         """Re-read the store: entries, tree, the table (keeping the selection), the editor's context."""
         self._stale = False
         changed, self._changed = self._changed, set()
-        if changed is None or len(changed) > REREAD_SHARE * len(self.entries):
+        patch = None
+        if changed is None or len(changed) > REREAD_SHARE * len(self.listing.entries):
             libraries = self.store.libraries()
             self._library_names = [lib.name for lib in libraries]
             self._disabled = frozenset(lib.name for lib in libraries if not lib.enabled)
-            self.entries = editing.entries(self.store.phrases(), self._library_names)
-        elif changed:
-            self.entries = editing.refreshed(self.entries, changed, self.store.get, self._library_names)
-        self.by_key = {e.key: e for e in self.entries}
+            self.listing = Listing(self.store.phrases(), self._library_names, self._disabled)
+        else:
+            patch = self.listing.update(changed, self.store.get)
+        self.by_key = self.listing.by_key
         self.model.disabled = self._disabled
-        self.model.collisions = editing.layer_collisions(self.entries, self._disabled)
-        self._generation += 1
+        self.model.collisions = self.listing.collisions
+        if patch is None or patch.gone or patch.came:
+            self._generation += 1
         self._rebuild_tree()
         self.editor.set_context(
             EditorContext(
                 profile=self.store.profile(),
                 aliases=self.settings.get("placeholder_aliases"),
                 guard=Guard(self.store.forbidden_words()),
-                categories=editing.categories(self.entries),
-                shortcut_owner=editing.ShortcutOwners(
-                    e for e in self.entries if editing.offered(e, self._disabled)
-                ).owner,
+                categories=self.listing.categories(),
+                shortcut_owner=self.listing.owner,
             )
         )
         current = self.editor.entry.key if self.editor.entry is not None else None
-        self._show_view(select=current)
+        if patch is not None and self._ordered:
+            self._patch_view(patch, select=current)
+        else:
+            self._show_view(select=current)
         if current is not None and current in self.by_key:
             entry = self.by_key[current]
             if self.editor.dirty:
@@ -289,7 +295,7 @@ class PhraseManager(QMainWindow):
 
     def _rebuild_tree(self) -> None:
         self._selecting = True
-        self._node = self.tree.rebuild(self.entries, self._library_names, self._disabled, self._node)
+        self._node = self.tree.rebuild(self.listing.counts, self._library_names, self._disabled, self._node)
         self._selecting = False
 
     def _tree_menu(self, pos: QPoint) -> None:
@@ -319,7 +325,20 @@ class PhraseManager(QMainWindow):
 
     def view(self) -> list[Entry]:
         library, category = self._node
-        return editing.in_view(self.entries, library, category)
+        return editing.in_view(self.listing.entries, library, category)
+
+    def _in_view(self, e: Entry) -> bool:
+        library, category = self._node
+        return (library is None or e.library == library) and (category is None or e.shown.category == category)
+
+    def _patch_view(self, patch: Patch, select: str | None) -> None:
+        """After an edit, in a view in entry order: only the rows that changed are redrawn."""
+        self._selecting = True
+        self.model.patch(patch.gone, [e for e in patch.came if self._in_view(e)], self.listing.place)
+        self._selecting = False
+        if select is not None:
+            self.select_entry(select)
+        self._update_actions()
 
     def _show_view(self, select: str | None = None) -> None:
         """Fill the table with the tree node's entries, or the filter's hits among them."""
@@ -335,6 +354,7 @@ class PhraseManager(QMainWindow):
             if len(rows) < PAGE:
                 more = None  # every match is listed already
         reorderable = not text and self._node[0] == PERSONAL_LIBRARY
+        self._ordered = not text
         self._selecting = True
         self.model.set_rows(rows, reorderable=reorderable, more=more)
         self._selecting = False
@@ -364,21 +384,31 @@ class PhraseManager(QMainWindow):
         entry: Entry = self.model.rows[index.row()]
         return entry
 
+    def _row_of(self, key: str) -> int | None:
+        """The table row of an entry: found by its place when the table lists entries in order."""
+        rows = self.model.rows
+        if self._ordered:
+            entry = self.by_key.get(key)
+            i = bisect_left(rows, self.listing.place(entry), key=self.listing.place) if entry is not None else 0
+            return i if i < len(rows) and rows[i].key == key else None
+        return next((i for i, e in enumerate(rows) if e.key == key), None)
+
     def select_entry(self, key: str) -> bool:
-        for row, e in enumerate(self.model.rows):
-            if e.key == key:
-                index = self.model.index(row, 0)
-                self._selecting = True
-                self.table.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-                )
-                self._selecting = False
-                self.table.scrollTo(index)
-                if self.editor.entry is None or self.editor.entry.key != key or not self.editor.dirty:
-                    self.editor.load(e)
-                self._update_actions()
-                return True
-        return False
+        row = self._row_of(key)
+        if row is None:
+            return False
+        e = self.model.rows[row]
+        index = self.model.index(row, 0)
+        self._selecting = True
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self._selecting = False
+        self.table.scrollTo(index)
+        if self.editor.entry is None or self.editor.entry.key != key or not self.editor.dirty:
+            self.editor.load(e)
+        self._update_actions()
+        return True
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._selecting:
@@ -532,7 +562,7 @@ class PhraseManager(QMainWindow):
         e = self.current_entry()
         if e is None or not self._leave_editor():
             return
-        target = CategoryPicker.ask(self, editing.categories(self.entries), e.shown.category)
+        target = CategoryPicker.ask(self, self.listing.categories(), e.shown.category)
         if target is None or target == e.shown.category:
             return
         text = self.tr("移动「{0}」到「{1}」").format(e.shown.title, target)
