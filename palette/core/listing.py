@@ -42,11 +42,33 @@ class Listing:
         self._holder: dict[str, str] = {}  # phrase uid → key of the entry holding it
         self._orphans: dict[str, str] = {}  # override_of → key of that override listed alone (original gone)
         self._codes: dict[str, list[str]] = {}  # shortcut code → keys of offered visible entries, in order
+        self._build()
+
+    def _build(self) -> None:
+        """The indexes of every entry at once: one plain loop, as a window opens on 100,000 of them."""
+        holder, orphans, codes, counts = self._holder, self._orphans, self._codes, self.counts
+        disabled = self.disabled
         for e in self.entries:
-            self._index(e)
-            self.counts.setdefault(e.library, Counter())[e.shown.category] += 1
-        for code, keys in self._codes.items():
-            self._mark(code, keys)
+            original, override = e
+            shown = override or original
+            assert shown is not None
+            base = original or shown
+            key = base.uid
+            holder[key] = key
+            if override is not None:
+                holder[override.uid] = key
+                if original is None and override.override_of is not None:
+                    orphans[override.override_of] = key
+            library = base.library
+            if shown.shortcut and not shown.hidden and (override is not None or library not in disabled):
+                codes.setdefault(shortcut_key(shown.shortcut), []).append(key)
+            per = counts.get(library)
+            if per is None:
+                per = counts[library] = Counter()
+            per[shown.category] += 1
+        for code, keys in codes.items():
+            if len(keys) > 1:
+                self._mark(code, keys)
 
     def place(self, e: Entry) -> Place:
         """Where an entry sorts: library, sort order, uid (as `editing.entries` orders them)."""
