@@ -14,6 +14,7 @@ Ctrl+E customise, Ctrl+R restore the team version, Ctrl+H hide / unhide, Esc dis
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
@@ -56,6 +57,7 @@ from palette.ui.manager.editor import EditorContext, PhraseEditor
 from palette.ui.manager.table import PAGE, EntryModel, EntryTable
 from palette.ui.manager.tree import LibraryTree
 
+BIG = 20_000  # more phrases than this: opening shows the tree and a first page, then reads the rest
 REREAD_SHARE = 0.2  # more changed phrases than this share: re-read them all rather than one by one
 DEFAULT_CATEGORY = "常用"
 
@@ -222,12 +224,45 @@ class PhraseManager(QMainWindow):
 
     def present(self) -> None:
         """Tray → 管理话术: show (up to date), raise, and put the keyboard in the filter box."""
-        if self._stale:
+        if self._stale and not (not self.listing.entries and self._preview()):
             self.refresh()
         self.show()
         self.raise_()
         self.activateWindow()
         self.focus_filter()
+
+    @property
+    def up_to_date(self) -> bool:
+        """Whether the window shows the store as it is (false while a big store is still being read)."""
+        return not self._stale
+
+    def _preview(self) -> bool:
+        """Opening on a big store: the tree (counted in SQL) and the first page now, every phrase read
+        once the window is shown (the refresh timer). False: the store is small, read it all now."""
+        counts: dict[str, Counter[str]] = {}
+        for library, category, n in self.store.category_counts():
+            counts.setdefault(library, Counter())[category] = n
+        if sum(c.total() for c in counts.values()) <= BIG:
+            return False
+        libraries = self.store.libraries()
+        self._library_names = [lib.name for lib in libraries]
+        self._disabled = frozenset(lib.name for lib in libraries if not lib.enabled)
+        first: list[Phrase] = []
+        for name in self._library_names:
+            if len(first) < PAGE:
+                first += self.store.phrases(name, limit=PAGE - len(first))
+        self.listing = Listing(first, self._library_names, self._disabled)
+        self.by_key = self.listing.by_key
+        self.model.disabled = self._disabled
+        self.model.collisions = self.listing.collisions
+        self._generation += 1
+        self._selecting = True
+        self._node = self.tree.rebuild(counts, self._library_names, self._disabled, self._node)
+        self._selecting = False
+        self._show_view()
+        self._changed = None
+        self._refresh_timer.start()
+        return True
 
     def focus_filter(self) -> None:
         self.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
