@@ -3,7 +3,7 @@
 For the standard library alone (127 phrases) and with a team library of 10,000 and 100,000 phrases,
 on Qt's offscreen platform in a fresh PALETTE_HOME:
 - open_ms: build the window and show it (`PhraseManager(store).present()`), first time: filled, or
-  with the tree and a first page above `window.BIG` phrases;
+  with the tree and a first page above `loading.BIG` phrases;
 - ready_ms: until every phrase is listed (the same as open_ms for a small store);
 - action_ms: customise a team phrase (Ctrl+E): the store write, then the window re-read and redrawn;
 - filter_first_ms: the first filter keystroke in the whole-store view (builds the search index);

@@ -334,11 +334,11 @@ def test_a_big_store_opens_on_the_first_page_then_lists_everything(
 ) -> None:
     """Above `BIG` phrases the window shows the tree and one page at once and reads the rest after it
     is shown; then it lists what a small store's window lists, and an edit patches it."""
-    from palette.ui.manager import window
+    from palette.ui.manager import loading
 
     many = [Phrase(f"b-{i}", "大库", f"k{i % 3}", f"b{i}", "b", sort_order=i) for i in range(PAGE * 2)]
     team.replace_layer(Library("大库", LibraryKind.TEAM), many)
-    monkeypatch.setattr(window, "BIG", PAGE)
+    monkeypatch.setattr(loading, "BIG", PAGE)
     m = PhraseManager(team)
     qtbot.addWidget(m)
     m.present()

@@ -13,8 +13,6 @@ Ctrl+E customise, Ctrl+R restore the team version, Ctrl+H hide / unhide, Esc dis
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
@@ -47,17 +45,17 @@ from palette.core import editing
 from palette.core.config import Settings
 from palette.core.editing import Entry
 from palette.core.guard import Guard
-from palette.core.listing import Listing, Patch
+from palette.core.listing import Listing
 from palette.core.model import PERSONAL_LIBRARY, Phrase
 from palette.core.search import SearchIndex
 from palette.core.store import Store, StoreChange, StoreError
-from palette.ui.manager.actions import CategoryPicker, apply_icons, update_actions
+from palette.ui.manager import loading
+from palette.ui.manager.actions import CategoryPicker, apply_icons, name_actions, update_actions
 from palette.ui.manager.commands import Add, Delete, Edit, Flags, fields_of
 from palette.ui.manager.editor import EditorContext, PhraseEditor
 from palette.ui.manager.table import PAGE, EntryModel, EntryTable
 from palette.ui.manager.tree import LibraryTree
 
-BIG = 20_000  # more phrases than this: opening shows the tree and a first page, then reads the rest
 REREAD_SHARE = 0.2  # more changed phrases than this share: re-read them all rather than one by one
 DEFAULT_CATEGORY = "常用"
 
@@ -189,23 +187,7 @@ class PhraseManager(QMainWindow):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("管理话术"))
         self.filter.setPlaceholderText(self.tr("筛选:中文、拼音、首字母或快捷码 (Ctrl+F)"))
-        texts = {
-            self.act_new: self.tr("新建"),
-            self.act_duplicate: self.tr("复制"),
-            self.act_save: self.tr("保存"),
-            self.act_delete: self.tr("删除"),
-            self.act_move: self.tr("移动到分类…"),
-            self.act_up: self.tr("上移"),
-            self.act_down: self.tr("下移"),
-            self.act_customise: self.tr("自定义"),
-            self.act_revert: self.tr("恢复团队版本"),
-            self.act_filter: self.tr("筛选"),
-            self.act_discard: self.tr("放弃修改"),
-            self.act_close: self.tr("关闭"),
-            self.act_enable_library: self.tr("启用此话术库"),
-        }
-        for action, text in texts.items():
-            action.setText(text)
+        name_actions(self)
         self._update_actions()
         if self.listing.entries:
             self._rebuild_tree()
@@ -224,7 +206,7 @@ class PhraseManager(QMainWindow):
 
     def present(self) -> None:
         """Tray → 管理话术: show (up to date), raise, and put the keyboard in the filter box."""
-        if self._stale and not (not self.listing.entries and self._preview()):
+        if self._stale and not (not self.listing.entries and loading.preview(self)):
             self.refresh()
         self.show()
         self.raise_()
@@ -235,34 +217,6 @@ class PhraseManager(QMainWindow):
     def up_to_date(self) -> bool:
         """Whether the window shows the store as it is (false while a big store is still being read)."""
         return not self._stale
-
-    def _preview(self) -> bool:
-        """Opening on a big store: the tree (counted in SQL) and the first page now, every phrase read
-        once the window is shown (the refresh timer). False: the store is small, read it all now."""
-        counts: dict[str, Counter[str]] = {}
-        for library, category, n in self.store.category_counts():
-            counts.setdefault(library, Counter())[category] = n
-        if sum(c.total() for c in counts.values()) <= BIG:
-            return False
-        libraries = self.store.libraries()
-        self._library_names = [lib.name for lib in libraries]
-        self._disabled = frozenset(lib.name for lib in libraries if not lib.enabled)
-        first: list[Phrase] = []
-        for name in self._library_names:
-            if len(first) < PAGE:
-                first += self.store.phrases(name, limit=PAGE - len(first))
-        self.listing = Listing(first, self._library_names, self._disabled)
-        self.by_key = self.listing.by_key
-        self.model.disabled = self._disabled
-        self.model.collisions = self.listing.collisions
-        self._generation += 1
-        self._selecting = True
-        self._node = self.tree.rebuild(counts, self._library_names, self._disabled, self._node)
-        self._selecting = False
-        self._show_view()
-        self._changed = None
-        self._refresh_timer.start()
-        return True
 
     def focus_filter(self) -> None:
         self.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -315,7 +269,7 @@ class PhraseManager(QMainWindow):
         )
         current = self.editor.entry.key if self.editor.entry is not None else None
         if patch is not None and self._ordered:
-            self._patch_view(patch, select=current)
+            loading.patch_view(self, patch, select=current)
         else:
             self._show_view(select=current)
         if current is not None and current in self.by_key:
@@ -362,19 +316,6 @@ class PhraseManager(QMainWindow):
         library, category = self._node
         return editing.in_view(self.listing.entries, library, category)
 
-    def _in_view(self, e: Entry) -> bool:
-        library, category = self._node
-        return (library is None or e.library == library) and (category is None or e.shown.category == category)
-
-    def _patch_view(self, patch: Patch, select: str | None) -> None:
-        """After an edit, in a view in entry order: only the rows that changed are redrawn."""
-        self._selecting = True
-        self.model.patch(patch.gone, [e for e in patch.came if self._in_view(e)], self.listing.place)
-        self._selecting = False
-        if select is not None:
-            self.select_entry(select)
-        self._update_actions()
-
     def _show_view(self, select: str | None = None) -> None:
         """Fill the table with the tree node's entries, or the filter's hits among them."""
         if select is None:
@@ -419,17 +360,8 @@ class PhraseManager(QMainWindow):
         entry: Entry = self.model.rows[index.row()]
         return entry
 
-    def _row_of(self, key: str) -> int | None:
-        """The table row of an entry: found by its place when the table lists entries in order."""
-        rows = self.model.rows
-        if self._ordered:
-            entry = self.by_key.get(key)
-            i = bisect_left(rows, self.listing.place(entry), key=self.listing.place) if entry is not None else 0
-            return i if i < len(rows) and rows[i].key == key else None
-        return next((i for i, e in enumerate(rows) if e.key == key), None)
-
     def select_entry(self, key: str) -> bool:
-        row = self._row_of(key)
+        row = loading.row_of(self, key)
         if row is None:
             return False
         e = self.model.rows[row]
