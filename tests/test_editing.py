@@ -17,7 +17,6 @@ from palette.core.editing import (
     nudge,
     parse_tags,
     problems,
-    refreshed,
     tags_text,
     valid_profile_key,
 )
@@ -211,44 +210,3 @@ def test_shortcut_owners_answer_as_the_store_does(store: Store) -> None:
             want = store.shortcut_owner(code, exclude=exclude)
             got = owners.owner(code, exclude)
             assert (got.uid if got else None) == (want.uid if want else None), (code, exclude)
-
-
-OPS = st.lists(
-    st.tuples(st.sampled_from(["add", "customise", "delete", "restore", "edit", "flag"]), st.integers(0, 9)),
-    max_size=25,
-)
-
-
-@given(OPS)
-def test_refreshed_agrees_with_reading_everything_again(ops: list[tuple[str, int]]) -> None:
-    """Whatever the manager does to the store, patching its entries from the notifications gives what
-    a full re-read gives."""
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as d, Store(Path(d) / "palette.db") as store:
-        store.replace_layer(Library(TEAM, LibraryKind.TEAM), [phrase(f"t{i}", TEAM, order=i) for i in range(4)])
-        order = [lib.name for lib in store.libraries()]
-        seen: set[str] = set()
-        store.listen(lambda change: seen.update(change.uids))
-        current = entries(store.phrases(), order)
-        deleted: list[Phrase] = []
-        for op, n in ops:
-            mine = store.phrases(PERSONAL_LIBRARY)
-            customised = {p.override_of for p in mine}
-            if op == "add":
-                store.add_phrase(category=f"c{n % 3}", title=f"p{n}", body="b")
-            elif op == "customise" and f"t{n % 4}" not in customised:
-                store.add_phrase(category="改", title="o", body="b", override_of=f"t{n % 4}")
-            elif op == "delete" and mine:
-                deleted.append(store.delete_phrase(mine[n % len(mine)].uid))
-            elif op == "restore" and deleted:
-                store.restore_phrase(deleted.pop())
-            elif op == "edit" and mine:
-                store.update_phrase(mine[n % len(mine)].uid, sort_order=n, category=f"c{n % 2}")
-            elif op == "flag":
-                everyone = store.phrases()
-                store.set_flags(everyone[n % len(everyone)].uid, pinned=n % 2 == 0, hidden=n % 3 == 0)
-            current = refreshed(current, seen, store.get, order)
-            seen.clear()
-            assert current == entries(store.phrases(), order)

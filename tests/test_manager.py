@@ -336,3 +336,30 @@ def test_escape_in_the_editor_discards_the_typing(qtbot: QtBot, manager: PhraseM
     assert manager.editor.body.toPlainText() == "原来的内容" and not manager.act_save.isEnabled()
     assert stored(manager.store, p.uid).body == "原来的内容"
     assert manager.table.hasFocus()
+
+
+def test_a_big_store_opens_on_the_first_page_then_lists_everything(
+    qtbot: QtBot, team: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above `BIG` phrases the window shows the tree and one page at once and reads the rest after it
+    is shown; then it lists what a small store's window lists, and an edit patches it."""
+    from palette.ui.manager import loading
+
+    many = [Phrase(f"b-{i}", "大库", f"k{i % 3}", f"b{i}", "b", sort_order=i) for i in range(PAGE * 2)]
+    team.replace_layer(Library("大库", LibraryKind.TEAM), many)
+    monkeypatch.setattr(loading, "BIG", PAGE)
+    m = PhraseManager(team)
+    qtbot.addWidget(m)
+    m.present()
+    total = len(team.phrases())
+    assert m.model.rowCount() == PAGE  # the first page only
+    top = m.tree.topLevelItem(0)
+    assert top is not None and top.text(0).endswith(f"({total})")  # counted without reading them
+    qtbot.waitUntil(lambda: m.model.rowCount() == total)
+    assert m.up_to_date
+    assert [e.key for e in m.model.rows] == [e.key for e in m.listing.entries]
+    m.select_entry("b-7")
+    m.customise()
+    assert m.by_key["b-7"].customised and m.model.rows[m.table.currentIndex().row()].key == "b-7"
+    assert m.model.rowCount() == total
+    m.editor.load(None)

@@ -9,7 +9,7 @@ are entries of the personal library.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
 from palette.core.model import PERSONAL_LIBRARY, Phrase
@@ -74,32 +74,6 @@ def entries(phrases: Iterable[Phrase], library_order: Sequence[str] = ()) -> lis
 
 def _place(t: tuple[int, int, str, Entry]) -> tuple[int, int, str]:
     return t[0], t[1], t[2]  # library, sort order, uid: the order the search engine's ties follow
-
-
-def refreshed(
-    current: Sequence[Entry],
-    uids: Iterable[str],
-    get: Callable[[str], Phrase | None],
-    library_order: Sequence[str] = (),
-) -> list[Entry]:
-    """`entries()` after the phrases `uids` changed (as a store notification names them), re-reading
-    only those and their entries' other halves with `get` (`Store.get`) instead of every phrase.
-
-    Not for a change of libraries (a re-import): the caller re-reads everything then."""
-    partner: dict[str, str] = {}
-    for e in current:
-        if e.original is not None and e.override is not None:
-            partner[e.original.uid], partner[e.override.uid] = e.override.uid, e.original.uid
-    wanted = set(uids)
-    wanted |= {partner[u] for u in wanted if u in partner}
-    phrases = {p.uid: p for e in current for p in (e.original, e.override) if p is not None}
-    for uid in wanted:
-        p = get(uid)
-        if p is None:
-            phrases.pop(uid, None)
-        else:
-            phrases[uid] = p
-    return entries(phrases.values(), library_order)
 
 
 def categories(items: Iterable[Entry], library: str | None = None) -> list[str]:

@@ -32,15 +32,28 @@ from palette.core.store.rows import (
 class PhrasesArea(LibrariesArea):
     """Phrase reads and the personal phrase's add, edit, delete, undo, pin and hide."""
 
-    def phrases(self, library: str | None = None) -> list[Phrase]:
-        """Every stored phrase (hidden ones and overridden originals included), in library order."""
+    def phrases(self, library: str | None = None, *, limit: int | None = None) -> list[Phrase]:
+        """Every stored phrase (hidden ones and overridden originals included), in library order; the
+        first `limit` of them when given (the manager's first page of a big library)."""
         sql = PHRASE_SELECT
-        params: list[str] = []
+        params: list[object] = []
         if library is not None:
             sql += " WHERE p.library = ?"
             params.append(library)
         sql += " ORDER BY p.library, p.sort_order, p.rowid"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
         return [row_to_phrase(r) for r in self.db.execute(sql, params)]
+
+    def category_counts(self) -> list[tuple[str, str, int]]:
+        """(library, category, phrases) without reading the phrases, overrides left out, categories in
+        the order their first phrase sorts: the manager's tree while it reads a big store."""
+        rows = self.db.execute(
+            "SELECT library, category, COUNT(*) FROM phrases WHERE override_of IS NULL"
+            " GROUP BY library, category ORDER BY library, MIN(sort_order)"
+        )
+        return [(str(lib), str(cat), int(n)) for lib, cat, n in rows]
 
     def get(self, uid: str) -> Phrase | None:
         row = self.db.execute(PHRASE_SELECT + " WHERE p.uid = ?", [uid]).fetchone()

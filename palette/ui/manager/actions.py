@@ -51,6 +51,27 @@ def set_tooltips(window: QMainWindow) -> None:
         action.setToolTip(f"{action.text()} ({keys})" if keys else action.text())
 
 
+def name_actions(m: PhraseManager) -> None:
+    """The actions' names, in the agent's language (tooltips come from `update_actions`)."""
+    texts = {
+        m.act_new: QCoreApplication.translate("PhraseManager", "新建"),
+        m.act_duplicate: QCoreApplication.translate("PhraseManager", "复制"),
+        m.act_save: QCoreApplication.translate("PhraseManager", "保存"),
+        m.act_delete: QCoreApplication.translate("PhraseManager", "删除"),
+        m.act_move: QCoreApplication.translate("PhraseManager", "移动到分类…"),
+        m.act_up: QCoreApplication.translate("PhraseManager", "上移"),
+        m.act_down: QCoreApplication.translate("PhraseManager", "下移"),
+        m.act_customise: QCoreApplication.translate("PhraseManager", "自定义"),
+        m.act_revert: QCoreApplication.translate("PhraseManager", "恢复团队版本"),
+        m.act_filter: QCoreApplication.translate("PhraseManager", "筛选"),
+        m.act_discard: QCoreApplication.translate("PhraseManager", "放弃修改"),
+        m.act_close: QCoreApplication.translate("PhraseManager", "关闭"),
+        m.act_enable_library: QCoreApplication.translate("PhraseManager", "启用此话术库"),
+    }
+    for action, text in texts.items():
+        action.setText(text)
+
+
 def update_actions(m: PhraseManager) -> None:
     """Enable, name and explain each action for the selected entry and the undo stack."""
     e = m.current_entry()

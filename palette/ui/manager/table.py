@@ -3,6 +3,7 @@ agent's own phrases (the drop is handed to the window as `move_requested`)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from palette.core import editing
 from palette.core.editing import Entry
+from palette.core.listing import Place
 from palette.core.model import Phrase
 
 PAGE = 200  # filter hits listed at a time; scrolling to the end lists the next ones
@@ -58,6 +60,34 @@ class EntryModel(QAbstractTableModel):
         self._more = more
         self._asked = len(self.rows)
         self.endResetModel()
+
+    def patch(self, gone: Sequence[Entry], came: Sequence[Entry], place: Callable[[Entry], Place]) -> None:
+        """Rows in `place` order: take out the `gone` entries, put in the `came` ones where they sort; an
+        entry that stays in its row is redrawn in place (the selection stays on it)."""
+        stays = {e.key: e for e in came}
+        for e in gone:
+            i = self._find(e, place)
+            if i is None:
+                continue
+            new = stays.get(e.key)
+            if new is not None and place(new) == place(e):
+                self.rows[i] = new
+                del stays[e.key]
+                self.dataChanged.emit(self.index(i, 0), self.index(i, self.STATE))
+                continue
+            self.beginRemoveRows(QModelIndex(), i, i)
+            del self.rows[i]
+            self.endRemoveRows()
+        for e in stays.values():
+            i = bisect_left(self.rows, place(e), key=place)
+            self.beginInsertRows(QModelIndex(), i, i)
+            self.rows.insert(i, e)
+            self.endInsertRows()
+        self._asked = len(self.rows)
+
+    def _find(self, e: Entry, place: Callable[[Entry], Place]) -> int | None:
+        i = bisect_left(self.rows, place(e), key=place)
+        return i if i < len(self.rows) and self.rows[i].key == e.key else None
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._more is not None

@@ -5,13 +5,12 @@ A node is `(library, category)`, `(None, None)` for everything; the window lists
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Mapping
 
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QWidget
 
-from palette.core.editing import Entry
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY
 from palette.ui.icons import icon
 
@@ -65,14 +64,13 @@ class LibraryTree(QTreeWidget):
             menu.addAction(action)
             menu.exec(self.viewport().mapToGlobal(pos))
 
-    def rebuild(self, entries: Iterable[Entry], libraries: list[str], disabled: frozenset[str], node: Node) -> Node:
-        """Fill the tree; returns the node now current (`node`, or 全部话术 when it is gone)."""
+    def rebuild(
+        self, per_library: Mapping[str, Counter[str]], libraries: list[str], disabled: frozenset[str], node: Node
+    ) -> Node:
+        """Fill the tree from each library's category counts (in first-appearance order); returns the
+        node now current (`node`, or 全部话术 when it is gone)."""
         expanded = {self.node(item) for item in self.items() if item.isExpanded()}
-        per_library: dict[str, Counter[str]] = {}  # categories in first-appearance order, with counts
-        total = 0
-        for e in entries:
-            per_library.setdefault(e.library, Counter())[e.shown.category] += 1
-            total += 1
+        total = sum(c.total() for c in per_library.values())
         pal = self.palette()
         self.clear()
         every = QTreeWidgetItem([QCoreApplication.translate("PhraseManager", "全部话术 ({0})").format(total)])

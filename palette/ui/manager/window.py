@@ -45,10 +45,12 @@ from palette.core import editing
 from palette.core.config import Settings
 from palette.core.editing import Entry
 from palette.core.guard import Guard
+from palette.core.listing import Listing
 from palette.core.model import PERSONAL_LIBRARY, Phrase
 from palette.core.search import SearchIndex
 from palette.core.store import Store, StoreChange, StoreError
-from palette.ui.manager.actions import CategoryPicker, apply_icons, update_actions
+from palette.ui.manager import loading
+from palette.ui.manager.actions import CategoryPicker, apply_icons, name_actions, update_actions
 from palette.ui.manager.commands import Add, Delete, Edit, Flags, fields_of
 from palette.ui.manager.editor import EditorContext, PhraseEditor
 from palette.ui.manager.table import PAGE, EntryModel, EntryTable
@@ -65,7 +67,7 @@ class PhraseManager(QMainWindow):
         super().__init__(parent)
         self.store = store
         self.settings = Settings(store)
-        self.entries: list[Entry] = []
+        self.listing = Listing([], [])
         self.by_key: dict[str, Entry] = {}
         self._generation = 0
         self._stale = True
@@ -76,6 +78,7 @@ class PhraseManager(QMainWindow):
         self._selecting = False
         self._library_names: list[str] = []
         self._disabled: frozenset[str] = frozenset()
+        self._ordered = True  # the table lists entries in `listing` order (no filter)
         self._changed: set[str] | None = None  # uids changed since the last refresh; None: re-read all
         self.undo_stack = QUndoStack(self)
 
@@ -184,25 +187,9 @@ class PhraseManager(QMainWindow):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("管理话术"))
         self.filter.setPlaceholderText(self.tr("筛选:中文、拼音、首字母或快捷码 (Ctrl+F)"))
-        texts = {
-            self.act_new: self.tr("新建"),
-            self.act_duplicate: self.tr("复制"),
-            self.act_save: self.tr("保存"),
-            self.act_delete: self.tr("删除"),
-            self.act_move: self.tr("移动到分类…"),
-            self.act_up: self.tr("上移"),
-            self.act_down: self.tr("下移"),
-            self.act_customise: self.tr("自定义"),
-            self.act_revert: self.tr("恢复团队版本"),
-            self.act_filter: self.tr("筛选"),
-            self.act_discard: self.tr("放弃修改"),
-            self.act_close: self.tr("关闭"),
-            self.act_enable_library: self.tr("启用此话术库"),
-        }
-        for action, text in texts.items():
-            action.setText(text)
+        name_actions(self)
         self._update_actions()
-        if self.entries:
+        if self.listing.entries:
             self._rebuild_tree()
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)
 
@@ -219,12 +206,17 @@ class PhraseManager(QMainWindow):
 
     def present(self) -> None:
         """Tray → 管理话术: show (up to date), raise, and put the keyboard in the filter box."""
-        if self._stale:
+        if self._stale and not (not self.listing.entries and loading.preview(self)):
             self.refresh()
         self.show()
         self.raise_()
         self.activateWindow()
         self.focus_filter()
+
+    @property
+    def up_to_date(self) -> bool:
+        """Whether the window shows the store as it is (false while a big store is still being read)."""
+        return not self._stale
 
     def focus_filter(self) -> None:
         self.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -252,31 +244,34 @@ class PhraseManager(QMainWindow):
         """Re-read the store: entries, tree, the table (keeping the selection), the editor's context."""
         self._stale = False
         changed, self._changed = self._changed, set()
-        if changed is None or len(changed) > REREAD_SHARE * len(self.entries):
+        patch = None
+        if changed is None or len(changed) > REREAD_SHARE * len(self.listing.entries):
             libraries = self.store.libraries()
             self._library_names = [lib.name for lib in libraries]
             self._disabled = frozenset(lib.name for lib in libraries if not lib.enabled)
-            self.entries = editing.entries(self.store.phrases(), self._library_names)
-        elif changed:
-            self.entries = editing.refreshed(self.entries, changed, self.store.get, self._library_names)
-        self.by_key = {e.key: e for e in self.entries}
+            self.listing = Listing(self.store.phrases(), self._library_names, self._disabled)
+        else:
+            patch = self.listing.update(changed, self.store.get)
+        self.by_key = self.listing.by_key
         self.model.disabled = self._disabled
-        self.model.collisions = editing.layer_collisions(self.entries, self._disabled)
-        self._generation += 1
+        self.model.collisions = self.listing.collisions
+        if patch is None or patch.gone or patch.came:
+            self._generation += 1
         self._rebuild_tree()
         self.editor.set_context(
             EditorContext(
                 profile=self.store.profile(),
                 aliases=self.settings.get("placeholder_aliases"),
                 guard=Guard(self.store.forbidden_words()),
-                categories=editing.categories(self.entries),
-                shortcut_owner=editing.ShortcutOwners(
-                    e for e in self.entries if editing.offered(e, self._disabled)
-                ).owner,
+                categories=self.listing.categories(),
+                shortcut_owner=self.listing.owner,
             )
         )
         current = self.editor.entry.key if self.editor.entry is not None else None
-        self._show_view(select=current)
+        if patch is not None and self._ordered:
+            loading.patch_view(self, patch, select=current)
+        else:
+            self._show_view(select=current)
         if current is not None and current in self.by_key:
             entry = self.by_key[current]
             if self.editor.dirty:
@@ -289,7 +284,7 @@ class PhraseManager(QMainWindow):
 
     def _rebuild_tree(self) -> None:
         self._selecting = True
-        self._node = self.tree.rebuild(self.entries, self._library_names, self._disabled, self._node)
+        self._node = self.tree.rebuild(self.listing.counts, self._library_names, self._disabled, self._node)
         self._selecting = False
 
     def _tree_menu(self, pos: QPoint) -> None:
@@ -319,7 +314,7 @@ class PhraseManager(QMainWindow):
 
     def view(self) -> list[Entry]:
         library, category = self._node
-        return editing.in_view(self.entries, library, category)
+        return editing.in_view(self.listing.entries, library, category)
 
     def _show_view(self, select: str | None = None) -> None:
         """Fill the table with the tree node's entries, or the filter's hits among them."""
@@ -335,6 +330,7 @@ class PhraseManager(QMainWindow):
             if len(rows) < PAGE:
                 more = None  # every match is listed already
         reorderable = not text and self._node[0] == PERSONAL_LIBRARY
+        self._ordered = not text
         self._selecting = True
         self.model.set_rows(rows, reorderable=reorderable, more=more)
         self._selecting = False
@@ -365,20 +361,21 @@ class PhraseManager(QMainWindow):
         return entry
 
     def select_entry(self, key: str) -> bool:
-        for row, e in enumerate(self.model.rows):
-            if e.key == key:
-                index = self.model.index(row, 0)
-                self._selecting = True
-                self.table.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-                )
-                self._selecting = False
-                self.table.scrollTo(index)
-                if self.editor.entry is None or self.editor.entry.key != key or not self.editor.dirty:
-                    self.editor.load(e)
-                self._update_actions()
-                return True
-        return False
+        row = loading.row_of(self, key)
+        if row is None:
+            return False
+        e = self.model.rows[row]
+        index = self.model.index(row, 0)
+        self._selecting = True
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self._selecting = False
+        self.table.scrollTo(index)
+        if self.editor.entry is None or self.editor.entry.key != key or not self.editor.dirty:
+            self.editor.load(e)
+        self._update_actions()
+        return True
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._selecting:
@@ -532,7 +529,7 @@ class PhraseManager(QMainWindow):
         e = self.current_entry()
         if e is None or not self._leave_editor():
             return
-        target = CategoryPicker.ask(self, editing.categories(self.entries), e.shown.category)
+        target = CategoryPicker.ask(self, self.listing.categories(), e.shown.category)
         if target is None or target == e.shown.category:
             return
         text = self.tr("移动「{0}」到「{1}」").format(e.shown.title, target)
