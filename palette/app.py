@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from palette.core.search import PreparedIndex
     from palette.core.store import Store, StoreChange
     from palette.ui.first_run import FirstRunDialog
     from palette.ui.manager import PhraseManager
@@ -182,7 +183,7 @@ class PaletteApp:
             target=lambda: self._built.done.emit(SearchIndex.prepare(source)), name="palette-index", daemon=True
         ).start()
 
-    def _install_index(self, prepared: object) -> None:
+    def _install_index(self, prepared: PreparedIndex) -> None:
         from palette.core import events
 
         self.index.install(prepared)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from palette.core.search.blocks import TAG_SEPARATOR
 from palette.core.search.engine import SearchIndex
-from palette.core.search.index import IndexSource
+from palette.core.search.index import IndexSource, PreparedIndex
 from palette.core.search.ranking import LONG_QUERY, SCAN_CAP, Hit, MatchKind, Span, tags_text
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Hit",
     "IndexSource",
     "MatchKind",
+    "PreparedIndex",
     "SearchIndex",
     "Span",
     "tags_text",

@@ -10,7 +10,7 @@ from palette.core.model import PERSONAL_LIBRARY, Phrase, Usage
 from palette.core.pinyin import PinyinTable
 from palette.core.search.blocks import _default_book, _Entry
 from palette.core.search.codes import CodeBook
-from palette.core.search.index import IndexSource, _slot, _State
+from palette.core.search.index import IndexSource, PreparedIndex, _slot
 from palette.core.search.ranking import _USAGE_HALF, SCAN_CAP, Hit, MatchKind
 from palette.core.search.scan import _Query, _split
 from palette.core.store import NEXT_PHRASE_WINDOW_S, StoreChange, decayed
@@ -35,7 +35,7 @@ class SearchIndex:
         self._store = store
         self._clock = clock
         self._table = table
-        self._state: _State | None = None
+        self._state: PreparedIndex | None = None
         self._generation = 0
         self._pending: list[StoreChange] = []  # changes seen since the snapshot being prepared
         if store is not None:
@@ -82,13 +82,12 @@ class SearchIndex:
         return IndexSource.from_store(self._store, self._generation)
 
     @staticmethod
-    def prepare(source: IndexSource, table: PinyinTable | None = None) -> object:
+    def prepare(source: IndexSource, table: PinyinTable | None = None) -> PreparedIndex:
         """The heavy part of a build, safe on a worker thread: pure computation over `source`."""
-        return _State(CodeBook(table) if table is not None else _default_book(), source)
+        return PreparedIndex(CodeBook(table) if table is not None else _default_book(), source)
 
-    def install(self, prepared: object) -> None:
+    def install(self, prepared: PreparedIndex) -> None:
         """Swap in a prepared index (GUI thread) and re-apply the store changes seen since its snapshot."""
-        assert isinstance(prepared, _State)
         stale = self._store is not None and prepared.generation != self._generation
         self._state = prepared
         pending, self._pending = self._pending, []
@@ -139,7 +138,7 @@ class SearchIndex:
             self._apply_uids(state, store, change.uids)
 
     @staticmethod
-    def _apply_uids(state: _State, store: Store, uids: Iterable[str]) -> None:
+    def _apply_uids(state: PreparedIndex, store: Store, uids: Iterable[str]) -> None:
         """Re-resolve the slots these uids touch as `effective_phrases` does: an override shows in its
         original's place, a lone override (its original gone) in its own, hidden ones not at all."""
         slots: set[str] = set()
@@ -201,7 +200,7 @@ class SearchIndex:
         return [w for w in _split(text)[1] if not self._category_pids(state, [w])]
 
     @staticmethod
-    def _category_pids(state: _State, words: list[str]) -> set[int]:
+    def _category_pids(state: PreparedIndex, words: list[str]) -> set[int]:
         """The phrases in categories every `#word` matches; through a heteronym's other reading
         (餐 can|sun for `#ts`) only when no category matches as read."""
         pats = [state.compile(w).exact for w in words]
@@ -216,7 +215,7 @@ class SearchIndex:
         return found[2] or found[1]
 
     @staticmethod
-    def _browse(state: _State, now: float, limit: int, allowed: set[int] | None) -> list[Hit]:
+    def _browse(state: PreparedIndex, now: float, limit: int, allowed: set[int] | None) -> list[Hit]:
         """Pinned, then likely next, then frecent, then library order."""
 
         def ok(pid: int) -> bool:

@@ -53,8 +53,9 @@ PREFIX_TAKE = 10  # phrases whose shortcut starts with the typed word, always co
 _PREFIX_SCAN = 1024  # … among this many codes in code order
 
 
-class _State:
-    """One prepared index: entries by pid, blocks, block filters, and what ranking needs per phrase."""
+class PreparedIndex:
+    """One prepared index: entries by pid, blocks, block filters, and what ranking needs per phrase.
+    `SearchIndex.prepare` makes one on any thread; `SearchIndex.install` swaps it in on the GUI thread."""
 
     def __init__(self, book: CodeBook, source: IndexSource) -> None:
         self.book = book

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY
 from palette.core.search.blocks import _Block, _Entry
 from palette.core.search.codes import FIELD_SEP, PHRASE_SEP, fold
-from palette.core.search.index import _bits, _State
+from palette.core.search.index import PreparedIndex, _bits
 from palette.core.search.patterns import Alternative, Kind, Pattern
 from palette.core.search.ranking import (
     _KIND_BASE,
@@ -72,12 +73,28 @@ def _layer(library: str) -> int:
     return 0 if library == PERSONAL_LIBRARY else 2 if library == STANDARD_LIBRARY else 1
 
 
+@dataclass(slots=True)
+class Budget:
+    """How many anchor hits a scan may still check, shared by every block and pattern of one phase:
+    the fallbacks' work is bounded (`FALLBACK_WORK`), the exact phase's only by the scan cap."""
+
+    left: int
+
+    @classmethod
+    def unlimited(cls) -> Budget:
+        return cls(1 << 62)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.left <= 0
+
+
 class _Query:
     """One query against one prepared index."""
 
     def __init__(
         self,
-        state: _State,
+        state: PreparedIndex,
         words: list[str],
         categories: list[str],
         allowed: set[int] | None,
@@ -138,19 +155,7 @@ class _Query:
         Blocks are narrowed by every word's filters; inside them the most selective word's anchors
         are looked for with `str.find`, and each phrase holding one is matched with the patterns."""
         state = self.state
-        per_word: list[tuple[int, list[tuple[Pattern, Alternative, int]]]] = []
-        blocks = -1
-        for wp in self.patterns:
-            # a single word's exact matches were all found already when its fallbacks are looked for
-            pats = [wp.exact] if wp.exact is not None and not (fallback and len(self.patterns) == 1) else []
-            if fallback:
-                pats += wp.fallback()
-            alts = [(p, a, state.blocks_for(a.filter)) for p in pats for a in p.alternatives]
-            union = 0
-            for _, _, bits in alts:
-                union |= bits
-            blocks &= union
-            per_word.append((union, alts))
+        per_word, blocks = self._readings(fallback)
         if fallback and not blocks:
             return
         found: list[int] = sorted(extra)
@@ -168,28 +173,64 @@ class _Query:
             found += [pid for pid in narrowed if pid not in have and self._matches(pid)]
         else:
             lead = min(range(len(per_word)), key=lambda k: (per_word[k][0] & blocks).bit_count())
-            merged: dict[tuple[int, str, tuple[str, ...], int | None], tuple[Pattern, Alternative, int]] = {}
-            for pat, alt, bits in per_word[lead][1]:  # readings sharing anchors are looked for once
-                key = (id(pat), alt.domain, alt.anchors, alt.offset) if alt.domain else (id(pat), "", (), id(alt))
-                seen_before = merged.get(key)
-                merged[key] = (pat, alt, bits | (seen_before[2] if seen_before else 0))
-            driver = list(merged.values())
-            checked: dict[int, set[int]] = {id(pat): set() for pat, _, _ in driver}  # per pattern
-            budget = [FALLBACK_WORK if fallback else 1 << 62]
-            for head in (True, False):
-                for b in _bits(blocks):
-                    if len(found) >= cap or budget[0] <= 0:
-                        break
-                    bit = 1 << b
-                    block = state.blocks[b]
-                    for pat, alt, bits in driver:
-                        if bits & bit:
-                            self._scan(block, pat, alt, head, found, have, checked[id(pat)], cap, budget)
+            budget = Budget(FALLBACK_WORK) if fallback else Budget.unlimited()
+            self._scan_blocks(per_word[lead][1], blocks, found, have, cap, budget)
             if not fallback and len(per_word) > 1:  # the other words, held to what the scan holds the first to
                 found = [pid for pid in found if pid in extra or self._matches(pid, skip=lead)]
         complete = len(have) < cap and not fallback and all_prefixed
         if not complete:  # a crowded query: make sure the phrases the agent uses are considered
             found.extend(sorted(state.favourites() - have))
+        matched = self._score_all(found, fallback, extra)
+        if not fallback:
+            state.remember(self.words, self.categories, matched if complete else None)
+
+    def _readings(self, fallback: bool) -> tuple[list[tuple[int, list[tuple[Pattern, Alternative, int]]]], int]:
+        """Per word, the blocks any of its alternatives may match in and the alternatives with their
+        blocks; and the blocks every word may match in."""
+        per_word: list[tuple[int, list[tuple[Pattern, Alternative, int]]]] = []
+        blocks = -1
+        for wp in self.patterns:
+            # a single word's exact matches were all found already when its fallbacks are looked for
+            pats = [wp.exact] if wp.exact is not None and not (fallback and len(self.patterns) == 1) else []
+            if fallback:
+                pats += wp.fallback()
+            alts = [(p, a, self.state.blocks_for(a.filter)) for p in pats for a in p.alternatives]
+            union = 0
+            for _, _, bits in alts:
+                union |= bits
+            blocks &= union
+            per_word.append((union, alts))
+        return per_word, blocks
+
+    def _scan_blocks(
+        self,
+        alts: list[tuple[Pattern, Alternative, int]],
+        blocks: int,
+        found: list[int],
+        have: set[int],
+        cap: int,
+        budget: Budget,
+    ) -> None:
+        """Scan the blocks for one word's alternatives, titles first, until `cap` phrases or the budget."""
+        merged: dict[tuple[int, str, tuple[str, ...], int | None], tuple[Pattern, Alternative, int]] = {}
+        for pat, alt, bits in alts:  # readings sharing anchors are looked for once
+            key = (id(pat), alt.domain, alt.anchors, alt.offset) if alt.domain else (id(pat), "", (), id(alt))
+            seen_before = merged.get(key)
+            merged[key] = (pat, alt, bits | (seen_before[2] if seen_before else 0))
+        driver = list(merged.values())
+        checked: dict[int, set[int]] = {id(pat): set() for pat, _, _ in driver}  # per pattern
+        for head in (True, False):
+            for b in _bits(blocks):
+                if len(found) >= cap or budget.exhausted:
+                    break
+                bit = 1 << b
+                block = self.state.blocks[b]
+                for pat, alt, bits in driver:
+                    if bits & bit:
+                        self._scan(block, pat, alt, head, found, have, checked[id(pat)], cap, budget)
+
+    def _score_all(self, found: list[int], fallback: bool, extra: set[int]) -> list[int]:
+        """Score the phrases found that are not scored yet; the ones that match, in order."""
         matched = []
         for pid in found:
             if pid in self.scores or not self._allowed(pid):
@@ -198,8 +239,7 @@ class _Query:
             if scored is not None:
                 self.scores[pid] = scored
                 matched.append(pid)
-        if not fallback:
-            state.remember(self.words, self.categories, matched if complete else None)
+        return matched
 
     def _matches(self, pid: int, skip: int = -1) -> bool:
         """Whether every word (but the `skip`th) matches the phrase exactly where the scan would find it."""
@@ -235,7 +275,7 @@ class _Query:
         have: set[int],
         seen: set[int],
         cap: int,
-        budget: list[int],
+        budget: Budget,
     ) -> None:
         """Add to `found` the phrases of the block's titles (or bodies) that `pat` matches: found by
         the alternative's anchors and checked with the regex (right at the anchor when the anchor
@@ -272,8 +312,8 @@ class _Query:
             find = text.find
             for anchor in alt.anchors:
                 at = find(anchor)
-                while at >= 0 and len(found) < cap and budget[0] > 0:
-                    budget[0] -= 1
+                while at >= 0 and len(found) < cap and budget.left > 0:
+                    budget.left -= 1
                     i = bisect_right(starts, at) - 1
                     pid = pids[i]
                     if offset is not None:  # check right where the match would start
