@@ -26,7 +26,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 
 from palette.core.pinyin import VOWELLESS, PinyinTable
-from palette.core.search.patterns import Parse
+from palette.core.search.patterns import Parse, TokenKind
 from palette.core.search.typos import fuzzy_syllables
 
 FIELD_SEP = "\x1f"  # between the fields of one phrase
@@ -208,10 +208,10 @@ class CodeBook:
         """Whether each unit of a match takes the token it matched through the reading its context
         (or, alone, its most common reading) gives it."""
         for k, (t, c) in enumerate(zip(parse, coded, strict=True)):
-            if t.kind == "L" or c not in self.heteronyms:
+            if t.kind == TokenKind.LITERAL or c not in self.heteronyms:
                 continue
             reading = self.context_reading(folded, start + k) or self.readings[c][0]
-            if reading != t.text if t.kind == "S" else not reading.startswith(t.text):
+            if reading != t.text if t.kind == TokenKind.SYLLABLE else not reading.startswith(t.text):
                 return False
         return True
 

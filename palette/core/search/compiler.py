@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import pairwise, product
 from math import prod
 
-from palette.core.pinyin import TWO_LETTER_INITIALS
 from palette.core.search.codes import _GAP, CodeBook
 from palette.core.search.keys import initial_key, initials_key, then_initial_key
-from palette.core.search.patterns import Alternative, Filter, Kind, Parse, Pattern, Token, WordPattern
+from palette.core.search.parsing import read_ascii
+from palette.core.search.patterns import Alternative, Filter, Kind, Parse, Pattern, Token, TokenKind, WordPattern
 from palette.core.search.typos import pinyin_typos
 
 _MAX_PARSES = 48  # explored per word …
@@ -67,83 +67,18 @@ class Compiler:
         return cached
 
     def _parses(self, word: str, limit: int) -> list[Parse]:
-        """Depth first, longest syllables first; then the simplest `limit` (fewest units, fewest
-        initials, fewest literal letters), plus the word as typed. A word is typed either as
-        syllables (the last one maybe unfinished) or as initials, around literal runs (`wifiduan`,
-        `5gtc`, `kdvipzx`): `yin|h|an` for 银行 mixes the two in a way nobody types, and would only
-        widen the search. The recursion is as deep as the word is long: callers cap that length."""
-        book = self.book
-        out: list[Parse] = []
-        n = len(word)
-        dead: set[tuple[int, int]] = set()
-        free, after_literal, syllables, initials = 0, 1, 2, 3
-
-        def literal_ok(j: int, stop: int, state: int) -> bool:
-            """Letters typed as themselves begin or end the word, or touch a digit: wifi|duan,
-            duan|wifi, 5g|tc; after initials, a word of three letters or more with a vowel
-            (kd|vip|zx); not tucked between syllables (nan|sh|na)."""
-            at_edge = j == 0 or stop == n
-            near_other = (j > 0 and not word[j - 1].isalpha()) or (stop < n and not word[stop].isalpha())
-            if state == initials:  # after initials only a word of its own (vip), not more initials (k|dbz)
-                run = word[j:stop]
-                return len(run) >= 3 and any(v in run for v in "aeiou") and self.ascii_ok(run)
-            if not (at_edge or near_other) or (stop - j < 2 and not near_other and not (j == 0 and stop == n)):
-                return False
-            return self.ascii_ok(word[j:stop])
-
-        def rec(j: int, acc: list[Token], state: int) -> bool:
-            if len(out) >= _MAX_PARSES:
-                return True
-            if j == n:
-                out.append(tuple(acc))
-                return True
-            if (j, state) in dead:
-                return False
-            found = False
-            ch = word[j]
-
-            def push(tokens: list[Token], nxt: int, new_state: int) -> None:
-                nonlocal found
-                acc.extend(tokens)
-                found = rec(nxt, acc, new_state) or found
-                del acc[len(acc) - len(tokens) :]
-
-            if not ("a" <= ch <= "z"):
-                push([Token("L", ch)], j + 1, free)
-            else:
-                if state != initials:
-                    for size in range(min(6, n - j), 0, -1):
-                        piece = word[j : j + size]
-                        if j + size == n:
-                            if piece in book.prefixes:
-                                push([Token("P", piece)], n, syllables)
-                        elif piece in book.syllables:
-                            push([Token("S", piece)], j + size, syllables)
-                if state != syllables:
-                    rest = word[j:]
-                    if (len(rest) == 1 or rest in TWO_LETTER_INITIALS) and rest in book.prefixes:
-                        push([Token("P", rest)], n, initials)
-                    if j + 1 < n:
-                        if word[j : j + 2] in TWO_LETTER_INITIALS and j + 2 < n:
-                            push([Token("I", word[j : j + 2])], j + 2, initials)
-                        if ch in book.initial_letters:
-                            push([Token("I", ch)], j + 1, initials)
-                if state != after_literal:
-                    end = j
-                    while end < n and "a" <= word[end] <= "z":
-                        end += 1
-                    for stop in range(end, j, -1):
-                        if literal_ok(j, stop, state):
-                            push([Token("L", c) for c in word[j:stop]], stop, after_literal)
-            if not found:
-                dead.add((j, state))
-            return found
-
-        rec(0, [], free)
-        out = list(dict.fromkeys(out))
-        out.sort(key=lambda p: (len(p), sum(t.kind == "I" for t in p), sum(t.kind == "L" for t in p)))
+        """The simplest `limit` readings (fewest units, fewest initials, fewest literal letters),
+        plus the word as typed."""
+        out = read_ascii(word, self.book, self.ascii_ok, _MAX_PARSES)
+        out.sort(
+            key=lambda p: (
+                len(p),
+                sum(t.kind is TokenKind.INITIAL for t in p),
+                sum(t.kind is TokenKind.LITERAL for t in p),
+            )
+        )
         kept = out[:limit]
-        typed: Parse = tuple(Token("L", c) for c in word)
+        typed: Parse = tuple(Token(TokenKind.LITERAL, c) for c in word)
         if typed not in kept and self.ascii_ok(word):  # (every code and ASCII word of the library is)
             kept.append(typed)
         return kept
@@ -151,18 +86,18 @@ class Compiler:
     @staticmethod
     def parse_kind(parse: Parse) -> Kind:
         kinds = {t.kind for t in parse}
-        if kinds == {"L"}:
+        if kinds == {TokenKind.LITERAL}:
             return Kind.TEXT
-        return Kind.INITIALS if "I" in kinds else Kind.PINYIN
+        return Kind.INITIALS if TokenKind.INITIAL in kinds else Kind.PINYIN
 
     def token_regex(self, t: Token) -> str:
-        if t.kind == "L":
+        if t.kind == TokenKind.LITERAL:
             return re.escape(t.text)
         body = self._codes(t)[0]
         return f"[{body}]" if body else ""
 
     def _codes(self, t: Token) -> tuple[str, str]:
-        key = (t.text, t.kind != "S")
+        key = (t.text, t.kind != TokenKind.SYLLABLE)
         got = self._codes_cache.get(key)
         if got is None:
             got = self._codes_cache[key] = self.book.codes(t.text, prefix=key[1], present=self.present)
@@ -172,14 +107,14 @@ class Compiler:
 
     def _code_keys(self, t: Token) -> str | None:
         """The codes (or characters) a token can match, or None when too many to be a useful key."""
-        if t.kind == "L":
+        if t.kind == TokenKind.LITERAL:
             return self.book.code_of(t.text) or t.text
         members = self._codes(t)[1]
         return members if len(members) <= 16 else None
 
     def _letters(self, t: Token) -> str:
         """The initial letters a unit matching `t` can show (an ASCII character shows itself)."""
-        if t.kind == "L":
+        if t.kind == TokenKind.LITERAL:
             if t.text.isascii():
                 return t.text
             return self.book.letters.get(self.book.code_of(t.text) or t.text, "")
@@ -225,7 +160,7 @@ class Compiler:
         """(domain, anchors): literal strings one of which a match of `parse` holds. The initials text
         is ASCII (searched several times faster than text with Chinese in it), so a typed ASCII
         word is looked for by its initials (kuan|dai → "kd", kc1 → "kc1"); a Chinese word as typed."""
-        if all(t.kind == "L" for t in parse) and not "".join(t.text for t in parse).isascii():
+        if all(t.kind == TokenKind.LITERAL for t in parse) and not "".join(t.text for t in parse).isascii():
             return "lit", ("".join(t.text for t in parse),)
         options: list[str] = []
         for t in parse:
@@ -239,7 +174,7 @@ class Compiler:
 
     def _shown(self, t: Token) -> str:
         """The letters the initials texts show for a unit `t` matches."""
-        if t.kind == "L":
+        if t.kind == TokenKind.LITERAL:
             if t.text.isascii():
                 return t.text
             code = self.book.code_of(t.text)
@@ -290,7 +225,9 @@ class Compiler:
 
         def fallback() -> list[Pattern]:
             # in pieces: syllables only (initials in pieces match almost anywhere)
-            pieces = [p for p in parses if 4 <= len(p) <= _SCATTER_UNITS and all(t.kind != "I" for t in p)]
+            pieces = [
+                p for p in parses if 4 <= len(p) <= _SCATTER_UNITS and all(t.kind != TokenKind.INITIAL for t in p)
+            ]
             scattered = self._scattered(pieces[:2], coded=True)
             spelled = 4 <= len(word) <= _TYPO_LETTERS and word.isalpha() and any(v in word for v in "aeiouv")
             typo = self._typo_ascii(word) if spelled else None  # (not initials)
@@ -353,9 +290,9 @@ class Compiler:
                 piece = text[j : j + size]
                 if j + size == n and final:
                     if piece in book.prefixes:
-                        out.append((Token("P", piece),))
+                        out.append((Token(TokenKind.PREFIX, piece),))
                 elif piece in book.syllables:
-                    out.extend((Token("S", piece), *rest) for rest in best[j + size])
+                    out.extend((Token(TokenKind.SYLLABLE, piece), *rest) for rest in best[j + size])
             out.sort(key=len)
             best[j] = out[:limit]
         return best[0]
@@ -385,7 +322,7 @@ class Compiler:
                 for variant, cost in pinyin_typos(word[j:k]):
                     if variant in pool and cost < fixes.get(variant, 9.0):
                         fixes[variant] = cost
-                kind = "P" if final else "S"
+                kind = TokenKind.PREFIX if final else TokenKind.SYLLABLE
                 picked = 0
                 for variant, cost in sorted(fixes.items(), key=lambda vc: (vc[1], vc[0])):
                     token = Token(kind, variant)
@@ -401,7 +338,9 @@ class Compiler:
             if word[i] != word[i + 1]:
                 for parse in self._syllables(word[:i] + word[i + 1] + word[i] + word[i + 2 :], final=True):
                     add(parse, 0.4)
-        ranked = sorted(found.items(), key=lambda pc: (pc[1], len(pc[0]), sum(t.kind == "I" for t in pc[0])))
+        ranked = sorted(
+            found.items(), key=lambda pc: (pc[1], len(pc[0]), sum(t.kind == TokenKind.INITIAL for t in pc[0]))
+        )
         by_cost: dict[float, list[str]] = {}
         alternatives: list[Alternative] = []
         kept: list[Parse] = []
@@ -438,7 +377,7 @@ class Compiler:
 
     def _compile_literal(self, word: str) -> WordPattern:
         """A word with Chinese (or other non-ASCII) characters: matched as typed, with fallbacks."""
-        parse: Parse = tuple(Token("L", ch) for ch in word)
+        parse: Parse = tuple(Token(TokenKind.LITERAL, ch) for ch in word)
         alternative = Alternative(self.parse_filter(parse[:_FILTER_UNITS]), "lit", (word,), offset=0)
         exact = Pattern(re.compile(f"(?P<T>{re.escape(word)})"), False, (alternative,), {"T": (Kind.TEXT, 0.0)}, {}, {})
 
@@ -462,12 +401,12 @@ class Compiler:
             """A variant matching `head`, `gap` other characters, then `tail`."""
             by_cost.setdefault(cost, []).append("".join(parts))
             runs = [(run, at) for run, at in ((head, 0), (tail, len(head) + gap)) if run]
-            pieces = [tuple(Token("L", ch) for ch in run) for run, _ in runs]
+            pieces = [tuple(Token(TokenKind.LITERAL, ch) for ch in run) for run, _ in runs]
             keys = self.runs_filter(pieces)
             if not runs:
                 alternatives.append(Alternative(keys, "", ()))
                 return
-            anchor, offset = min(runs, key=lambda ra: self._rarity(tuple(Token("L", ch) for ch in ra[0])))
+            anchor, offset = min(runs, key=lambda ra: self._rarity(tuple(Token(TokenKind.LITERAL, ch) for ch in ra[0])))
             alternatives.append(Alternative(keys, "lit", (anchor,), offset))
 
         for i, ch in enumerate(word):
@@ -509,7 +448,7 @@ def _shared(rows: list[list[str]]) -> list[str]:
 def _by_length(parses: Iterable[Parse]) -> dict[int, tuple[Parse, ...]]:
     out: dict[int, list[Parse]] = {}
     for p in parses:
-        if any(t.kind != "L" for t in p):
+        if any(t.kind != TokenKind.LITERAL for t in p):
             out.setdefault(len(p), []).append(p)
     return {n: tuple(ps) for n, ps in out.items()}
 

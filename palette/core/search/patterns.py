@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,11 +24,20 @@ class Kind(IntEnum):
     TEXT = 5
 
 
+class TokenKind(StrEnum):
+    """What a piece of a typed word stands for."""
+
+    LITERAL = "L"  # the character itself
+    SYLLABLE = "S"  # a whole syllable
+    INITIAL = "I"  # an initial
+    PREFIX = "P"  # an unfinished syllable
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     """One unit of text a piece of the typed word stands for."""
 
-    kind: str  # "L" the character itself, "S" a whole syllable, "I" an initial, "P" an unfinished syllable
+    kind: TokenKind
     text: str
 
 
@@ -113,7 +122,9 @@ def extends(longer: WordPattern, shorter: WordPattern) -> bool:
                 cut.append(t)
                 at += len(t.text)
                 continue
-            cut.append(t if t.kind == "L" else Token("P", t.text[: n - at]))  # an unfinished last unit
+            cut.append(
+                t if t.kind == TokenKind.LITERAL else Token(TokenKind.PREFIX, t.text[: n - at])
+            )  # an unfinished last unit
             break
         if tuple(cut) not in kept:
             return False
