@@ -8,9 +8,9 @@ from itertools import pairwise, product
 from math import prod
 
 from palette.core.search.codes import _GAP, CodeBook
-from palette.core.search.keys import initial_key, initials_key, then_initial_key
+from palette.core.search.keys import Filter, initial_key, initials_key, pair_key, then_initial_key, unit_key
 from palette.core.search.parsing import read_ascii
-from palette.core.search.patterns import Alternative, Filter, Kind, Parse, Pattern, Token, TokenKind, WordPattern
+from palette.core.search.patterns import Alternative, Kind, Parse, Pattern, Token, TokenKind, WordPattern
 from palette.core.search.typos import pinyin_typos
 
 _MAX_PARSES = 48  # explored per word …
@@ -120,7 +120,7 @@ class Compiler:
             return self.book.letters.get(self.book.code_of(t.text) or t.text, "")
         return t.text[0]
 
-    def parse_filter(self, parse: Parse, *, adjacent: bool = True) -> list[frozenset[int]]:
+    def parse_filter(self, parse: Parse, *, adjacent: bool = True) -> Filter:
         """Keys a block must hold (each entry: at least one of its keys) for `parse` to match there."""
         key = (parse, adjacent)
         got = self._filter_cache.get(key)
@@ -130,13 +130,13 @@ class Compiler:
             got = self._filter_cache[key] = self._parse_filter(parse, adjacent)
         return got
 
-    def _parse_filter(self, parse: Parse, adjacent: bool) -> list[frozenset[int]]:
-        out: list[frozenset[int]] = []
+    def _parse_filter(self, parse: Parse, adjacent: bool) -> Filter:
+        out: Filter = []
         if not adjacent or len(parse) == 1:
             for t in parse:
                 codes = self._code_keys(t)
                 group = (
-                    frozenset(map(ord, codes))
+                    frozenset(map(unit_key, codes))
                     if codes is not None
                     else frozenset(initial_key(x) for x in self._letters(t))
                 )
@@ -146,14 +146,14 @@ class Compiler:
         for a, b in pairwise(parse):
             ca, cb, lb = self._code_keys(a), self._code_keys(b), self._letters(b)
             if ca is not None and cb is not None and len(ca) * len(cb) <= _MAX_PAIR_KEYS:
-                out.append(frozenset(ord(x) | ord(y) << 16 for x in ca for y in cb))
+                out.append(frozenset(pair_key(x, y) for x in ca for y in cb))
             elif ca is not None and lb and len(ca) * len(lb) <= _MAX_PAIR_KEYS:
                 out.append(frozenset(then_initial_key(x, y) for x in ca for y in lb))
             elif (la := self._letters(a)) and lb:
                 out.append(frozenset(initials_key(x, y) for x in la for y in lb))
         last = self._code_keys(parse[-1])
         if last is not None:  # the last unit's codes, when few enough to say more than its initial
-            out.append(frozenset(map(ord, last)))
+            out.append(frozenset(map(unit_key, last)))
         return out
 
     def parse_anchor(self, parse: Parse) -> tuple[str, tuple[str, ...]]:
@@ -189,9 +189,9 @@ class Compiler:
         """A whole parse: its anchors (its initials, or itself) start where it matches."""
         return Alternative(self.parse_filter(parse), *self.parse_anchor(parse), offset=0)
 
-    def runs_filter(self, runs: Iterable[Sequence[Token]]) -> list[frozenset[int]]:
+    def runs_filter(self, runs: Iterable[Sequence[Token]]) -> Filter:
         """Keys for pieces of text that each occur contiguously (a scattered match, a typo's intact parts)."""
-        out: list[frozenset[int]] = []
+        out: Filter = []
         for run in runs:
             if run:
                 out.extend(self.parse_filter(tuple(run)))

@@ -13,8 +13,20 @@ from palette.core.model import Phrase, Usage
 from palette.core.search.blocks import _BODY, _CATEGORY, BLOCK_SIZE, _Block, _Entry
 from palette.core.search.codes import PHRASE_SEP, CodeBook
 from palette.core.search.compiler import MAX_PINYIN_WORD, Compiler
-from palette.core.search.keys import initial_key, initials_key, text_keys, then_initial_key
-from palette.core.search.patterns import Filter, Pattern, WordPattern, extends
+from palette.core.search.keys import (
+    Filter,
+    FilterKey,
+    PairKey,
+    initial_key,
+    initials_key,
+    is_derived,
+    pair_key,
+    pair_units,
+    text_keys,
+    then_initial_key,
+    unit_key,
+)
+from palette.core.search.patterns import Pattern, WordPattern, extends
 from palette.core.search.ranking import LONG_QUERY
 from palette.core.store import effective_phrases
 
@@ -65,12 +77,12 @@ class PreparedIndex:
         self.slot_pid: dict[str, int] = {}
         self.blocks: list[_Block] = []
         self.dirty: set[int] = set()
-        self.postings: dict[int, int] = {}  # filter key (see matching) → blocks holding it, one bit each
+        self.postings: dict[FilterKey, int] = {}  # filter key (see keys) → blocks holding it, one bit each
         self.shortcuts: dict[str, set[int]] = {}
         self._shortcut_keys: list[str] | None = None  # sorted, made when a query first needs it
         self.longest = 0  # the longest field: no longer word can match
         self._by_category: dict[str, set[int]] | None = None
-        self.letters = {ord(c): x for c, x in book.letters.items()}
+        self.letters = {unit_key(c): x for c, x in book.letters.items()}
         self.pinned: set[int] = set()
         self.unordered: set[int] = set()  # pids placed by an edit, so pid order may not be rank order
         self.patterns: dict[str, WordPattern] = {}
@@ -143,7 +155,7 @@ class PreparedIndex:
             self.shortcuts.get(text[: e.starts[1] - 1].strip(), set()).discard(pid)
         self.pinned.discard(pid)
 
-    def _index_block(self, b: int, block: _Block) -> set[int]:
+    def _index_block(self, b: int, block: _Block) -> set[PairKey]:
         """Record the block's codes and code pairs (returned, for `_derive` after an edit)."""
         bit = 1 << b
         keys = text_keys(block.head_code + PHRASE_SEP + block.body_code)
@@ -153,16 +165,16 @@ class PreparedIndex:
             posts[key] = get(key, 0) | bit
         return keys
 
-    def _derive(self, items: Iterable[tuple[int, int]]) -> None:
+    def _derive(self, items: Iterable[tuple[FilterKey, int]]) -> None:
         """Single codes and initial-letter keys from pair keys: once over the distinct keys after a
         build (far fewer than their occurrences), or for one block after an edit."""
         posts = self.postings
         get = posts.get
         letters = self.letters
         for key, bits in items:
-            if key >= 1 << 32:
+            if is_derived(key):
                 continue
-            a, b = key & 0xFFFF, key >> 16
+            a, b = pair_units(PairKey(key))
             posts[a] = get(a, 0) | bits
             posts[b] = get(b, 0) | bits
             la, lb = letters.get(a, ""), letters.get(b, "")
@@ -295,13 +307,13 @@ class PreparedIndex:
         adjacent characters in it occurs somewhere."""
         posts = self.postings
         if len(run) == 1:
-            return bool(posts.get(ord(run)))
-        return all(posts.get(ord(a) | ord(b) << 16) for a, b in pairwise(run))
+            return bool(posts.get(unit_key(run)))
+        return all(posts.get(pair_key(a, b)) for a, b in pairwise(run))
 
     def _present_only(self, chars: str) -> str:
         """The codes among `chars` that occur in the library."""
         posts = self.postings
-        return "".join(ch for ch in chars if posts.get(ord(ch)))
+        return "".join(ch for ch in chars if posts.get(unit_key(ch)))
 
     def compile(self, word: str) -> WordPattern:
         if len(word) > self.longest and (len(word) > MAX_PINYIN_WORD or not word.isascii()):

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import TYPE_CHECKING
 
+from palette.core.search.keys import Filter
+
 if TYPE_CHECKING:
     from palette.core.search.codes import CodeBook
 
@@ -42,7 +44,6 @@ class Token:
 
 
 Parse = tuple[Token, ...]
-Filter = list[frozenset[int]]  # all of (any of these keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ class Alternative:
     of which occurs wherever it matches, in the folded ("lit") or initials ("init") text; no anchors
     ("") means scanning with the regular expression."""
 
-    filter: list[frozenset[int]]
+    filter: Filter
     domain: str
     anchors: tuple[str, ...]
     offset: int | None = None  # how many units into a match its anchor sits (None: not known)
