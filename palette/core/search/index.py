@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from palette.core.model import Phrase, Usage
 from palette.core.search.blocks import _BODY, _CATEGORY, BLOCK_SIZE, _Block, _Entry
 from palette.core.search.codes import PHRASE_SEP, CodeBook
-from palette.core.search.compiler import MAX_PINYIN_WORD, Compiler
+from palette.core.search.compiler import Compiler
 from palette.core.search.keys import (
     Filter,
     FilterKey,
@@ -28,6 +28,7 @@ from palette.core.search.keys import (
 )
 from palette.core.search.patterns import Pattern, WordPattern, extends
 from palette.core.search.ranking import LONG_QUERY
+from palette.core.search.readings import MAX_PINYIN_WORD
 from palette.core.store import effective_phrases
 
 if TYPE_CHECKING:
