@@ -1,9 +1,10 @@
 """Finding the phrase an agent means from two or three keystrokes: an in-memory index and its ranking.
 
-The API, the query syntax, the ranking and how it stays fast: docs/search.md. The stages, each its own
-module: `keys` (block filter keys), `codes` (folding and pinyin codes), `patterns`, `parsing`,
-`readings` and `compiler` (a typed word to its readings, filters and patterns), `typos`, `blocks` and `index` (the prepared index), `scan` (one query within a
-work budget), `ranking` (scores and highlights), `engine` (`SearchIndex`, the one object callers use).
+The API, the query syntax, the ranking and how it stays fast: docs/search.md. The stages, each its
+own module: `keys` (block filter keys), `codes` (folding and pinyin codes), `patterns`, `parsing`,
+`readings` and `compiler` (a typed word to its readings, filters and patterns), `typos`, `blocks`
+and `index` (the prepared index), `scan` (one query within a work budget), `ranking` (scores and
+highlights), `engine` (`SearchIndex`, the one object callers use).
 """
 
 from __future__ import annotations
