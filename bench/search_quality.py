@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz, process  # noqa: E402
 
-from palette.core.matching import fold  # noqa: E402
 from palette.core.model import Phrase  # noqa: E402
 from palette.core.search import SearchIndex  # noqa: E402
+from palette.core.search.codes import fold  # noqa: E402
 
 Ranker = Callable[[str], list[str]]  # query → uids, best first
 

@@ -37,10 +37,14 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz, process  # noqa: E402
 
-from palette.core import pinyin, search  # noqa: E402
-from palette.core.matching import fold  # noqa: E402
+from palette.core import pinyin  # noqa: E402
 from palette.core.model import Phrase  # noqa: E402
-from palette.core.search import IndexSource, SearchIndex  # noqa: E402
+from palette.core.search import (  # noqa: E402
+    IndexSource,
+    SearchIndex,
+    blocks,
+)
+from palette.core.search.codes import fold  # noqa: E402
 from palette.core.standard import source_data  # noqa: E402
 
 # Words of the standard library that vary from team to team, and what a team library puts there.
@@ -208,7 +212,7 @@ def _build(phrases: Sequence[Phrase]) -> SearchIndex:
 
 def _cold_build(phrases: Sequence[Phrase]) -> tuple[SearchIndex, float]:
     """Build time from a cold process: the pinyin tables are read and the code book made too."""
-    search._default_book.cache_clear()
+    blocks._default_book.cache_clear()
     gc.collect()
     start = time.perf_counter()
     index = _build(phrases)
@@ -218,7 +222,7 @@ def _cold_build(phrases: Sequence[Phrase]) -> tuple[SearchIndex, float]:
 def _memory_mb(phrases: Sequence[Phrase], strokes: Sequence[tuple[str, str]]) -> float:
     """What a built index (tables and code book included) keeps allocated after warming up and
     answering `strokes` (its caches filled as in use), by tracemalloc."""
-    search._default_book.cache_clear()
+    blocks._default_book.cache_clear()
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]

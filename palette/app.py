@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from palette.core.search import PreparedIndex
     from palette.core.store import Store, StoreChange
     from palette.platform import Backends
     from palette.ui.first_run import FirstRunDialog
@@ -173,7 +174,7 @@ class PaletteApp:
         source = self.index.snapshot()
         run_in_background(lambda: SearchIndex.prepare(source), self._install_index, name="index")
 
-    def _install_index(self, prepared: object) -> None:
+    def _install_index(self, prepared: PreparedIndex) -> None:
         from palette.core import events
 
         self.index.install(prepared)

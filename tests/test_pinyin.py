@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from palette.core import matching, paths, pinyin
-from palette.core.matching import Compiler, fold, fold_with_map, fuzzy_syllables
+from palette.core import paths, pinyin
 from palette.core.model import Phrase
 from palette.core.search import SearchIndex
+from palette.core.search.codes import CodeBook, fold, fold_with_map
+from palette.core.search.compiler import Compiler
+from palette.core.search.patterns import Token
+from palette.core.search.typos import fuzzy_syllables
 from palette.core.standard import source_data
 
 
@@ -44,8 +47,8 @@ def test_fold_keeps_where_each_character_came_from() -> None:
 
 def test_fold_block_agrees_with_fold() -> None:
     text = "您好，ＳＩＭ卡（补卡）\x1fWiFi\x1e５Ｇ"
-    assert matching.CodeBook.fold_block(text) == fold(text)
-    assert matching.CodeBook.fold_block("面积㎡") is None  # changes length: folded the slow way
+    assert CodeBook.fold_block(text) == fold(text)
+    assert CodeBook.fold_block("面积㎡") is None  # changes length: folded the slow way
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +59,7 @@ def compiler() -> Compiler:
     return state.compiler
 
 
-def spelled(parses: list[tuple[matching.Token, ...]]) -> list[str]:
+def spelled(parses: list[tuple[Token, ...]]) -> list[str]:
     return [" ".join(f"{t.kind}:{t.text}" for t in p) for p in parses]
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from palette.cli import main
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, Library, LibraryKind, Phrase, Usage
-from palette.core.search import IndexSource, MatchKind, SearchIndex, tags_text
+from palette.core.search import IndexSource, MatchKind, PreparedIndex, SearchIndex, tags_text
 from palette.core.standard import source_data
 from palette.core.store import NEXT_PHRASE_WINDOW_S, Store
 from tests.phrases import PhraseFields
@@ -332,7 +332,7 @@ def test_building_on_a_worker_thread_keeps_changes_made_meanwhile(store: Store) 
     index = SearchIndex(store, clock=lambda: T0)
     assert index.query("稍等") == [] and not index.ready
     source = index.snapshot()
-    prepared: list[object] = []
+    prepared: list[PreparedIndex] = []
     worker = threading.Thread(target=lambda: prepared.append(SearchIndex.prepare(source)))
     worker.start()
     mine = store.add_phrase(category="我的", title="线程里加的", body="内容")  # while the worker builds

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from palette.core.matching import fold
 from palette.core.model import PERSONAL_LIBRARY, STANDARD_LIBRARY, Phrase
 from palette.core.search import SearchIndex
+from palette.core.search.codes import fold
 from palette.core.standard import source_data
 
 STANDARD = source_data().phrases
