@@ -267,7 +267,7 @@ class PhraseManager(QMainWindow):
         self.editor.set_context(
             EditorContext(
                 profile=self.store.profile(),
-                aliases=self.settings.get("placeholder_aliases"),
+                aliases=self.settings.config().placeholder_aliases,
                 guard=Guard(self.store.forbidden_words()),
                 categories=editing.categories(self.entries),
                 shortcut_owner=editing.ShortcutOwners(
