@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QTableWidget, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
-from palette.core.config import DEFAULT_PASTE_RULES, GuardMode, Language, Settings
+from palette.core.config import DEFAULT_PASTE_RULES, GuardMode, Language, Settings, bounds
 from palette.core.model import PERSONAL_LIBRARY
 from palette.core.store import Store
 from palette.platform.autostart import Autostart
@@ -164,6 +164,13 @@ def test_profile_changes_reach_the_managers_preview(qtbot: QtBot, window: Settin
     type_into(qtbot, window.profile_edits["部门"], "政企服务部")
     qtbot.waitUntil(lambda: "政企服务部为您服务" in manager.editor.preview.text())
     manager.editor.load(None)
+
+
+def test_spin_boxes_offer_what_the_settings_accept(window: SettingsWindow) -> None:
+    for box, key in ((window.idle, "idle_minutes"), (window.restore_delay, "restore_delay_ms")):
+        assert (box.minimum(), box.maximum()) == (bounds(key).lo, bounds(key).hi)
+    assert [window.guard_mode.itemText(i) != "" for i in range(window.guard_mode.count())] == [True] * len(GuardMode)
+    assert [window.language.itemData(i) for i in range(window.language.count())] == list(Language)
 
 
 def test_bad_values_are_refused_with_a_message(qtbot: QtBot, window: SettingsWindow, store: Store) -> None:
