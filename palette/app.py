@@ -69,8 +69,8 @@ class PaletteApp:
         self.paster = Paster(self.backends.desktop, ClipboardKeeper(app))
         self.controller = PaletteController(store, self.window, self.paster, self.backends.desktop, self.index.query)
         self.window.set_unknown_categories(self.index.unknown_categories)
-        self.tray = Tray(self.icon, autostart=bool(self.settings.get("autostart")))
-        self.subscriptions = SubscriptionWatcher(store, interval_minutes=int(self.settings.get("subscribe_minutes")))
+        self.tray = Tray(self.icon, autostart=self.settings.config().autostart)
+        self.subscriptions = SubscriptionWatcher(store, interval_minutes=self.settings.config().subscribe_minutes)
 
         self.tray.open_palette.connect(self.controller.open)
         self.tray.new_conversation.connect(self.controller.new_conversation)
@@ -104,7 +104,7 @@ class PaletteApp:
         hotkey = self.backends.hotkey
         if hotkey is not None:
             try:
-                hotkey.start(str(self.settings.get("hotkey")), self.controller.bridge.fire)
+                hotkey.start(self.settings.config().hotkey, self.controller.bridge.fire)
                 self.controller.attach_hotkey(hotkey)
                 events.emit("hotkey.armed", ms=events.ms_since(_STARTED))
             except HotkeyError as e:
@@ -119,7 +119,7 @@ class PaletteApp:
                 self.tray.notify(
                     QCoreApplication.translate("app", "快捷话术板已启动"),
                     QCoreApplication.translate("app", "此桌面没有系统托盘:按 {0} 打开话术板。").format(
-                        self.settings.get("hotkey")
+                        self.settings.config().hotkey
                     ),
                 )
         self._build_index()
@@ -239,7 +239,7 @@ class PaletteApp:
 
         action = self.tray.autostart_action
         with QSignalBlocker(action):
-            action.setChecked(bool(self.settings.get("autostart")))
+            action.setChecked(self.settings.config().autostart)
 
     def import_library(self) -> None:
         """Tray → 导入团队话术库: pick a file, review the changes, apply."""

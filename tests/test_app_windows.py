@@ -58,7 +58,7 @@ def test_windows_are_built_on_first_use(qtbot: QtBot, palette: PaletteApp) -> No
 def test_autostart_from_the_tray_and_from_settings_agree(qtbot: QtBot, palette: PaletteApp, xdg: Path) -> None:
     action = palette.tray.autostart_action
     action.trigger()  # tick 开机启动 in the tray menu
-    assert xdg.is_file() and Settings(palette.store).get("autostart") is True
+    assert xdg.is_file() and Settings(palette.store).config().autostart is True
     palette.tray.settings.emit()
     assert palette._settings_window is not None
     box = palette._settings_window.autostart_box

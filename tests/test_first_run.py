@@ -47,7 +47,7 @@ def test_skipping_in_any_way_is_remembered(qtbot: QtBot, dialog: FirstRunDialog,
             qtbot.keyClick(dialog.edits["工号"], Qt.Key.Key_Escape)
         else:
             dialog.close()
-    assert store.profile() == {} and Settings(store).get("first_run_done") is True
+    assert store.profile() == {} and Settings(store).config().first_run_done is True
     assert not needs_first_run(store)
 
 

@@ -11,6 +11,7 @@ from palette.core.guard import (
     Decision,
     Finding,
     Guard,
+    GuardMode,
     Kind,
     apply_suggestions,
     decide,
@@ -107,23 +108,23 @@ def test_check_before_paste_finds_words_and_leftovers(guard: Guard) -> None:
 @pytest.mark.parametrize(
     ("kinds", "mode", "decision"),
     [
-        ([], "warn", Decision.PASTE),
-        ([], "block", Decision.PASTE),
-        ([Kind.FORBIDDEN], "off", Decision.PASTE),
-        ([Kind.FORBIDDEN], "warn", Decision.CONFIRM),
-        ([Kind.FORBIDDEN], "block", Decision.REFUSE),
-        ([Kind.UNFILLED], "off", Decision.REFUSE),
-        ([Kind.UNFILLED], "warn", Decision.REFUSE),
-        ([Kind.FORBIDDEN, Kind.UNFILLED], "warn", Decision.REFUSE),
+        ([], GuardMode.WARN, Decision.PASTE),
+        ([], GuardMode.BLOCK, Decision.PASTE),
+        ([Kind.FORBIDDEN], GuardMode.OFF, Decision.PASTE),
+        ([Kind.FORBIDDEN], GuardMode.WARN, Decision.CONFIRM),
+        ([Kind.FORBIDDEN], GuardMode.BLOCK, Decision.REFUSE),
+        ([Kind.UNFILLED], GuardMode.OFF, Decision.REFUSE),
+        ([Kind.UNFILLED], GuardMode.WARN, Decision.REFUSE),
+        ([Kind.FORBIDDEN, Kind.UNFILLED], GuardMode.WARN, Decision.REFUSE),
     ],
 )
-def test_decide(kinds: list[Kind], mode: str, decision: Decision) -> None:
+def test_decide(kinds: list[Kind], mode: GuardMode, decision: Decision) -> None:
     assert decide([Finding(k, "w", (0, 1)) for k in kinds], mode) is decision
 
 
-def test_decide_rejects_an_unknown_mode() -> None:
+def test_an_unknown_guard_mode_is_no_mode() -> None:
     with pytest.raises(ValueError, match="loud"):
-        decide([], "loud")
+        GuardMode("loud")
 
 
 # -- lint -----------------------------------------------------------------------------------------

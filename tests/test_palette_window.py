@@ -549,13 +549,13 @@ def test_palette_opens_beside_the_window_else_where_it_was_dragged(qtbot: QtBot,
     qtbot.waitExposed(flow.window)
     start = flow.window.pos()
     qtbot.mouseClick(flow.window, Qt.MouseButton.LeftButton, pos=QPoint(4, 4))
-    assert flow.settings.get("palette_positions") == {}  # a click is not a drag
+    assert flow.settings.config().palette_positions == {}  # a click is not a drag
     qtbot.mousePress(flow.window, Qt.MouseButton.LeftButton, pos=QPoint(4, 4))
     qtbot.mouseMove(flow.window, QPoint(4 + 60, 4 + 30))
     qtbot.mouseRelease(flow.window, Qt.MouseButton.LeftButton, pos=QPoint(4 + 60, 4 + 30))
     dragged = flow.window.pos()
     assert dragged != start
-    assert flow.settings.get("palette_positions") == {flow.window.screen().name(): [dragged.x(), dragged.y()]}
+    assert flow.settings.config().palette_positions == {flow.window.screen().name(): (dragged.x(), dragged.y())}
     flow.window.hide()
 
     flow.open()  # and it opens there again (clamped to the screen)

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QTableWidget, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
-from palette.core.config import DEFAULT_PASTE_RULES, Settings
+from palette.core.config import DEFAULT_PASTE_RULES, GuardMode, Language, Settings, bounds
 from palette.core.model import PERSONAL_LIBRARY
 from palette.core.store import Store
 from palette.platform.autostart import Autostart
@@ -113,13 +113,13 @@ def test_settings_round_trip_through_the_store(qtbot: QtBot, window: SettingsWin
     qtbot.keyClick(window.paste_key, Qt.Key.Key_Insert, SHIFT)
 
     s = Settings(store)
-    assert s.get("restore_clipboard") is True
-    assert s.get("restore_delay_ms") == 400
-    assert s.get("guard_mode") == "block"
-    assert s.get("normalize_punctuation") is False
-    assert s.get("idle_minutes") == 45
-    assert s.get("paste_rules")[0] == [DEFAULT_PASTE_RULES[0][0], "ctrl+shift+v"]
-    assert s.get("paste_key") == "shift+insert"
+    assert s.config().restore_clipboard is True
+    assert s.config().restore_delay_ms == 400
+    assert s.config().guard_mode is GuardMode.BLOCK
+    assert s.config().normalize_punctuation is False
+    assert s.config().idle_minutes == 45
+    assert s.config().paste_rules[0] == (DEFAULT_PASTE_RULES[0][0], "ctrl+shift+v")
+    assert s.config().paste_key == "shift+insert"
 
     again = SettingsWindow(store, autostart=window.autostart)  # what a restart would show
     qtbot.addWidget(again)
@@ -166,6 +166,13 @@ def test_profile_changes_reach_the_managers_preview(qtbot: QtBot, window: Settin
     manager.editor.load(None)
 
 
+def test_spin_boxes_offer_what_the_settings_accept(window: SettingsWindow) -> None:
+    for box, key in ((window.idle, "idle_minutes"), (window.restore_delay, "restore_delay_ms")):
+        assert (box.minimum(), box.maximum()) == (bounds(key).lo, bounds(key).hi)
+    assert [window.guard_mode.itemText(i) != "" for i in range(window.guard_mode.count())] == [True] * len(GuardMode)
+    assert [window.language.itemData(i) for i in range(window.language.count())] == list(Language)
+
+
 def test_bad_values_are_refused_with_a_message(qtbot: QtBot, window: SettingsWindow, store: Store) -> None:
     window.custom_add.click()
     cell(window.custom, 0, 0).setText("工 号!")
@@ -174,7 +181,7 @@ def test_bad_values_are_refused_with_a_message(qtbot: QtBot, window: SettingsWin
     assert "已经有了" in window.custom_error.text()
     cell(window.rules, 1, 1).setText("ctrl+shfit+v")
     assert not window.rules_error.isHidden() and "第 2 行" in window.rules_error.text()
-    assert Settings(store).get("paste_rules") == DEFAULT_PASTE_RULES
+    assert Settings(store).config().paste_rules == DEFAULT_PASTE_RULES
     assert store.profile() == {}
 
 
@@ -236,17 +243,17 @@ def test_a_taken_hotkey_is_refused_and_the_old_one_kept(
 ) -> None:
     press(qtbot, window, Qt.Key.Key_K, CTRL | ALT)
     assert "Ctrl+Alt+K 无法使用,可能已被其他程序占用" in window.hotkey_status.text()
-    assert Settings(store).get("hotkey") == "ctrl+alt+space"
+    assert Settings(store).config().hotkey == "ctrl+alt+space"
     assert desk.armed == "ctrl+alt+space"
     assert window.hotkey.combo == "ctrl+alt+space"
 
     press(qtbot, window, Qt.Key.Key_J, CTRL | ALT)
-    assert Settings(store).get("hotkey") == "ctrl+alt+j" and desk.armed == "ctrl+alt+j"
+    assert Settings(store).config().hotkey == "ctrl+alt+j" and desk.armed == "ctrl+alt+j"
     assert "已保存,现在按 Ctrl+Alt+J 呼出话术板" in window.hotkey_status.text()
 
     press(qtbot, window, Qt.Key.Key_A, SHIFT)  # would swallow typing: config refuses it
     assert "不能用作全局快捷键" in window.hotkey_status.text()
-    assert Settings(store).get("hotkey") == "ctrl+alt+j" and desk.armed == "ctrl+alt+j"
+    assert Settings(store).config().hotkey == "ctrl+alt+j" and desk.armed == "ctrl+alt+j"
 
 
 def test_without_global_hotkeys_the_hotkey_is_saved_with_advice(qtbot: QtBot, store: Store) -> None:
@@ -255,7 +262,7 @@ def test_without_global_hotkeys_the_hotkey_is_saved_with_advice(qtbot: QtBot, st
     w.show()
     w.hotkey.setFocus()
     qtbot.keyClick(w.hotkey, Qt.Key.Key_P, CTRL | ALT)
-    assert Settings(store).get("hotkey") == "ctrl+alt+p"
+    assert Settings(store).config().hotkey == "ctrl+alt+p"
     assert "palette show" in w.hotkey_status.text()
 
 
@@ -264,10 +271,10 @@ def test_autostart_box_writes_and_removes_the_entry(
 ) -> None:
     entry = tmp_path / "xdg" / "autostart" / "palette.desktop"
     window.autostart_box.click()
-    assert entry.is_file() and Settings(store).get("autostart") is True
+    assert entry.is_file() and Settings(store).config().autostart is True
     assert window.autostart_status.text() == str(entry)
     window.autostart_box.click()
-    assert not entry.exists() and Settings(store).get("autostart") is False
+    assert not entry.exists() and Settings(store).config().autostart is False
 
 
 def test_autostart_failure_leaves_the_box_unticked(qtbot: QtBot, window: SettingsWindow, tmp_path: Path) -> None:
@@ -305,7 +312,7 @@ def test_language_switch_changes_visible_strings(
     assert manager.act_new.text() == "新建"
 
     pick(qtbot, window.language, 1)
-    assert Settings(store).get("language") == "en"
+    assert Settings(store).config().language is Language.EN
     qtbot.waitUntil(lambda: window.windowTitle() == "Settings")  # LanguageChange events are posted
     assert (window.windowTitle(), window.tabs.tabText(0), window.autostart_box.text()) == (
         "Settings",

@@ -21,7 +21,7 @@ def render_context(store: Store) -> Context:
     from palette.core.config import Settings
     from palette.core.placeholders import Context
 
-    return Context(profile=store.profile(), aliases=Settings(store).get("placeholder_aliases"))
+    return Context(profile=store.profile(), aliases=Settings(store).config().placeholder_aliases)
 
 
 def _guard(store: Store) -> Guard:
@@ -33,17 +33,15 @@ def _guard(store: Store) -> Guard:
 def check_new_body(store: Store, body: str) -> list[str]:
     """Warnings for a phrase about to be saved; a 禁语 refuses it when guard_mode is block."""
     from palette.core.config import Settings
-    from palette.core.guard import Kind
+    from palette.core.guard import GuardMode, Kind
 
-    settings = Settings(store)
-    mode = settings.get("guard_mode")
-    findings = _guard(store).lint(
-        body, profile_keys=store.profile().keys(), aliases=settings.get("placeholder_aliases")
-    )
-    if mode == "off":
+    config = Settings(store).config()
+    mode = config.guard_mode
+    findings = _guard(store).lint(body, profile_keys=store.profile().keys(), aliases=config.placeholder_aliases)
+    if mode is GuardMode.OFF:
         findings = [f for f in findings if f.kind is not Kind.FORBIDDEN]
     forbidden = [f for f in findings if f.kind is Kind.FORBIDDEN]
-    if mode == "block" and forbidden:
+    if mode is GuardMode.BLOCK and forbidden:
         raise UsageError(f"--body: {forbidden[0].describe()} (guard_mode is block)")
     return [f.describe() for f in findings]
 
@@ -75,9 +73,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         phrase = next((p for p in store.phrases(PERSONAL_LIBRARY) if p.override_of == phrase.uid), phrase)
         context = render_context(store)
         guard = _guard(store)
-        settings = Settings(store)
-        mode = settings.get("guard_mode")
-        punctuate = to_full_width if settings.get("normalize_punctuation") else str
+        config = Settings(store).config()
+        mode = config.guard_mode
+        punctuate = to_full_width if config.normalize_punctuation else str
     rendered = render(phrase.body, context, typed=_parse_sets(args.set, dict(context.aliases)))
     if args.json:
         print_json({"uid": args.uid, "rendered": punctuate(rendered.text), "missing": list(rendered.missing)})
@@ -119,7 +117,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         collisions = shortcut_collisions(phrases, store.coded_phrases(exclude_library=args.library))
         guard = _guard(store)
         profile_keys = list(store.profile())
-        aliases = Settings(store).get("placeholder_aliases")
+        aliases = Settings(store).config().placeholder_aliases
     rows = [
         {
             "uid": p.uid,

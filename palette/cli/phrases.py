@@ -98,7 +98,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         if args.action == "set":
             settings.set_text(args.key, args.value)
             return EXIT_OK
-        values = settings.all()
+        values = settings.config().as_json()
     if args.json:
         print_json(values)
     else:

@@ -1,18 +1,45 @@
-"""Known settings: their defaults, and parsing of the text a user types on `palette config set`.
+"""Known settings: their defaults, bounds and parsing, and the typed `Config` every reader gets.
 
 Settings are stored as JSON in the user database; everything that reads one goes through
-`Settings`, so a missing key always falls back to the same default.
+`Settings.config()`, so a missing or unusable stored value always falls back to the same default and
+no caller converts a value by hand. Each key declares its parser and bounds once, in `KEYS`; the
+settings window takes its ranges from there.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from typing import Generic, TypeVar
 
+from palette.core.guard import GuardMode
 from palette.core.store import Store
+
+__all__ = [
+    "DEFAULT_PASTE_RULES",
+    "KEYS",
+    "Config",
+    "ConfigError",
+    "GuardMode",
+    "IntRange",
+    "Key",
+    "Language",
+    "Settings",
+    "bounds",
+    "parse_hotkey",
+    "parse_key_combo",
+    "paste_key_for",
+]
+
+
+class Language(StrEnum):
+    """The interface languages there are translations for."""
+
+    ZH = "zh"
+    EN = "en"
 
 
 class ConfigError(ValueError):
@@ -28,25 +55,35 @@ def _bool(text: str) -> bool:
     raise ConfigError("expected on or off")
 
 
-def _int_between(lo: int, hi: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
+@dataclass(frozen=True)
+class IntRange:
+    """The whole numbers a setting accepts: its parser, and the range a spin box offers."""
+
+    lo: int
+    hi: int
+
+    def parse(self, text: str) -> int:
         try:
             value = int(text.strip())
         except ValueError:
-            raise ConfigError(f"expected a whole number from {lo} to {hi}") from None
-        if not lo <= value <= hi:
-            raise ConfigError(f"expected a whole number from {lo} to {hi}")
+            raise ConfigError(f"expected a whole number from {self.lo} to {self.hi}") from None
+        return self.check(value)
+
+    def check(self, value: int) -> int:
+        if not self.lo <= value <= self.hi:
+            raise ConfigError(f"expected a whole number from {self.lo} to {self.hi}")
         return value
 
-    return parse
+
+E = TypeVar("E", bound=StrEnum)
 
 
-def _choice(*choices: str) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        t = text.strip().lower()
-        if t not in choices:
-            raise ConfigError(f"expected one of {', '.join(choices)}")
-        return t
+def _choice(enum: type[E]) -> Callable[[str], E]:
+    def parse(text: str) -> E:
+        try:
+            return enum(text.strip().lower())
+        except ValueError:
+            raise ConfigError(f"expected one of {', '.join(enum)}") from None
 
     return parse
 
@@ -85,7 +122,8 @@ def parse_key_combo(text: str) -> str:
     return "+".join([m for m in order if m in mods] + [key])
 
 
-def _hotkey(text: str) -> str:
+def parse_hotkey(text: str) -> str:
+    """A key combination that can serve as the global hotkey."""
     combo = parse_key_combo(text)
     mods = combo.split("+")[:-1]
     if not mods or mods == ["shift"]:
@@ -95,20 +133,23 @@ def _hotkey(text: str) -> str:
     return combo
 
 
-def _paste_rules(text: str) -> list[list[str]]:
+PasteRules = tuple[tuple[str, str], ...]
+
+
+def _paste_rules(text: str) -> PasteRules:
     """`xterm=shift+insert;konsole=ctrl+shift+v`: window-class substring → paste key."""
-    rules: list[list[str]] = []
+    rules: list[tuple[str, str]] = []
     for item in filter(None, (s.strip() for s in text.split(";"))):
         if "=" not in item:
             raise ConfigError(f"rule {item!r} should be WINDOW_CLASS=KEYS")
         cls, keys = item.split("=", 1)
         if not cls.strip():
             raise ConfigError(f"rule {item!r} has an empty window class")
-        rules.append([cls.strip().lower(), parse_key_combo(keys)])
-    return rules
+        rules.append((cls.strip().lower(), parse_key_combo(keys)))
+    return tuple(rules)
 
 
-def _aliases(text: str) -> dict[str, str]:
+def _aliases(text: str) -> Mapping[str, str]:
     """`员工号=工号;姓名=客户姓名`: names a team library uses → the names Palette knows."""
     table: dict[str, str] = {}
     for item in filter(None, (s.strip() for s in text.split(";"))):
@@ -121,74 +162,221 @@ def _aliases(text: str) -> dict[str, str]:
     return table
 
 
-def _positions(text: str) -> dict[str, list[int]]:
+def _positions(text: str) -> Mapping[str, tuple[int, int]]:
     """`DP-1=1200,80;HDMI-1=40,40`: screen name → where the agent dragged the palette on it, relative to
     the screen's top-left."""
-    table: dict[str, list[int]] = {}
+    table: dict[str, tuple[int, int]] = {}
     for item in filter(None, (s.strip() for s in text.split(";"))):
         name, _, xy = item.rpartition("=")
         parts = xy.split(",")
         if not name.strip() or len(parts) != 2 or not all(p.strip().lstrip("-").isdigit() for p in parts):
             raise ConfigError(f"position {item!r} should be SCREEN=X,Y")
-        table[name.strip()] = [int(p) for p in parts]
+        table[name.strip()] = (int(parts[0]), int(parts[1]))
     return table
 
 
+T = TypeVar("T", covariant=True)
+U = TypeVar("U")
+
+
 @dataclass(frozen=True)
-class Key:
-    default: Any
-    parse: Callable[[str], Any]
+class Key(Generic[T]):
+    """One setting: its default, the parser for what a user types, the check of what is stored."""
+
+    name: str
+    default: T
+    parse: Callable[[str], T]  # `palette config set` and the settings window's text
+    load: Callable[[object], T]  # a stored JSON value; ConfigError if it cannot be used
     help: str
+    bounds: IntRange | None = None
 
 
-DEFAULT_PASTE_RULES = [
-    ["xterm", "shift+insert"],
-    ["urxvt", "shift+insert"],
-    ["gnome-terminal", "ctrl+shift+v"],
-    ["konsole", "ctrl+shift+v"],
-    ["xfce4-terminal", "ctrl+shift+v"],
-    ["tilix", "ctrl+shift+v"],
-    ["alacritty", "ctrl+shift+v"],
-    ["kitty", "ctrl+shift+v"],
-    ["terminator", "ctrl+shift+v"],
-]
+def _text_loader(parse: Callable[[str], T]) -> Callable[[object], T]:
+    def load(value: object) -> T:
+        if not isinstance(value, str):
+            raise ConfigError("expected text")
+        return parse(value)
 
-KEYS: Mapping[str, Key] = {
-    "hotkey": Key("ctrl+alt+space", _hotkey, "global hotkey that opens the palette"),
-    "paste_key": Key(
-        "super+v" if sys.platform == "darwin" else "ctrl+v",
-        parse_key_combo,
-        "key sent to paste into the previous window",
-    ),
-    "paste_rules": Key(DEFAULT_PASTE_RULES, _paste_rules, "per window class paste keys: CLASS=KEYS;..."),
-    "restore_clipboard": Key(True, _bool, "put the agent's own clipboard back after pasting"),
-    "restore_delay_ms": Key(200, _int_between(50, 5000), "quiet time after the last clipboard read"),
-    "guard_mode": Key("warn", _choice("warn", "block", "off"), "what a 禁语 in the final text does"),
-    "normalize_punctuation": Key(
-        True, _bool, "paste full-width ，？！：；（）…… where half-width ones stand in Chinese text"
-    ),
-    "idle_minutes": Key(30, _int_between(1, 24 * 60), "forget conversation values after this idle time"),
-    "language": Key("zh", _choice("zh", "en"), "interface language"),
-    "autostart": Key(False, _bool, "start Palette when the agent logs in"),
-    "placeholder_aliases": Key(
-        {
-            "员工号": "工号",
-            "工作号": "工号",
-            "客服工号": "工号",
-            "公司": "公司名称",
-            "公司名": "公司名称",
-            "姓名": "坐席姓名",
-            "客服姓名": "坐席姓名",
-            "热线号码": "热线",
-            "服务热线": "热线",
-        },
-        _aliases,
-        "other names for placeholders: NAME=KNOWN;...",
-    ),
-    "palette_positions": Key({}, _positions, "palette position per screen when not beside the window: SCREEN=X,Y;..."),
-    "subscribe_minutes": Key(15, _int_between(1, 24 * 60), "how often subscribed team libraries are checked"),
-    "first_run_done": Key(False, _bool, "the first-start step (公司名称, 工号, 坐席姓名) was done or skipped"),
+    return load
+
+
+def _load_bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError("expected true or false")
+    return value
+
+
+def _int_key(name: str, default: int, bounds: IntRange, help: str) -> Key[int]:
+    def load(value: object) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ConfigError("expected a whole number")
+        return bounds.check(value)
+
+    return Key(name, default, bounds.parse, load, help, bounds)
+
+
+def _load_rules(value: object) -> PasteRules:
+    if not isinstance(value, list) or not all(
+        isinstance(r, list) and len(r) == 2 and all(isinstance(x, str) for x in r) for r in value
+    ):
+        raise ConfigError("expected a list of [WINDOW_CLASS, KEYS]")
+    return tuple((str(cls), str(keys)) for cls, keys in value)
+
+
+def _load_aliases(value: object) -> Mapping[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(a, str) and isinstance(b, str) for a, b in value.items()):
+        raise ConfigError("expected an object of NAME: KNOWN_NAME")
+    return {str(a): str(b) for a, b in value.items()}
+
+
+def _load_positions(value: object) -> Mapping[str, tuple[int, int]]:
+    table: dict[str, tuple[int, int]] = {}
+    if not isinstance(value, dict):
+        raise ConfigError("expected an object of SCREEN: [X, Y]")
+    for name, xy in value.items():
+        if not isinstance(xy, list) or len(xy) != 2 or not all(type(c) is int for c in xy):
+            raise ConfigError(f"position of {name!r} should be [X, Y]")
+        table[str(name)] = (int(xy[0]), int(xy[1]))
+    return table
+
+
+DEFAULT_PASTE_RULES: PasteRules = (
+    ("xterm", "shift+insert"),
+    ("urxvt", "shift+insert"),
+    ("gnome-terminal", "ctrl+shift+v"),
+    ("konsole", "ctrl+shift+v"),
+    ("xfce4-terminal", "ctrl+shift+v"),
+    ("tilix", "ctrl+shift+v"),
+    ("alacritty", "ctrl+shift+v"),
+    ("kitty", "ctrl+shift+v"),
+    ("terminator", "ctrl+shift+v"),
+)
+
+_HOTKEY = Key(
+    "hotkey", "ctrl+alt+space", parse_hotkey, _text_loader(parse_hotkey), "global hotkey that opens the palette"
+)
+_PASTE_KEY = Key(
+    "paste_key",
+    "super+v" if sys.platform == "darwin" else "ctrl+v",
+    parse_key_combo,
+    _text_loader(parse_key_combo),
+    "key sent to paste into the previous window",
+)
+_PASTE_RULES = Key(
+    "paste_rules", DEFAULT_PASTE_RULES, _paste_rules, _load_rules, "per window class paste keys: CLASS=KEYS;..."
+)
+_RESTORE_CLIPBOARD = Key(
+    "restore_clipboard", True, _bool, _load_bool, "put the agent's own clipboard back after pasting"
+)
+_RESTORE_DELAY_MS = _int_key("restore_delay_ms", 200, IntRange(50, 5000), "quiet time after the last clipboard read")
+_GUARD_MODE = Key(
+    "guard_mode",
+    GuardMode.WARN,
+    _choice(GuardMode),
+    _text_loader(_choice(GuardMode)),
+    "what a 禁语 in the final text does",
+)
+_NORMALIZE_PUNCTUATION = Key(
+    "normalize_punctuation",
+    True,
+    _bool,
+    _load_bool,
+    "paste full-width ，？！：；（）…… where half-width ones stand in Chinese text",
+)
+_IDLE_MINUTES = _int_key("idle_minutes", 30, IntRange(1, 24 * 60), "forget conversation values after this idle time")
+_LANGUAGE = Key("language", Language.ZH, _choice(Language), _text_loader(_choice(Language)), "interface language")
+_AUTOSTART = Key("autostart", False, _bool, _load_bool, "start Palette when the agent logs in")
+_PLACEHOLDER_ALIASES: Key[Mapping[str, str]] = Key(
+    "placeholder_aliases",
+    {
+        "员工号": "工号",
+        "工作号": "工号",
+        "客服工号": "工号",
+        "公司": "公司名称",
+        "公司名": "公司名称",
+        "姓名": "坐席姓名",
+        "客服姓名": "坐席姓名",
+        "热线号码": "热线",
+        "服务热线": "热线",
+    },
+    _aliases,
+    _load_aliases,
+    "other names for placeholders: NAME=KNOWN;...",
+)
+_PALETTE_POSITIONS: Key[Mapping[str, tuple[int, int]]] = Key(
+    "palette_positions",
+    {},
+    _positions,
+    _load_positions,
+    "palette position per screen when not beside the window: SCREEN=X,Y;...",
+)
+_SUBSCRIBE_MINUTES = _int_key(
+    "subscribe_minutes", 15, IntRange(1, 24 * 60), "how often subscribed team libraries are checked"
+)
+_FIRST_RUN_DONE = Key(
+    "first_run_done", False, _bool, _load_bool, "the first-start step (公司名称, 工号, 坐席姓名) was done or skipped"
+)
+
+KEYS: Mapping[str, Key[object]] = {
+    k.name: k
+    for k in (
+        _HOTKEY,
+        _PASTE_KEY,
+        _PASTE_RULES,
+        _RESTORE_CLIPBOARD,
+        _RESTORE_DELAY_MS,
+        _GUARD_MODE,
+        _NORMALIZE_PUNCTUATION,
+        _IDLE_MINUTES,
+        _LANGUAGE,
+        _AUTOSTART,
+        _PLACEHOLDER_ALIASES,
+        _PALETTE_POSITIONS,
+        _SUBSCRIBE_MINUTES,
+        _FIRST_RUN_DONE,
+    )
 }
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting, typed, with the default wherever nothing usable is stored; same names as KEYS."""
+
+    hotkey: str
+    paste_key: str
+    paste_rules: PasteRules
+    restore_clipboard: bool
+    restore_delay_ms: int
+    guard_mode: GuardMode
+    normalize_punctuation: bool
+    idle_minutes: int
+    language: Language
+    autostart: bool
+    placeholder_aliases: Mapping[str, str]
+    palette_positions: Mapping[str, tuple[int, int]]
+    subscribe_minutes: int
+    first_run_done: bool
+
+    def as_json(self) -> dict[str, object]:
+        """Key → value as stored and as `palette config show` prints it, in KEYS order."""
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+
+def _plain(value: object) -> object:
+    """The JSON shape of a value: tuples and sequences as lists, mappings as objects."""
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def bounds(key: str) -> IntRange:
+    """The range a whole-number setting accepts, for the widget that edits it."""
+    found = KEYS[key].bounds
+    if found is None:
+        raise KeyError(f"{key} is not a whole-number setting")
+    return found
 
 
 class Settings:
@@ -197,33 +385,62 @@ class Settings:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def get(self, key: str) -> Any:
-        if key not in KEYS:
-            raise ConfigError(f"unknown setting {key!r} (known: {', '.join(KEYS)})")
-        return self._store.settings().get(key, KEYS[key].default)
-
-    def all(self) -> dict[str, Any]:
+    def config(self) -> Config:
+        """The current settings; a stored value that no longer parses reads as its default."""
         stored = self._store.settings()
-        return {k: stored.get(k, spec.default) for k, spec in KEYS.items()}
 
-    def set_text(self, key: str, text: str) -> Any:
-        """Parse the user's text for `key` and store it; returns the stored value."""
-        if key not in KEYS:
-            raise ConfigError(f"unknown setting {key!r} (known: {', '.join(KEYS)})")
+        def read(key: Key[U]) -> U:
+            if key.name not in stored:
+                return key.default
+            try:
+                return key.load(stored[key.name])
+            except ConfigError:
+                return key.default
+
+        return Config(
+            hotkey=read(_HOTKEY),
+            paste_key=read(_PASTE_KEY),
+            paste_rules=read(_PASTE_RULES),
+            restore_clipboard=read(_RESTORE_CLIPBOARD),
+            restore_delay_ms=read(_RESTORE_DELAY_MS),
+            guard_mode=read(_GUARD_MODE),
+            normalize_punctuation=read(_NORMALIZE_PUNCTUATION),
+            idle_minutes=read(_IDLE_MINUTES),
+            language=read(_LANGUAGE),
+            autostart=read(_AUTOSTART),
+            placeholder_aliases=read(_PLACEHOLDER_ALIASES),
+            palette_positions=read(_PALETTE_POSITIONS),
+            subscribe_minutes=read(_SUBSCRIBE_MINUTES),
+            first_run_done=read(_FIRST_RUN_DONE),
+        )
+
+    def set_text(self, key: str, text: str) -> None:
+        """Parse the user's text for `key` and store it."""
+        spec = self._key(key)
         try:
-            value = KEYS[key].parse(text)
+            value = spec.parse(text)
         except ConfigError as e:
             raise ConfigError(f"{key}: {e}") from None
-        self._store.set_setting(key, value)
-        return value
+        self._store.set_setting(key, _plain(value))
 
-    def set(self, key: str, value: Any) -> None:
+    def set(self, key: str, value: object) -> None:
+        """Store a value the program chose (a checkbox, a dragged position); it must be one `key` accepts."""
+        spec = self._key(key)
+        plain = _plain(value)
+        try:
+            spec.load(plain)
+        except ConfigError as e:
+            raise ConfigError(f"{key}: {e}") from None
+        self._store.set_setting(key, plain)
+
+    @staticmethod
+    def _key(key: str) -> Key[object]:
         if key not in KEYS:
-            raise ConfigError(f"unknown setting {key!r}")
-        self._store.set_setting(key, value)
+            raise ConfigError(f"unknown setting {key!r} (known: {', '.join(KEYS)})")
+        return KEYS[key]
 
 
-def paste_key_for(wm_class: str, rules: list[list[str]], default: str) -> str:
+def paste_key_for(wm_class: str, rules: Sequence[tuple[str, str]], default: str) -> str:
     """The paste key for a window: the first rule whose class appears in the window's class wins."""
     cls = wm_class.lower()
     for pattern, combo in rules:

@@ -211,16 +211,22 @@ def likely_meant(name: str, known: Collection[str]) -> str | None:
     return None
 
 
-def decide(findings: Iterable[Finding], mode: str) -> Decision:
+class GuardMode(StrEnum):
+    """The `guard_mode` setting: what a 禁语 in the final text does."""
+
+    WARN = "warn"  # ask before pasting
+    BLOCK = "block"  # refuse
+    OFF = "off"  # paste anyway
+
+
+def decide(findings: Iterable[Finding], mode: GuardMode) -> Decision:
     """What the paste path does with `Guard.check` findings under the `guard_mode` setting."""
-    if mode not in ("warn", "block", "off"):
-        raise ValueError(f"unknown guard mode {mode!r}")
     findings = list(findings)
     if any(f.kind is Kind.UNFILLED for f in findings):
         return Decision.REFUSE
-    if mode == "off" or not any(f.kind is Kind.FORBIDDEN for f in findings):
+    if mode is GuardMode.OFF or not any(f.kind is Kind.FORBIDDEN for f in findings):
         return Decision.PASTE
-    return Decision.CONFIRM if mode == "warn" else Decision.REFUSE
+    return Decision.CONFIRM if mode is GuardMode.WARN else Decision.REFUSE
 
 
 def apply_suggestions(text: str, findings: Iterable[Finding]) -> tuple[str, list[Span]]:

@@ -141,7 +141,7 @@ def _guard_warnings(
     """禁语 (the stored lists and the library's new one), malformed brackets and mistyped placeholders;
     not half-width punctuation: the paste normalises it, and a library typed that way would drown the rest."""
     guard = Guard([*(w for w in store.forbidden_words() if w.source != name), *forbidden])
-    aliases = Settings(store).get("placeholder_aliases")
+    aliases = Settings(store).config().placeholder_aliases
     keys = list(store.profile())
     return [
         f"{p.category} › {p.title}: {f.describe()}"

@@ -103,7 +103,7 @@ class PaletteController(QObject):
         self._pasting = False
         self._paste_combo = ""  # the key the last paste was meant to send, named when it could not be
         self._hotkey: HotkeyBackend | None = None
-        self.conversation = Conversation(idle_minutes=float(self.settings.get("idle_minutes")))
+        self.conversation = Conversation(idle_minutes=float(self.settings.config().idle_minutes))
         self.guard = Guard(store.forbidden_words())
         self._context = self._new_context()
         self.form = FillForm(guard=self.guard)
@@ -143,7 +143,7 @@ class PaletteController(QObject):
         self._context = self._new_context()
         screen, target = self._target_screen()
         geo = screen.availableGeometry()
-        remembered = self.settings.get("palette_positions").get(screen.name())
+        remembered = self.settings.config().palette_positions.get(screen.name())
         x, y = place(
             (geo.x(), geo.y(), geo.width(), geo.height()),
             (self.window.width(), FULL_HEIGHT),
@@ -170,8 +170,8 @@ class PaletteController(QObject):
         centre = pos + QPoint(self.window.width() // 2, self.window.height() // 2)
         screen = QGuiApplication.screenAt(centre) or self.window.screen()
         top_left = screen.availableGeometry().topLeft()
-        positions = dict(self.settings.get("palette_positions"))
-        positions[screen.name()] = [pos.x() - top_left.x(), pos.y() - top_left.y()]
+        positions = dict(self.settings.config().palette_positions)
+        positions[screen.name()] = (pos.x() - top_left.x(), pos.y() - top_left.y())
         self.settings.set("palette_positions", positions)
 
     def _snapshot_clipboard(self) -> None:
@@ -183,7 +183,7 @@ class PaletteController(QObject):
         return Context(
             profile=self.store.profile(),
             conversation=self.conversation,
-            aliases=self.settings.get("placeholder_aliases"),
+            aliases=self.settings.config().placeholder_aliases,
             clipboard=self.paster.clipboard.text_at_open or None,
             clock=self._clock,
         )
@@ -282,7 +282,7 @@ class PaletteController(QObject):
         if row.replace:  # Ctrl+R: the suggested wording, for this paste only
             text = apply_suggestions(text, findings)[0]
             findings = self.guard.forbidden(text)  # not check(): `text` has no record of [[escapes]]
-        decision = decide(findings, str(self.settings.get("guard_mode")))
+        decision = decide(findings, self.settings.config().guard_mode)
         if decision is not Decision.PASTE and not (decision is Decision.CONFIRM and choice.confirmed):
             words = [f for f in findings if f.kind is Kind.FORBIDDEN]
             shown = Row(  # what Enter would send, with the values just typed in, not the [名称] gaps
@@ -303,7 +303,7 @@ class PaletteController(QObject):
             self.window.warn(shown, mode, ";".join(parts) + "。", blocking=decision is Decision.REFUSE)
             events.emit("guard.warned", blocked=decision is Decision.REFUSE, words=len(words))
             return
-        if self.settings.get("normalize_punctuation"):
+        if self.settings.config().normalize_punctuation:
             text = to_full_width(text)  # after the guard: its matching folds full-width to half-width anyway
         self._paste(phrase, text, mode)
 
@@ -314,9 +314,10 @@ class PaletteController(QObject):
             self.paster.copy_only(text)
         else:
             wm_class = self.target.wm_class if self.target else ""
-            combo = paste_key_for(wm_class, self.settings.get("paste_rules"), str(self.settings.get("paste_key")))
+            config = self.settings.config()
+            combo = paste_key_for(wm_class, config.paste_rules, config.paste_key)
             self._paste_combo = combo
-            restore = self.settings.get("restore_delay_ms") if self.settings.get("restore_clipboard") else None
+            restore = config.restore_delay_ms if config.restore_clipboard else None
             self.paster.paste(text, self.target, combo, restore_ms=restore)
         self.conversation.touch()
         self.store.record_use(phrase.uid)
@@ -324,13 +325,13 @@ class PaletteController(QObject):
     def _pasted(self, outcome: PasteOutcome) -> None:
         self._pasting = False
         if outcome.copied and outcome is not PasteOutcome.ASKED:
-            key = key_label(self._paste_combo or str(self.settings.get("paste_key")))
+            key = key_label(self._paste_combo or self.settings.config().paste_key)
             self.notify.emit(self.tr("已复制"), self.tr("已复制,请按 {0} 粘贴").format(key))
 
     def _store_changed(self, change: StoreChange) -> None:
         if change.settings:  # profile, settings or forbidden words
             self.guard = self.form.guard = Guard(self.store.forbidden_words())
-            self.conversation.idle_minutes = float(self.settings.get("idle_minutes"))
+            self.conversation.idle_minutes = float(self.settings.config().idle_minutes)
             self._context = self._new_context()
 
 

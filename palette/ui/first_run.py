@@ -21,7 +21,7 @@ FIELDS = ("公司名称", "工号", "坐席姓名")
 def needs_first_run(store: Store) -> bool:
     """Not done or skipped before, and none of the three is in the profile yet."""
     profile = store.profile()
-    return not Settings(store).get("first_run_done") and not any(profile.get(name) for name in FIELDS)
+    return not Settings(store).config().first_run_done and not any(profile.get(name) for name in FIELDS)
 
 
 class FirstRunDialog(QWidget):

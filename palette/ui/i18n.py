@@ -13,14 +13,14 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
 from palette.core import paths
-from palette.core.config import Settings
+from palette.core.config import Language, Settings
 from palette.core.store import Store, StoreChange
 
 
-def translation_files(language: str) -> list[Path]:
+def translation_files(language: Language) -> list[Path]:
     """The .qm files for a language, ours last so that they win."""
     qt = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
-    if language == "en":
+    if language is Language.EN:
         return [paths.resource("i18n", "palette_en.qm")]
     return [qt / "qtbase_zh_CN.qm"]
 
@@ -31,7 +31,7 @@ class Translations:
     def __init__(self, app: QCoreApplication, store: Store) -> None:
         self.app = app
         self.settings = Settings(store)
-        self.language = ""
+        self.language: Language | None = None
         self._installed: list[QTranslator] = []
         self.apply()
         store.listen(self._on_change)
@@ -41,7 +41,7 @@ class Translations:
             self.apply()
 
     def apply(self) -> None:
-        language = str(self.settings.get("language"))
+        language = self.settings.config().language
         if language == self.language:
             return
         for old in self._installed:

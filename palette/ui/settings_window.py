@@ -11,8 +11,7 @@ and the hotkey is re-armed at once. Nothing here knows SQL or the OS: the hotkey
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt
 from PySide6.QtGui import QShowEvent
@@ -35,7 +34,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from palette.core.config import DEFAULT_PASTE_RULES, KEYS, ConfigError, Settings, parse_key_combo
+from palette.core.config import (
+    DEFAULT_PASTE_RULES,
+    ConfigError,
+    GuardMode,
+    Language,
+    Settings,
+    bounds,
+    parse_hotkey,
+    parse_key_combo,
+)
 from palette.core.editing import valid_profile_key
 from palette.core.model import PERSONAL_LIBRARY
 from palette.core.placeholders import PROFILE_KEYS
@@ -45,8 +53,8 @@ from palette.platform.base import HotkeyError
 from palette.ui.hotkey_edit import HotkeyEdit, HotkeySwitch, display
 from palette.ui.icons import icon
 
-LANGUAGES = (("zh", "中文"), ("en", "English"))  # each in its own language: not translated
-GUARD_MODES = ("warn", "block", "off")
+LANGUAGES = ((Language.ZH, "中文"), (Language.EN, "English"))  # each in its own language: not translated
+GUARD_MODES = tuple(GuardMode)
 _ERROR = "#c0392b"
 
 
@@ -129,12 +137,12 @@ class SettingsWindow(QWidget):
         self.rules_add, self.rules_remove, self.rules_reset = QPushButton(), QPushButton(), QPushButton()
         self.rules_add.clicked.connect(self._add_rule)
         self.rules_remove.clicked.connect(self._remove_rule)
-        self.rules_reset.clicked.connect(lambda: self._save_rules([list(r) for r in DEFAULT_PASTE_RULES], reload=True))
+        self.rules_reset.clicked.connect(lambda: self._save_rules(DEFAULT_PASTE_RULES, reload=True))
         self.rules_error = self._error_label()
         self.restore = QCheckBox()
         self.restore.toggled.connect(self._restore_toggled)
         self.restore_delay = QSpinBox()
-        self.restore_delay.setRange(50, 5000)  # as config accepts for restore_delay_ms
+        self.restore_delay.setRange(bounds("restore_delay_ms").lo, bounds("restore_delay_ms").hi)
         self.restore_delay.setSingleStep(50)
         self.restore_delay.editingFinished.connect(
             lambda: self._set_text("restore_delay_ms", str(self.restore_delay.value()))
@@ -169,7 +177,7 @@ class SettingsWindow(QWidget):
         self.punctuation_box = QCheckBox()
         self.punctuation_box.toggled.connect(lambda on: self._set("normalize_punctuation", on))
         self.idle = QSpinBox()
-        self.idle.setRange(1, 24 * 60)  # as config accepts for idle_minutes
+        self.idle.setRange(bounds("idle_minutes").lo, bounds("idle_minutes").hi)
         self.idle.editingFinished.connect(lambda: self._set_text("idle_minutes", str(self.idle.value())))
         self.language = QComboBox()
         for code, name in LANGUAGES:
@@ -310,7 +318,7 @@ class SettingsWindow(QWidget):
             self.load()
 
     def load(self) -> None:
-        values = self.settings.all()
+        config = self.settings.config()
         profile = self.store.profile()
         for name, edit in self.profile_edits.items():
             edit.setText(profile.get(name, ""))
@@ -319,21 +327,21 @@ class SettingsWindow(QWidget):
             for name, value in profile.items():
                 if name not in PROFILE_KEYS:
                     self._append(self.custom, name, value)
-        self.hotkey.set_combo(str(values["hotkey"]))
-        self.paste_key.set_combo(str(values["paste_key"]))
+        self.hotkey.set_combo(config.hotkey)
+        self.paste_key.set_combo(config.paste_key)
         with QSignalBlocker(self.rules):
             self.rules.setRowCount(0)
-            for pattern, combo in values["paste_rules"]:
+            for pattern, combo in config.paste_rules:
                 self._append(self.rules, pattern, display(combo))
         with QSignalBlocker(self.restore):
-            self.restore.setChecked(bool(values["restore_clipboard"]))
-        self.restore_delay.setValue(int(values["restore_delay_ms"]))
+            self.restore.setChecked(config.restore_clipboard)
+        self.restore_delay.setValue(config.restore_delay_ms)
         self.restore_delay.setEnabled(self.restore.isChecked())
-        self.guard_mode.setCurrentIndex(GUARD_MODES.index(str(values["guard_mode"])))
+        self.guard_mode.setCurrentIndex(GUARD_MODES.index(config.guard_mode))
         with QSignalBlocker(self.punctuation_box):
-            self.punctuation_box.setChecked(bool(values["normalize_punctuation"]))
-        self.idle.setValue(int(values["idle_minutes"]))
-        self.language.setCurrentIndex(max(0, self.language.findData(values["language"])))
+            self.punctuation_box.setChecked(config.normalize_punctuation)
+        self.idle.setValue(config.idle_minutes)
+        self.language.setCurrentIndex(max(0, self.language.findData(str(config.language))))
         words = self.store.forbidden_words()
         self._other_words = sum(w.source != PERSONAL_LIBRARY for w in words)  # standard and team: counted
         with QSignalBlocker(self.words):
@@ -358,14 +366,14 @@ class SettingsWindow(QWidget):
 
     # -- saving -------------------------------------------------------------------------------------
 
-    def _write(self, change: Callable[[], Any]) -> Any:
+    def _write(self, change: Callable[[], object]) -> None:
         self._writing = True
         try:
-            return change()
+            change()
         finally:
             self._writing = False
 
-    def _set(self, key: str, value: Any) -> None:
+    def _set(self, key: str, value: object) -> None:
         self._write(lambda: self.settings.set(key, value))
 
     def _set_text(self, key: str, text: str) -> None:
@@ -471,9 +479,9 @@ class SettingsWindow(QWidget):
         self.words_error.hide()
 
     def _hotkey_captured(self, combo: str) -> None:
-        old = str(self.settings.get("hotkey"))
+        old = self.settings.config().hotkey
         try:
-            combo = KEYS["hotkey"].parse(combo)
+            combo = parse_hotkey(combo)
         except ConfigError as e:
             self._hotkey_says(self.tr("{0} 不能用作全局快捷键:{1}").format(display(combo), e), error=True)
             self.hotkey.set_combo(old)
@@ -505,11 +513,11 @@ class SettingsWindow(QWidget):
 
     def _paste_key_captured(self, combo: str) -> None:
         self._set_text("paste_key", combo)
-        self.paste_key.set_combo(str(self.settings.get("paste_key")))
+        self.paste_key.set_combo(self.settings.config().paste_key)
         self.paste_key.clearFocus()
 
     def _rules_changed(self, _item: QTableWidgetItem) -> None:
-        rules: list[list[str]] = []
+        rules: list[tuple[str, str]] = []
         for row in range(self.rules.rowCount()):
             cells = [self.rules.item(row, c) for c in (0, 1)]
             pattern, keys = (c.text().strip() if c is not None else "" for c in cells)
@@ -519,13 +527,13 @@ class SettingsWindow(QWidget):
                 self._rules_say(self.tr("第 {0} 行:请同时填写窗口类名和粘贴键").format(row + 1))
                 return
             try:
-                rules.append([pattern.lower(), parse_key_combo(keys)])
+                rules.append((pattern.lower(), parse_key_combo(keys)))
             except ConfigError as e:
                 self._rules_say(self.tr("第 {0} 行:“{1}”不是有效的按键组合({2})").format(row + 1, keys, e))
                 return
         self._save_rules(rules, reload=False)
 
-    def _save_rules(self, rules: list[list[str]], *, reload: bool) -> None:
+    def _save_rules(self, rules: Sequence[tuple[str, str]], *, reload: bool) -> None:
         self._rules_say("")
         self._set("paste_rules", rules)
         if reload:

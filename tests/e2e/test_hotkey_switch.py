@@ -68,11 +68,11 @@ def test_taken_combination_is_refused_and_the_old_hotkey_still_works(
         window.hotkey.setFocus()
         qtbot.keyClick(window.hotkey, Qt.Key.Key_K, CTRL_ALT)
         assert "可能已被其他程序占用" in window.hotkey_status.text()
-        assert Settings(store).get("hotkey") == "ctrl+alt+space"
+        assert Settings(store).config().hotkey == "ctrl+alt+space"
         assert ours.pressed(xserver, "ctrl+alt+space")
 
         qtbot.keyClick(window.hotkey, Qt.Key.Key_J, CTRL_ALT)
-        assert Settings(store).get("hotkey") == "ctrl+alt+j"
+        assert Settings(store).config().hotkey == "ctrl+alt+j"
         wait_for(lambda: ours.pressed(xserver, "ctrl+alt+j"), 5, "the new hotkey to fire")
         assert not ours.pressed(xserver, "ctrl+alt+space")  # the old combination was let go
     finally:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 from palette.core.model import PERSONAL_LIBRARY, ForbiddenWord
 from palette.core.phrase_rules import clean_line, clean_text
@@ -33,11 +32,11 @@ class SettingsArea(ChangesArea):
                 )
         self._notify(StoreChange(settings=True))
 
-    def settings(self) -> dict[str, Any]:
+    def settings(self) -> dict[str, object]:
         """Stored settings only (JSON values); `config.Settings` adds defaults and validation."""
         return {k: json.loads(v) for k, v in self.db.execute("SELECT key, value FROM settings")}
 
-    def set_setting(self, key: str, value: Any) -> None:
+    def set_setting(self, key: str, value: object) -> None:
         with self.transaction():
             self.db.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -261,7 +261,7 @@ class PhraseManager(QMainWindow):
         self.editor.set_context(
             EditorContext(
                 profile=self.store.profile(),
-                aliases=self.settings.get("placeholder_aliases"),
+                aliases=self.settings.config().placeholder_aliases,
                 guard=Guard(self.store.forbidden_words()),
                 categories=self.listing.categories(),
                 shortcut_owner=self.listing.owner,
