@@ -15,7 +15,7 @@ from palette.core.model import STANDARD_LIBRARY
 from palette.core.search import SearchIndex
 from palette.core.standard import source_data
 
-QUERIES = list(tomllib.loads((Path(__file__).parent / "data" / "search_queries.toml").read_text("utf-8"))["query"])
+QUERIES = list(tomllib.loads((Path(__file__).parents[1] / "data" / "search_queries.toml").read_text("utf-8"))["query"])
 KINDS = {
     "shortcut", "shortcut-prefix", "chinese", "scattered", "body", "pinyin", "pinyin-prefix", "initials",
     "mixed", "width-case", "multi-word", "category", "typo-pinyin", "typo-chinese",

@@ -17,7 +17,7 @@ import pytest
 
 from palette.core import paths
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TS = paths.resource("i18n", "palette_en.ts")
 QM = paths.resource("i18n", "palette_en.qm")
 BIN = Path(sys.executable).parent

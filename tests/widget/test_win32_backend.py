@@ -2,7 +2,7 @@
 
 Runs only on Windows (CI's Windows job, `pytest -m win32` with QT_QPA_PLATFORM=windows: the offscreen
 platform has its own clipboard, not the system's). Everywhere else the pure parts are tested by
-tests/test_platform_logic.py.
+tests/unit/test_platform_logic.py.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from palette.app import PaletteApp
 from palette.core.config import Settings
 from palette.core.store import Store
 from palette.ui.first_run import FirstRunDialog, needs_first_run
-from tests.test_app_windows import uninstall
+from tests.widget.test_app_windows import uninstall
 
 
 @pytest.fixture

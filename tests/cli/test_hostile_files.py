@@ -23,8 +23,8 @@ from palette.core.library_io import LibraryData, write_library_db
 from palette.core.model import Phrase
 from palette.core.store import Store
 from tests import hostile_xlsx
+from tests.cli.test_import_cli import dump, run
 from tests.library_files import HEADER, ROWS, write_csv, write_xlsx
-from tests.test_import_cli import dump, run
 
 MAX_RSS_MB = 300
 
@@ -113,7 +113,7 @@ def test_db_with_a_null_library_name_falls_back_to_the_file_name(home: Path, tmp
 
 def file_warnings(out: subprocess.CompletedProcess[str]) -> list[str]:
     """The import's stderr lines about the file itself: the sample rows reuse 标准话术's codes ts1/ts2, and
-    those collisions are warned about too (tests/test_layers.py covers them)."""
+    those collisions are warned about too (tests/cli/test_layers.py covers them)."""
     return [line for line in out.stderr.splitlines() if "is also the code of" not in line]
 
 

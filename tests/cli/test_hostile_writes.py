@@ -18,8 +18,8 @@ from palette.core.atomic import TargetExistsError, write_atomic
 from palette.core.model import Library, LibraryKind, Phrase
 from palette.core.phrase_rules import clean_line, clean_text
 from palette.core.store import ShortcutTakenError, Store, StoreChange
+from tests.cli.test_import_cli import dump, run
 from tests.library_files import HEADER, ROWS, write_csv
-from tests.test_import_cli import dump, run
 
 
 def refused(out: subprocess.CompletedProcess[str]) -> str:
@@ -132,7 +132,7 @@ _OPEN = "import sys; from pathlib import Path; from palette.core.store import St
 
 
 def test_two_processes_creating_a_fresh_database_never_fail(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     for n in range(20):
         db = tmp_path / f"h{n}" / "palette.db"
         procs = [
