@@ -130,12 +130,16 @@ class Listing:
         p = e.shown
         return shortcut_key(p.shortcut) if p.shortcut and not p.hidden and offered(e, self.disabled) else None
 
-    def _index(self, e: Entry) -> None:
+    def _hold(self, e: Entry) -> None:
+        """Remember which entry holds each of `e`'s phrases, and an override whose original is not listed."""
         for p in (e.original, e.override):
             if p is not None:
                 self._holder[p.uid] = e.key
         if e.original is None and e.shown.override_of is not None:
             self._orphans[e.shown.override_of] = e.key
+
+    def _index(self, e: Entry) -> None:
+        self._hold(e)
         code = self._code(e)
         if code is not None:
             self._codes.setdefault(code, []).append(e.key)
@@ -158,11 +162,7 @@ class Listing:
     def _insert(self, e: Entry) -> None:
         insort(self.entries, e, key=self.place)
         self.by_key[e.key] = e
-        for p in (e.original, e.override):
-            if p is not None:
-                self._holder[p.uid] = e.key
-        if e.original is None and e.shown.override_of is not None:
-            self._orphans[e.shown.override_of] = e.key
+        self._hold(e)
         code = self._code(e)
         if code is not None:
             keys = self._codes.setdefault(code, [])
