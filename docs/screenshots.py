@@ -50,19 +50,19 @@ def demo_store() -> object:
     store.add_phrase(
         category="售后",
         title="退款说明",
-        body="您好,退款将在1个工作日内原路退回,请留意[公司名称]的短信通知。",
+        body="您好，退款将在1个工作日内原路退回，请留意[公司名称]的短信通知。",
         shortcut="tk1",
         override_of="t-refund",
     )
     store.set_flags("t-wait", hidden=True)
     store.add_phrase(
-        category="宽带", title="宽带报修登记", body="[问候语],已为您登记宽带报修,工号[工号]为您跟进。", shortcut="bx"
+        category="宽带", title="宽带报修登记", body="[问候语]，已为您登记宽带报修，工号[工号]为您跟进。", shortcut="bx"
     )
     mine = store.add_phrase(
         category="宽带",
         title="上门时间确认",
-        body="[客户姓名]您好,工程师[上门时间]上门,具体几点我也不知道,请保持电话畅通。",
-        shortcut="kc1",
+        body="[客户姓名]您好，工程师[上门时间]上门，具体几点我也不知道，请保持电话畅通。",
+        shortcut="smsj",
         tags=("宽带", "上门"),
     )
     store.set_flags(mine.uid, pinned=True)
