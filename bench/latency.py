@@ -27,9 +27,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from tests.e2e.conftest import GREETING  # noqa: E402  (kc1 as pasted, full-width punctuation)
 from tests.e2e.xsession import App, XSession, start_target, wait_for, x_session  # noqa: E402
 
-GREETING = "您好,中国电信客服1024,很高兴为您服务,请问有什么可以帮您?"
 BARE_QT = (
     "import sys,time;from PySide6.QtWidgets import QApplication,QLabel;app=QApplication([]);w=QLabel('x');w.show();"
     "app.processEvents();print(time.time(),flush=True)"
