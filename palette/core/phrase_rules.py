@@ -61,6 +61,11 @@ def split_tags(text: str) -> tuple[str, ...]:
     """Tags as typed (CLI, manager, a library cell): separated by commas of either width, 、,
     semicolons of either width or newlines, never by spaces ("VIP 客户" is one tag); no repeats.
     Cleaned first, so the ';' inside an escape sequence separates nothing."""
+    if not text:
+        return ()
+    if _TAG_SPLIT.search(text) is None:  # one tag, the common cell: no split, no dedupe (100k-row imports)
+        tag = clean_line(text)
+        return (tag,) if tag else ()
     return tuple(dict.fromkeys(t for t in (clean_line(s) for s in _TAG_SPLIT.split(clean_text(text))) if t))
 
 
