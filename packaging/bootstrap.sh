@@ -27,8 +27,12 @@ runtime_pkgs="libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-xcb1
 # (a Tk program on Debian's python3-tk, a GTK editor, a terminal and a browser); the bundle's menu entry check.
 test_pkgs="xvfb xauth xdotool x11-utils xclip openbox python3-tk mousepad xterm xfonts-base chromium desktop-file-utils"
 
-# The bundle: PyInstaller reads each library's dependencies with objdump.
+# The bundle: PyInstaller reads each library's dependencies with objdump, and bundles Debian's Python
+# from its shared library (python3-dev used to bring both; no compiler is needed).
 build_pkgs="binutils"
+if [ $want_build = 1 ] && [ "$("${PYTHON:-python3}" -c 'import sys; print(sys.base_prefix)')" = /usr ]; then
+  build_pkgs="$build_pkgs libpython$("${PYTHON:-python3}" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+fi
 
 pkgs=$runtime_pkgs
 [ $want_test = 1 ] && pkgs="$pkgs $test_pkgs"
