@@ -46,7 +46,7 @@ def is_mass_removal(removed: int, total: int) -> bool:
 
 def removal_count(store: Store, layer: TeamLayer) -> tuple[int, int]:
     """How many of the library's stored phrases `layer` would remove, and how many it has now."""
-    stored = {uid for (uid,) in store.db.execute("SELECT uid FROM phrases WHERE library = ?", [layer.library.name])}
+    stored = store.layer_uids(layer.library.name)
     return len(stored - {p.uid for p in layer.phrases}), len(stored)
 
 

@@ -92,6 +92,10 @@ class LibrariesArea(SettingsArea):
         """uid → body of one layer: enough to tell which phrases an import really changes."""
         return dict(self.db.execute("SELECT uid, body FROM phrases WHERE library = ?", [name]).fetchall())
 
+    def layer_uids(self, name: str) -> set[str]:
+        """The uids one layer holds now: what a new version of it would remove is the rest."""
+        return {uid for (uid,) in self.db.execute("SELECT uid FROM phrases WHERE library = ?", [name])}
+
     def phrase_count(self, name: str) -> int:
         count: int = self.db.execute("SELECT COUNT(*) FROM phrases WHERE library = ?", [name]).fetchone()[0]
         return count
