@@ -12,7 +12,6 @@ import http.server
 import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +27,7 @@ from palette.core.store import Store
 from palette.core.subscribe import is_mass_removal, subscribe, subscriptions
 from palette.core.team_library import apply_layer, load_library, team_layer
 from palette.ui.subscriptions import SubscriptionWatcher
+from tests.cli.test_import_cli import run as run_cli
 from tests.library_files import HEADER, ROWS, write_csv
 
 Handler = Callable[[http.server.BaseHTTPRequestHandler], None]
@@ -158,15 +158,7 @@ def one_error(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
 
 
 def run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PALETTE_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "palette", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=30,  # a FIFO that blocks fails here instead of hanging the suite
-        stdin=subprocess.DEVNULL,
-    )
+    return run_cli(*args, home=home, timeout=30)  # a FIFO that blocks fails here instead of hanging the suite
 
 
 # -- servers --------------------------------------------------------------------------------------
