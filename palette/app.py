@@ -93,6 +93,8 @@ class PaletteApp:
         self.subscriptions.notify.connect(self.tray.notify)
         self._external = QTimer(interval=EXTERNAL_POLL_MS)
         self._external.timeout.connect(self.poll_external)
+        self._report = QTimer(interval=self.settings.config().report_minutes * 60_000)
+        self._report.timeout.connect(self.write_report)
         app.aboutToQuit.connect(self.stop)
 
     def start(self) -> None:
@@ -125,6 +127,7 @@ class PaletteApp:
         self._build_index()
         self.subscriptions.start()
         self._external.start()
+        self._report.start()
         QTimer.singleShot(0, self.first_run)  # the hotkey is armed: the rest comes after the start
         QTimer.singleShot(0, self.warm)
 
@@ -183,7 +186,38 @@ class PaletteApp:
         self.window.results_ready()  # the agent may have been quicker than the build
         self.warm()
 
+    def write_report(self, *, wait: bool = False) -> None:
+        """Today's usage report into `report_dir`, if one is set: read here, written off the GUI thread (a
+        share may be slow), or on it when quitting (`wait`)."""
+        from palette.core import events
+        from palette.core.report import ReportError, render_report, report_target, save_report
+        from palette.ui.background import run_in_background
+
+        config = self.settings.config()
+        if not config.report_dir:
+            return
+        try:
+            folder = report_target(config.report_dir)
+        except ReportError:
+            events.emit("report.failed")
+            return
+        name, data = render_report(self.store, anonymous=config.report_anonymous)
+        if wait:
+            try:
+                save_report(folder / name, data)
+            except ReportError:
+                events.emit("report.failed")
+            return
+        run_in_background(
+            lambda: save_report(folder / name, data),
+            lambda _: events.emit("report.written"),
+            lambda _: events.emit("report.failed"),
+            name="report",
+        )
+
     def stop(self) -> None:
+        self._report.stop()
+        self.write_report(wait=True)
         self._external.stop()
         self.subscriptions.stop()
         if self.backends.hotkey is not None:
@@ -232,6 +266,7 @@ class PaletteApp:
     def _settings_changed(self, change: StoreChange) -> None:
         if change.settings:
             self._show_autostart()
+            self._report.setInterval(self.settings.config().report_minutes * 60_000)
 
     def _show_autostart(self) -> None:
         """Keep the tray's 开机启动 tick in line with the setting, whoever changed it."""

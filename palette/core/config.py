@@ -317,6 +317,25 @@ _FIRST_RUN_DONE = Key(
     "first_run_done", False, _bool, _load_bool, "the first-start step (公司名称, 工号, 坐席姓名) was done or skipped"
 )
 
+
+def _folder(text: str) -> str:
+    """A folder path as typed (a share such as //server/team/reports or a local path); "" for none."""
+    folder = text.strip()
+    if "\0" in folder or "\n" in folder:
+        raise ConfigError("expected a folder path on one line")
+    return folder
+
+
+_REPORT_DIR = Key(
+    "report_dir", "", _folder, _text_loader(_folder), "folder for the daily usage report the lead merges (empty: none)"
+)
+_REPORT_MINUTES = _int_key(
+    "report_minutes", 30, IntRange(5, 24 * 60), "how often the running app rewrites today's usage report"
+)
+_REPORT_ANONYMOUS = Key(
+    "report_anonymous", False, _bool, _load_bool, "name the usage report by a random id instead of the 工号"
+)
+
 KEYS: Mapping[str, Key[object]] = {
     k.name: k
     for k in (
@@ -334,6 +353,9 @@ KEYS: Mapping[str, Key[object]] = {
         _PALETTE_POSITIONS,
         _SUBSCRIBE_MINUTES,
         _FIRST_RUN_DONE,
+        _REPORT_DIR,
+        _REPORT_MINUTES,
+        _REPORT_ANONYMOUS,
     )
 }
 
@@ -356,6 +378,9 @@ class Config:
     palette_positions: Mapping[str, tuple[int, int]]
     subscribe_minutes: int
     first_run_done: bool
+    report_dir: str
+    report_minutes: int
+    report_anonymous: bool
 
     def as_json(self) -> dict[str, object]:
         """Key → value as stored and as `palette config show` prints it, in KEYS order."""
@@ -412,6 +437,9 @@ class Settings:
             palette_positions=read(_PALETTE_POSITIONS),
             subscribe_minutes=read(_SUBSCRIBE_MINUTES),
             first_run_done=read(_FIRST_RUN_DONE),
+            report_dir=read(_REPORT_DIR),
+            report_minutes=read(_REPORT_MINUTES),
+            report_anonymous=read(_REPORT_ANONYMOUS),
         )
 
     def set_text(self, key: str, text: str) -> None:

@@ -49,6 +49,17 @@ class Library:
     enabled: bool = True  # a disabled library stays stored but is out of the search and the palette
 
 
+class UsageKind(StrEnum):
+    """What happened to a phrase, as the lead's daily report counts it (the values are its JSON keys)."""
+
+    PASTED = "pasted"  # pasted into the agent's window
+    COPIED = "copied"  # left on the clipboard only (Ctrl+Enter, or the paste could not be sent)
+    SENT = "sent"  # sent to the customer (the send flow records it)
+    ABANDONED = "abandoned"  # the fill-in form was cancelled
+    GUARD_OVERRIDDEN = "guard_overridden"  # pasted anyway after a 禁语 warning
+    CUSTOMISED = "customised"  # the agent saved their own wording of a team phrase
+
+
 @dataclass(frozen=True, slots=True)
 class Usage:
     """How an agent uses one phrase: count, last use and an exponentially decayed frecency score."""

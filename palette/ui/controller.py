@@ -19,7 +19,7 @@ from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from palette.core import events
 from palette.core.config import Settings, paste_key_for
 from palette.core.guard import Decision, Guard, Kind, apply_suggestions, decide
-from palette.core.model import Phrase
+from palette.core.model import Phrase, UsageKind
 from palette.core.placeholders import (
     PROFILE_KEYS,
     Context,
@@ -102,6 +102,7 @@ class PaletteController(QObject):
         self._opened_at = 0.0
         self._pasting = False
         self._paste_combo = ""  # the key the last paste was meant to send, named when it could not be
+        self._paste_uid = ""  # the phrase of the paste in flight: its outcome is counted for the report
         self._hotkey: HotkeyBackend | None = None
         self.conversation = Conversation(idle_minutes=float(self.settings.config().idle_minutes))
         self.guard = Guard(store.forbidden_words())
@@ -198,6 +199,10 @@ class PaletteController(QObject):
                 self.window.replay_keys([(k.qt_key, k.text) for k in early])
 
     def _hidden(self) -> None:
+        if self._form_for is not None:  # closed with the fill-in form open: as good as cancelled
+            self.store.record_event(_phrase(self._form_for[0]).uid, UsageKind.ABANDONED)
+        elif not self._pasting and not self.window.loading and not self.window.model.rows:
+            self.store.record_miss(self.window.search.text())  # typed by the agent; normalised by the store
         self._form_for = None
         self.form.clear()
         if not self._pasting:
@@ -268,6 +273,8 @@ class PaletteController(QObject):
         self._chosen(row, Choice(mode))
 
     def _form_cancelled(self) -> None:
+        if self._form_for is not None:
+            self.store.record_event(_phrase(self._form_for[0]).uid, UsageKind.ABANDONED)
         self._form_for = None
         self.window.back_to_list()
 
@@ -303,6 +310,9 @@ class PaletteController(QObject):
             self.window.warn(shown, mode, ";".join(parts) + "。", blocking=decision is Decision.REFUSE)
             events.emit("guard.warned", blocked=decision is Decision.REFUSE, words=len(words))
             return
+        if decision is Decision.CONFIRM:  # warned, and the agent chose to paste anyway
+            listed = [(f.word, f.source) for f in findings if f.kind is Kind.FORBIDDEN]
+            self.store.record_guard_override(phrase.uid, listed)
         if self.settings.config().normalize_punctuation:
             text = to_full_width(text)  # after the guard: its matching folds full-width to half-width anyway
         self._paste(phrase, text, mode)
@@ -320,10 +330,15 @@ class PaletteController(QObject):
             restore = config.restore_delay_ms if config.restore_clipboard else None
             self.paster.paste(text, self.target, combo, restore_ms=restore)
         self.conversation.touch()
+        self._paste_uid = phrase.uid
         self.store.record_use(phrase.uid)
 
     def _pasted(self, outcome: PasteOutcome) -> None:
         self._pasting = False
+        if self._paste_uid:
+            kind = UsageKind.PASTED if outcome is PasteOutcome.PASTED else UsageKind.COPIED
+            self.store.record_event(self._paste_uid, kind)
+            self._paste_uid = ""
         if outcome.copied and outcome is not PasteOutcome.ASKED:
             key = key_label(self._paste_combo or self.settings.config().paste_key)
             self.notify.emit(self.tr("已复制"), self.tr("已复制,请按 {0} 粘贴").format(key))

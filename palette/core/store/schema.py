@@ -19,7 +19,7 @@ import sqlite_utils
 from palette.core.model import PERSONAL_LIBRARY, LibraryKind
 from palette.core.store.errors import StoreError, explain
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 5.0
 
 
@@ -93,11 +93,38 @@ def _migrate_1_to_2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_2_to_3(db: sqlite_utils.Database) -> None:
+    """Per-day counts for the lead's usage report (`core.report`): uids, kinds, normalised misses, never text."""
+    db.executescript(
+        """
+        CREATE TABLE usage_daily (
+            day TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            library TEXT NOT NULL DEFAULT '',
+            version TEXT NOT NULL DEFAULT '',
+            n INTEGER NOT NULL,
+            PRIMARY KEY (day, kind, key, library, version)
+        );
+        """
+    )
+
+
 # MIGRATIONS[n] takes a database at schema n to n + 1; append, never edit a released step.
-MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migrate_0_to_1, _migrate_1_to_2)
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
-_OUR_TABLES = {"libraries", "phrases", "phrase_flags", "usage", "usage_events", "profile", "settings", "changes"}
+_OUR_TABLES = {
+    "libraries",
+    "phrases",
+    "phrase_flags",
+    "usage",
+    "usage_events",
+    "profile",
+    "settings",
+    "changes",
+    "usage_daily",
+}
 
 
 def _wal_mode(conn: sqlite3.Connection) -> str:

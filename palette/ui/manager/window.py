@@ -46,7 +46,7 @@ from palette.core.config import Settings
 from palette.core.editing import Entry
 from palette.core.guard import Guard
 from palette.core.listing import Listing
-from palette.core.model import PERSONAL_LIBRARY, Phrase
+from palette.core.model import PERSONAL_LIBRARY, Phrase, UsageKind
 from palette.core.search import SearchIndex
 from palette.core.store import Store, StoreChange, StoreError
 from palette.ui.manager import loading
@@ -456,6 +456,8 @@ class PhraseManager(QMainWindow):
         editor.mark_saved()
         text = self.tr("修改「{0}」").format(values["title"])
         self.undo_stack.push(Edit(self, text, entry.key, [(entry.override.uid, before, after)]))
+        if entry.customised and before.keys() & {"title", "body"}:  # the team's wording did not suit the agent
+            self.store.record_event(entry.override.uid, UsageKind.CUSTOMISED)
         self.report(self.tr("已保存"))
         return True
 
