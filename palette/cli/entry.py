@@ -17,6 +17,7 @@ from palette.cli.gui import cmd_gui
 from palette.cli.library import cmd_export, cmd_import, cmd_library
 from palette.cli.parser import build_parser
 from palette.cli.phrases import cmd_add, cmd_config, cmd_profile, cmd_search
+from palette.cli.report import cmd_report
 from palette.core.escaping import one_line
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
@@ -34,6 +35,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "library": cmd_library,
     "forbidden": cmd_forbidden,
+    "report": cmd_report,
 }
 
 

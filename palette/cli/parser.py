@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     q = psub.add_parser("remove")
     q.add_argument("word", metavar="WORD")
     _add_library_commands(sub)
+    _add_report_commands(sub)
     parser.add_argument("--self-test", action=SelfTest, nargs=0, help="check the installation and exit (0: all ok)")
     return parser
 
@@ -140,3 +141,15 @@ def _add_library_commands(sub: Any) -> None:
     q.add_argument("name", metavar="NAME")
     q = lsub.add_parser("enable", help="bring a disabled library back into the search and the palette")
     q.add_argument("name", metavar="NAME")
+
+
+def _add_report_commands(sub: Any) -> None:
+    """`report` and `report merge`: the usage reports of the lead's section of the README."""
+    p = sub.add_parser("report", help="write this agent's usage report of today now (into report_dir, or --out)")
+    p.add_argument("--out", metavar="FILE.json", help="write here instead of into the report_dir setting's folder")
+    p.add_argument("--force", action="store_true", help="replace an existing --out file")
+    rsub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    q = rsub.add_parser("merge", help="merge agents' reports (files or folders) into one workbook or JSON")
+    q.add_argument("inputs", metavar="FILE_OR_DIR", nargs="+")
+    q.add_argument("--out", dest="merge_out", required=True, metavar="FILE.xlsx|FILE.json")
+    q.add_argument("--force", action="store_true", help="replace an existing --out file")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from palette import __version__
-from palette.core.atomic import write_atomic
+from palette.core.atomic import TargetExistsError, write_atomic
 from palette.core.model import LibraryKind, UsageKind
 from palette.core.store import Store
 from palette.core.store.usage import MISS_KIND, WORD_KIND
@@ -61,12 +61,7 @@ def build_report(store: Store, day: date, *, anonymous: bool = False) -> dict[st
             entry = phrases.setdefault((key, library, version), {"uid": key, "library": library, "version": version})
             entry[kind] = n
     libraries = [
-        {
-            "name": lib.name,
-            "kind": lib.kind.value,
-            "version": lib.version or lib.checksum[:12],
-            "uids": sorted(store.layer_uids(lib.name)),
-        }
+        {"name": lib.name, "kind": lib.kind.value, "version": lib.version or lib.checksum[:12]}
         for lib in store.libraries()
         if lib.kind is not LibraryKind.PERSONAL
     ]
@@ -107,10 +102,12 @@ def report_target(folder: str) -> Path:
     return path
 
 
-def save_report(path: Path, data: bytes) -> Path:
+def save_report(path: Path, data: bytes, *, overwrite: bool = True) -> Path:
     """Write atomically, replacing the one written earlier that day; any thread (no store involved)."""
     try:
-        write_atomic(path, data)
+        write_atomic(path, data, overwrite=overwrite)
+    except TargetExistsError:
+        raise
     except OSError as e:
         raise ReportError(f"{path}: cannot write the report ({e.strerror or e})") from None
     return path

@@ -247,7 +247,7 @@ def export_library(store: Store, name: str, path: Path, *, force: bool = False) 
     data = library_data(store, name)
     targets = [path, companion_path(path)] if path.suffix.lower() == ".csv" else [path]
     for target in targets:
-        if _is_store_file(store, target):
+        if is_store_file(store, target):
             raise ExportRefusedError(f"{target}: this is Palette's own database; export to another file")
     for target in targets:
         if not force and os.path.lexists(target):
@@ -258,7 +258,7 @@ def export_library(store: Store, name: str, path: Path, *, force: bool = False) 
         raise ExportRefusedError(f"{e.filename}: already exists; use --force to replace it") from None
 
 
-def _is_store_file(store: Store, target: Path) -> bool:
+def is_store_file(store: Store, target: Path) -> bool:
     """True when `target` names (or is a link, hard or symbolic, to) the database, its -wal or -shm."""
     real = os.path.realpath(target)
     for own in store.files():
