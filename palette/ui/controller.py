@@ -319,6 +319,7 @@ class PaletteController(QObject):
 
     def _paste(self, phrase: Phrase, text: str, mode: ChoiceMode) -> None:
         self._pasting = True
+        self._paste_uid = phrase.uid  # before pasting: an outcome may be told at once (no target window)
         self.window.dismiss()
         if mode is ChoiceMode.COPY:
             self.paster.copy_only(text)
@@ -330,7 +331,6 @@ class PaletteController(QObject):
             restore = config.restore_delay_ms if config.restore_clipboard else None
             self.paster.paste(text, self.target, combo, restore_ms=restore)
         self.conversation.touch()
-        self._paste_uid = phrase.uid
         self.store.record_use(phrase.uid)
 
     def _pasted(self, outcome: PasteOutcome) -> None:

@@ -42,6 +42,9 @@ ACCEPTED: list[tuple[str, str, object]] = [
     ("palette_positions", "DP-1=1200,80;HDMI-1=-40,40", {"DP-1": (1200, 80), "HDMI-1": (-40, 40)}),
     ("subscribe_minutes", "60", 60),
     ("first_run_done", "true", True),
+    ("report_dir", " //fs01/客服/reports ", "//fs01/客服/reports"),
+    ("report_minutes", "5", 5),
+    ("report_anonymous", "on", True),
 ]
 
 # key, text, words the refusal names
@@ -63,6 +66,8 @@ REFUSED: list[tuple[str, str, str]] = [
     ("placeholder_aliases", "员工号=", "empty side"),
     ("palette_positions", "DP-1=12", "SCREEN=X,Y"),
     ("subscribe_minutes", "0", "from 1 to 1440"),
+    ("report_dir", "a\nb", "one line"),
+    ("report_minutes", "4", "from 5 to 1440"),
 ]
 
 # key, a stored JSON value no key accepts: it reads as the default
@@ -79,6 +84,8 @@ UNUSABLE: list[tuple[str, object]] = [
     ("placeholder_aliases", {"员工号": 1}),
     ("palette_positions", {"DP-1": [1, 2, 3]}),
     ("first_run_done", 1),
+    ("report_dir", ["x"]),
+    ("report_minutes", 0),
 ]
 
 
@@ -135,7 +142,12 @@ def test_a_set_value_is_stored_in_its_json_shape(store: Store) -> None:
 
 @pytest.mark.parametrize(
     ("key", "lo", "hi"),
-    [("restore_delay_ms", 50, 5000), ("idle_minutes", 1, 24 * 60), ("subscribe_minutes", 1, 24 * 60)],
+    [
+        ("restore_delay_ms", 50, 5000),
+        ("idle_minutes", 1, 24 * 60),
+        ("subscribe_minutes", 1, 24 * 60),
+        ("report_minutes", 5, 24 * 60),
+    ],
 )
 def test_whole_number_keys_declare_their_bounds(key: str, lo: int, hi: int) -> None:
     assert bounds(key) == IntRange(lo, hi)
@@ -146,7 +158,12 @@ def test_whole_number_keys_declare_their_bounds(key: str, lo: int, hi: int) -> N
 
 
 def test_only_whole_number_keys_have_bounds() -> None:
-    assert {k for k, spec in KEYS.items() if spec.bounds} == {"restore_delay_ms", "idle_minutes", "subscribe_minutes"}
+    assert {k for k, spec in KEYS.items() if spec.bounds} == {
+        "restore_delay_ms",
+        "idle_minutes",
+        "subscribe_minutes",
+        "report_minutes",
+    }
     with pytest.raises(KeyError):
         bounds("hotkey")
 

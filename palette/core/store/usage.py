@@ -24,6 +24,7 @@ NEXT_PHRASE_WINDOW_S = 30 * 60.0  # two uses this close are one conversation's c
 EVENT_LOG_CAP = 50_000
 REPORT_KEEP_DAYS = 35  # daily counts older than this are dropped: a report covers one day, a merge a month
 MISS_MAX_CHARS = 12
+MISS_TYPED_MAX_CHARS = 20  # a longer query is a customer's message pasted in, not a search: never counted
 MISS_KIND = "miss"  # usage_daily rows that count a search which found nothing (key: the normalised query)
 WORD_KIND = "guard_word"  # … that count a listed 禁语 pasted anyway (key: the word, library: its list)
 _SPACES = re.compile(r"\s+")
@@ -31,9 +32,11 @@ _SPACES = re.compile(r"\s+")
 
 def normalise_miss(query: str) -> str:
     """What a search that found nothing is counted as: width-folded, casefolded, spaces collapsed, every
-    digit masked as `#`, at most 12 characters; "" when nothing but digits and marks is left (a phone
-    number, an order number), so such a query is not counted at all."""
+    digit masked as `#`, at most 12 characters; "" (not counted at all) for a query longer than a typed
+    search, or with nothing but digits and marks left (a phone number, an order number)."""
     text = _SPACES.sub(" ", unicodedata.normalize("NFKC", query).casefold()).strip()
+    if len(text) > MISS_TYPED_MAX_CHARS:
+        return ""
     text = "".join("#" if c.isdigit() else c for c in text)[:MISS_MAX_CHARS].strip()
     return text if any(c.isalpha() for c in text) else ""
 
