@@ -161,7 +161,7 @@ def _no_constant(name: str) -> None:
 
 def report_files(folder: Path, warn: Callable[[str], None]) -> Iterator[tuple[Path, str]]:
     """Every `*.json` in `folder` and its team subfolders (MAX_DEPTH), with the subfolder's name; links
-    are not followed (each one is a warning)."""
+    to folders are not followed (each one is a warning)."""
 
     def walk(at: Path, team: str, depth: int) -> Iterator[tuple[Path, str]]:
         try:
@@ -171,12 +171,13 @@ def report_files(folder: Path, warn: Callable[[str], None]) -> Iterator[tuple[Pa
             return
         for entry in entries:
             path = Path(entry.path)
-            if entry.is_symlink():
-                warn(f"{one_line(str(path))}: a symbolic link, skipped")
-            elif entry.is_dir(follow_symlinks=False) and depth < MAX_DEPTH:
-                yield from walk(path, team or entry.name, depth + 1)
+            if entry.is_symlink() and entry.is_dir():
+                warn(f"{one_line(str(path))}: a symbolic link to a folder, skipped")
+            elif entry.is_dir(follow_symlinks=False):
+                if depth < MAX_DEPTH:
+                    yield from walk(path, team or entry.name, depth + 1)
             elif entry.name.endswith(".json") and not entry.name.startswith("."):
-                yield path, team
+                yield path, team  # a link to a file is yielded to be refused (and counted) by `read_report`
 
     yield from walk(folder, "", 1)
 
