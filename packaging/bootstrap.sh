@@ -24,8 +24,10 @@ runtime_pkgs="libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-xcb1
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 fonts-noto-cjk"
 # The end-to-end tests: a virtual X server, a window manager, key injection, and real paste targets
-# (a Tk program on Debian's python3-tk, a GTK editor, a terminal and a browser); the bundle's menu entry check.
-test_pkgs="xvfb xauth xdotool x11-utils xclip openbox python3-tk mousepad xterm xfonts-base chromium desktop-file-utils"
+# (a Tk program on Debian's python3-tk, a GTK editor, a terminal and a browser); the bundle's menu entry check;
+# nginx serves the team library to the 500 simulated agents (tests/team_scale.py).
+test_pkgs="xvfb xauth xdotool x11-utils xclip openbox python3-tk mousepad xterm xfonts-base chromium desktop-file-utils
+  nginx-light"
 
 # The bundle: PyInstaller reads each library's dependencies with objdump, and bundles Debian's Python
 # from its shared library (python3-dev used to bring both; no compiler is needed).
