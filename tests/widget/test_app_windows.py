@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,3 +107,23 @@ def test_palette_keys_and_no_match_reach_the_manager_and_settings(qtbot: QtBot, 
     assert palette._manager.isVisible() and editor.is_new
     assert editor.body.toPlainText() == "请问还有其他问题吗" and editor.title.text() == ""
     assert editor.dirty  # unsaved until the agent names it and saves
+
+
+def test_the_usage_report_is_written_on_the_timer_and_at_quit(
+    qtbot: QtBot, palette: PaletteApp, store: Store, tmp_path: Path
+) -> None:
+    from palette.core.model import UsageKind
+
+    share = tmp_path / "share"
+    share.mkdir()
+    Settings(store).set_text("report_dir", str(share))
+    Settings(store).set_text("report_minutes", "5")
+    assert palette._report.interval() == 5 * 60_000  # a changed setting retimes the running app
+    store.set_profile("工号", "1024")
+    palette._report.timeout.emit()  # the timer fired: written off the GUI thread
+    qtbot.waitUntil(lambda: any(share.iterdir()), timeout=3000)
+    (written,) = share.iterdir()
+    assert written.name.startswith("1024-") and json.loads(written.read_bytes())["phrases"] == []
+    store.record_event("std-open-phone", UsageKind.PASTED)
+    palette.stop()  # quitting writes the day's last counts
+    assert json.loads(written.read_bytes())["phrases"][0]["pasted"] == 1
