@@ -28,6 +28,7 @@ from palette.core.store.usage import MISS_MAX_CHARS
 MAX_REPORT_BYTES = 1 << 20  # a day of one agent is a few KB; more is not a report
 MAX_REPORTS = 20_000  # files one merge reads (500 agents × 40 days)
 MAX_ENTRIES = 20_000  # list entries in one report
+MAX_TOTAL_ENTRIES = 2_000_000  # in one merge (a month of 500 agents is well under 1 million): bounded memory
 MAX_COUNT = 1_000_000  # one count in one day
 MAX_DEPTH = 2  # report_dir/TEAM/file.json
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -201,7 +202,7 @@ def read_reports(inputs: Iterable[Path], warn: Callable[[str], None]) -> Merged:
     count once: the one written last."""
     latest: dict[tuple[str, str], AgentDay] = {}
     merged = Merged()
-    seen = 0
+    seen = entries = 0
     for item in inputs:
         direct = not item.is_dir() or item.is_symlink()
         for path, team in [(item, "")] if direct else report_files(item, warn):
@@ -216,6 +217,9 @@ def read_reports(inputs: Iterable[Path], warn: Callable[[str], None]) -> Merged:
                 warn(f"{e}; skipped")
                 merged.bad += 1
                 continue
+            entries += len(report.phrases) + len(report.words) + len(report.misses) + len(report.libraries)
+            if entries > MAX_TOTAL_ENTRIES:
+                raise ReportFileError(f"{one_line(str(path))}: over {MAX_TOTAL_ENTRIES} counts in all; merge fewer")
             key = (report.agent, report.day)
             if key not in latest or latest[key].written_at <= report.written_at:
                 latest[key] = report

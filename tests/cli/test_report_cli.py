@@ -231,3 +231,18 @@ def test_ten_thousand_reports_merge(lead: Path, tmp_path: Path) -> None:
     assert main(["report", "merge", str(folder), "--out", str(out)]) == 0
     merged = json.loads(out.read_text())
     assert merged["agents"] == 10_000 and sum(r["uses"] for r in merged["most_used"]) == 10_000
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "words"), [("MAX_REPORTS", 2, "more than 2 reports"), ("MAX_TOTAL_ENTRIES", 5, "over 5 counts")]
+)
+def test_a_merge_too_big_to_hold_is_one_line_and_exit_2(
+    lead: Path, share: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    limit: str, value: int, words: str,
+) -> None:  # fmt: skip
+    import palette.core.report_merge as report_merge
+
+    monkeypatch.setattr(report_merge, limit, value)
+    assert main(["report", "merge", str(share), "--out", str(tmp_path / "m.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err and not (tmp_path / "m.json").exists()
