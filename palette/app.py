@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from palette.core.search import PreparedIndex
     from palette.core.store import Store, StoreChange
     from palette.platform import Backends
+    from palette.ui.background import Job
     from palette.ui.first_run import FirstRunDialog
     from palette.ui.manager import PhraseManager
     from palette.ui.settings_window import SettingsWindow
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 _STARTED = time.perf_counter()
 IDLE_TRIM_MS = 5_000  # after the palette closes (or the index lands), return freed memory to the OS
 EXTERNAL_POLL_MS = 400  # `palette add` in a terminal shows in the palette within half a second
+REPORT_WAIT_S = 5.0  # at quit, for a report write still going to a slow share
 
 
 def _configure_logging() -> None:
@@ -95,6 +97,7 @@ class PaletteApp:
         self._external.timeout.connect(self.poll_external)
         self._report = QTimer(interval=self.settings.config().report_minutes * 60_000)
         self._report.timeout.connect(self.write_report)
+        self._report_job: Job | None = None  # the write in flight: the one at quit must come after it
         app.aboutToQuit.connect(self.stop)
 
     def start(self) -> None:
@@ -203,12 +206,14 @@ class PaletteApp:
             return
         name, data = render_report(self.store, anonymous=config.report_anonymous)
         if wait:
+            if self._report_job is not None:
+                self._report_job.wait(REPORT_WAIT_S)
             try:
                 save_report(folder / name, data)
             except ReportError:
                 events.emit("report.failed")
             return
-        run_in_background(
+        self._report_job = run_in_background(
             lambda: save_report(folder / name, data),
             lambda _: events.emit("report.written"),
             lambda _: events.emit("report.failed"),

@@ -112,6 +112,8 @@ def test_palette_keys_and_no_match_reach_the_manager_and_settings(qtbot: QtBot, 
 def test_the_usage_report_is_written_on_the_timer_and_at_quit(
     qtbot: QtBot, palette: PaletteApp, store: Store, tmp_path: Path
 ) -> None:
+    from datetime import date
+
     from palette.core.model import UsageKind
 
     share = tmp_path / "share"
@@ -121,9 +123,10 @@ def test_the_usage_report_is_written_on_the_timer_and_at_quit(
     assert palette._report.interval() == 5 * 60_000  # a changed setting retimes the running app
     store.set_profile("工号", "1024")
     palette._report.timeout.emit()  # the timer fired: written off the GUI thread
-    qtbot.waitUntil(lambda: any(share.iterdir()), timeout=3000)
-    (written,) = share.iterdir()
-    assert written.name.startswith("1024-") and json.loads(written.read_bytes())["phrases"] == []
+    written = share / f"1024-{date.today().isoformat()}.json"
+    qtbot.waitUntil(written.exists, timeout=3000)  # the rename: whole or not there
+    assert json.loads(written.read_bytes())["phrases"] == []
     store.record_event("std-open-phone", UsageKind.PASTED)
     palette.stop()  # quitting writes the day's last counts
     assert json.loads(written.read_bytes())["phrases"][0]["pasted"] == 1
+    assert [p.name for p in share.iterdir()] == [written.name]
