@@ -228,6 +228,17 @@ def read_reports(inputs: Iterable[Path], warn: Callable[[str], None]) -> Merged:
 
 
 Table = list[dict[str, Any]]
+_KINDS = [k.value for k in UsageKind]
+_PHRASE = ["library", "uid", "category", "title"]
+COLUMNS: dict[str, list[str]] = {  # every table's keys, in order: an empty table still has its header
+    "most_used": [*_PHRASE, "uses", *_KINDS, "agents"],
+    "never_used": _PHRASE,
+    "most_customised": [*_PHRASE, "customised", "abandoned", "uses"],
+    "guard_overridden": ["word", "list", "overridden", "agents"],
+    "searches_not_found": ["query", "searches", "agents"],
+    "by_version": ["library", "version", "agents", *_KINDS],
+    "by_team": ["team", "agents", *_KINDS, "misses"],
+}
 
 
 @dataclass
@@ -286,7 +297,7 @@ def summarise(
     def used(c: Counter[str]) -> int:
         return sum(c[k.value] for k in USE_KINDS)
 
-    kinds = [k.value for k in UsageKind]
+    kinds = _KINDS
     most_used = sorted(
         (
             {**phrase_cols(k), "uses": used(c), **{x: c[x] for x in kinds}, "agents": len(agents_of[k])}

@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 
 from palette.core.atomic import write_atomic
-from palette.core.report_merge import Summary
+from palette.core.report_merge import COLUMNS, Summary
 
 SHEETS: tuple[tuple[str, str], ...] = (  # table → sheet name
     ("most_used", "最常用"),
@@ -79,7 +79,7 @@ def write_workbook(summary: Summary, path: Path, *, overwrite: bool) -> None:
     for key, name in SHEETS:
         rows = summary.tables[key]
         ws = wb.create_sheet(name)
-        columns = list(rows[0]) if rows else []
+        columns = COLUMNS[key]
         for r, values in enumerate(
             [[HEADERS.get(c, c) for c in columns]] + [[row[c] for c in columns] for row in rows]
         ):

@@ -246,3 +246,12 @@ def test_a_merge_too_big_to_hold_is_one_line_and_exit_2(
     assert main(["report", "merge", str(share), "--out", str(tmp_path / "m.json")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and words in err and not (tmp_path / "m.json").exists()
+
+
+def test_every_sheet_has_its_header_when_it_has_no_rows(lead: Path, tmp_path: Path) -> None:
+    put(tmp_path / "share" / "a1-2026-12-01.json", report("a1"))  # an agent who used nothing that day
+    out = tmp_path / "m.xlsx"
+    assert main(["report", "merge", str(tmp_path / "share"), "--out", str(out)]) == 0
+    wb = openpyxl.load_workbook(out)
+    assert next(wb["禁语仍发送"].iter_rows(values_only=True)) == ("禁语", "来源", "仍发送次数", "坐席数")
+    assert wb["未找到的搜索"].max_row == 1 and wb["从未使用"].max_row == 5  # t1…t4, all unused
