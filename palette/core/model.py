@@ -30,6 +30,8 @@ class Phrase:
     override_of: str | None = None  # a personal phrase that replaces this team/standard uid
     pinned: bool = False  # agent state, kept by uid outside the library layer
     hidden: bool = False
+    valid_from: str = ""  # 生效日期, ISO YYYY-MM-DD; "" = always (see core.validity)
+    valid_until: str = ""  # 失效日期, the last day it is offered; "" = never expires
 
     @property
     def usage_key(self) -> str:

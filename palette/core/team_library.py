@@ -132,7 +132,10 @@ def team_layer(store: Store, data: LibraryData, *, source: str | None = None) ->
 
 def _placed(p: Phrase, uid: str, library: str, order: int) -> Phrase:
     """`p`'s content under another uid, library and position (no agent state: that is kept by uid)."""
-    return Phrase(uid, library, p.category, p.title, p.body, p.shortcut, p.tags, order)
+    return Phrase(
+        uid, library, p.category, p.title, p.body, p.shortcut, p.tags, order,
+        valid_from=p.valid_from, valid_until=p.valid_until,
+    )  # fmt: skip
 
 
 def _guard_warnings(

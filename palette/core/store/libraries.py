@@ -73,7 +73,7 @@ class LibrariesArea(SettingsArea):
     def diff_layer(self, name: str, phrases: Sequence[Phrase]) -> LayerDiff:
         """What `replace_layer(name, phrases)` would change, without writing."""
         rows = self.db.execute(
-            "SELECT uid, category, title, body, shortcut, tags, sort_order FROM phrases"
+            "SELECT uid, category, title, body, shortcut, tags, valid_from, valid_until, sort_order FROM phrases"
             " WHERE library = ? ORDER BY sort_order, rowid",
             [name],
         )
@@ -84,7 +84,7 @@ class LibrariesArea(SettingsArea):
             tags = tags_json.get(p.tags)
             if tags is None:
                 tags = tags_json[p.tags] = json.dumps(list(p.tags), ensure_ascii=False)
-            return (p.category, p.title, p.body, p.shortcut, tags, p.sort_order)
+            return (p.category, p.title, p.body, p.shortcut, tags, p.valid_from, p.valid_until, p.sort_order)
 
         return diff_rows({r[0]: r[1:] for r in rows}, phrases, stored_form)
 

@@ -19,7 +19,7 @@ import sqlite_utils
 from palette.core.model import PERSONAL_LIBRARY, LibraryKind
 from palette.core.store.errors import StoreError, explain
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 5.0
 
 
@@ -93,11 +93,53 @@ def _migrate_1_to_2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_2_to_3(db: sqlite_utils.Database) -> None:
+    """The team lead's loop: validity dates on phrases, overrides whose team phrase changed under them
+    (`team_updates`: the team text the override was made from), and each team layer's last versions
+    (`library_versions`: who, when, from where, the summary, and the rows to restore it, compressed)."""
+    db.executescript(
+        """
+        ALTER TABLE phrases ADD COLUMN valid_from TEXT NOT NULL DEFAULT '';
+        ALTER TABLE phrases ADD COLUMN valid_until TEXT NOT NULL DEFAULT '';
+        CREATE INDEX phrases_dated ON phrases(uid) WHERE valid_from != '' OR valid_until != '';
+        CREATE TABLE team_updates (
+            uid TEXT PRIMARY KEY,
+            old_title TEXT NOT NULL,
+            old_body TEXT NOT NULL,
+            marked_at REAL NOT NULL
+        );
+        CREATE TABLE library_versions (
+            library TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            applied_at TEXT NOT NULL,
+            who TEXT NOT NULL,
+            source TEXT NOT NULL,
+            checksum TEXT NOT NULL,
+            label TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            layer BLOB,
+            PRIMARY KEY (library, version)
+        );
+        """
+    )
+
+
 # MIGRATIONS[n] takes a database at schema n to n + 1; append, never edit a released step.
-MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migrate_0_to_1, _migrate_1_to_2)
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
-_OUR_TABLES = {"libraries", "phrases", "phrase_flags", "usage", "usage_events", "profile", "settings", "changes"}
+_OUR_TABLES = {
+    "libraries",
+    "phrases",
+    "phrase_flags",
+    "usage",
+    "usage_events",
+    "profile",
+    "settings",
+    "changes",
+    "team_updates",
+    "library_versions",
+}
 
 
 def _wal_mode(conn: sqlite3.Connection) -> str:
