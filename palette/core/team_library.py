@@ -203,12 +203,15 @@ def review(store: Store, layer: TeamLayer) -> ImportPlan:
     )
 
 
-def apply_layer(store: Store, layer: TeamLayer, *, source_digest: str = "") -> LayerDiff:
+def apply_layer(store: Store, layer: TeamLayer, *, source_digest: str = "", origin: str = "") -> LayerDiff:
     """Replace the team layer in one transaction; the diff is what actually changed, with the warnings.
 
-    `source_digest` (from `import_digest`) lets the next import of the same bytes skip everything.
+    `source_digest` (from `import_digest`) lets the next import of the same bytes skip everything;
+    `origin` is the path or URL the version log names when the library is not subscribed.
     """
-    diff = store.replace_layer(layer.library, layer.phrases, layer.forbidden, source_digest=source_digest)
+    diff = store.replace_layer(
+        layer.library, layer.phrases, layer.forbidden, source_digest=source_digest, origin=origin
+    )
     return replace(diff, warnings=layer.warnings)
 
 

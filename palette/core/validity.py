@@ -15,7 +15,8 @@ from palette.core.model import Phrase
 
 EXPIRY_WARNING_DAYS = 7  # `palette lint` warns about phrases that leave the shelf this soon
 
-_YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"  # a date cell's text may carry its time: the day counts
+_YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?" + _TIME)
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's (leap-bug) count
 _EXCEL_SERIALS = range(20_000, 100_000)  # 1954 … 2173: a bare number in a date column is a date cell's serial
@@ -27,7 +28,7 @@ class DateError(ValueError):
 
 def parse_date(text: str) -> str:
     """`text` as `YYYY-MM-DD` ("" stays ""): also 2026/12/01, 2026.12.1, 2026年12月1日, 20261201, an
-    Excel serial number, and a date cell's text with a midnight time."""
+    Excel serial number, and a date cell's text with its time."""
     text = text.strip()
     if not text:
         return ""
@@ -76,7 +77,7 @@ def expires_within(p: Phrase, day: str, days: int = EXPIRY_WARNING_DAYS) -> bool
 
 
 def window_state(p: Phrase, day: str) -> str:
-    """"upcoming", "expired" or "" (in its window, or undated): the manager's filter and the CLI's words."""
+    """ "upcoming", "expired" or "" (in its window, or undated): the manager's filter and the CLI's words."""
     if p.valid_from and day < p.valid_from:
         return "upcoming"
     if p.valid_until and p.valid_until < day:

@@ -15,7 +15,6 @@ from palette.core.library_io.common import (
     cell_text,
 )
 from palette.core.model import ForbiddenWord, Phrase
-from palette.core.validity import DateError, parse_date
 from palette.core.phrase_rules import (
     LIMITS,
     MAX_BODY_CHARS,
@@ -27,6 +26,7 @@ from palette.core.phrase_rules import (
     shortcut_key,
     split_tags,
 )
+from palette.core.validity import DateError, parse_date
 
 # A cell longer than its field's limit skips the row; a shortcut cell is read up to a body's length,
 # and a code the rule refuses is dropped from its row with a warning (the row is kept).

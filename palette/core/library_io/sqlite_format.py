@@ -135,7 +135,8 @@ def _read(conn: sqlite3.Connection, path: str, library: str | None, fallback_nam
     warnings: list[str] = []
     dates = ", ".join(c if c in columns else "''" for c in _DATE_COLUMNS)
     rows = conn.execute(
-        f"SELECT uid, category, title, body, shortcut, tags, sort_order, {dates} FROM phrases ORDER BY sort_order, rowid"
+        f"SELECT uid, category, title, body, shortcut, tags, sort_order, {dates}"
+        " FROM phrases ORDER BY sort_order, rowid"
     )
     for n, (uid, category, title, body, shortcut, tags, order, start, end) in enumerate(rows, start=1):
         if n > MAX_ROWS:

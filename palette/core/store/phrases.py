@@ -18,7 +18,6 @@ from palette.core.phrase_rules import shortcut_key
 from palette.core.store.changes import StoreChange
 from palette.core.store.errors import ShortcutTakenError, StoreError
 from palette.core.store.libraries import LibrariesArea
-from palette.core.validity import today
 from palette.core.store.rows import (
     PHRASE_SELECT,
     checked,
@@ -28,6 +27,7 @@ from palette.core.store.rows import (
     phrase_row,
     row_to_phrase,
 )
+from palette.core.validity import today
 
 
 class PhrasesArea(LibrariesArea):
@@ -67,7 +67,8 @@ class PhrasesArea(LibrariesArea):
 
     def dated_uids(self) -> list[str]:
         """The phrases with a validity date (a partial index): all a change of day can show or hide."""
-        return [uid for (uid,) in self.db.execute("SELECT uid FROM phrases WHERE valid_from != '' OR valid_until != ''")]
+        rows = self.db.execute("SELECT uid FROM phrases WHERE valid_from != '' OR valid_until != ''")
+        return [uid for (uid,) in rows]
 
     def coded_phrases(self, *, exclude_library: str | None = None) -> list[Phrase]:
         """The visible phrases that have a shortcut code, without reading every phrase: the rows with a
@@ -169,6 +170,8 @@ class PhrasesArea(LibrariesArea):
             raise StoreError(f"{uid!r} belongs to the read-only library {current.library!r}; hide it instead")
         with self.transaction():
             self.db.execute("DELETE FROM phrases WHERE uid = ?", [uid])
+            if current.override_of:  # no version of the agent's left to be out of date
+                self.db.execute("DELETE FROM team_updates WHERE uid = ?", [current.override_of])
         self._notify(StoreChange(uids=[uid] + ([current.override_of] if current.override_of else [])))
         return current
 
