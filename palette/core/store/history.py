@@ -48,16 +48,6 @@ class HistoryArea(SettingsArea):
             self.db.execute("DELETE FROM team_updates WHERE uid = ?", [team_uid])
         self._notify(StoreChange(uids=[team_uid]))
 
-    def take_team(self, team_uid: str) -> None:
-        """The agent takes the team's new text: their override and the mark go, in one transaction."""
-        with self.transaction():
-            override = self.db.execute("SELECT uid FROM phrases WHERE override_of = ?", [team_uid]).fetchone()
-            if override is None:
-                raise StoreError(f"{team_uid!r} has no customised version to drop")
-            self.db.execute("DELETE FROM phrases WHERE uid = ?", [override[0]])
-            self.db.execute("DELETE FROM team_updates WHERE uid = ?", [team_uid])
-        self._notify(StoreChange(uids=[team_uid, override[0]]))
-
     def _overridden_bases(self, library: str) -> _Bases:
         """The title and body of the library's phrases that have an override (few), before a write."""
         rows = self.db.execute(
