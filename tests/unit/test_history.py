@@ -72,9 +72,7 @@ def test_rollback_restores_the_layer_and_is_itself_a_version(store: Store, tmp_p
     assert [v.version for v in store.library_versions(TEAM)] == [1, 2, 3, 4]
 
 
-@pytest.mark.parametrize(
-    ("to", "message"), [(None, "no earlier version"), (7, "no version 7"), (1, "the current one")]
-)
+@pytest.mark.parametrize(("to", "message"), [(None, "no earlier version"), (7, "no version 7"), (1, "the current one")])
 def test_a_rollback_that_cannot_be_changes_nothing(store: Store, tmp_path: Path, to: int | None, message: str) -> None:
     publish(store, tmp_path / "team.csv", {"1": "一"})
     dump = store.dump()

@@ -2,8 +2,8 @@
 
 The domain is what an import can produce: trimmed text without control characters or BOMs (a body may
 hold inner line breaks and tabs, any cell may start like a formula, =, +, -, @, or with a quote),
-unique ids, unique shortcuts, tags without separators, validity dates (either open), order as given. A CSV keeps no version (it has nowhere to),
-everything else is kept exactly.
+unique ids, unique shortcuts, tags without separators, validity dates (either open), order as given.
+A CSV keeps no version (it has nowhere to), everything else is kept exactly.
 """
 
 from __future__ import annotations

@@ -101,7 +101,9 @@ def test_the_store_refuses_a_window_that_is_not_one(store: Store) -> None:
     with pytest.raises(StoreError, match="after"):
         store.add_phrase(category="c", title="t", body="b", valid_from="2026-12-31", valid_until="2026-12-01")
     with pytest.raises(StoreError, match="YYYY-MM-DD"):
-        store.replace_layer(Library(TEAM, LibraryKind.TEAM), [Phrase(f"{TEAM}#1", TEAM, "c", "t", "b", valid_until="x")])
+        store.replace_layer(
+            Library(TEAM, LibraryKind.TEAM), [Phrase(f"{TEAM}#1", TEAM, "c", "t", "b", valid_until="x")]
+        )
 
 
 def _day(iso: str) -> float:
