@@ -181,3 +181,25 @@ def test_a_failed_import_leaves_no_version_and_no_mark(store: Store, tmp_path: P
     with pytest.raises(StoreError, match="already belongs"):
         store.replace_layer(Library(TEAM, LibraryKind.TEAM), clash)
     assert store.dump() == dump
+
+
+def test_a_schema_2_database_upgrades_with_its_phrases_undated(tmp_path: Path) -> None:
+    """The step that brings validity dates, marks and versions keeps what a schema-2 database held."""
+    import sqlite3
+
+    import sqlite_utils
+
+    from palette.core.store import schema
+
+    path = tmp_path / "palette.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    for step in schema.MIGRATIONS[:2]:
+        step(db)
+    db.execute("PRAGMA user_version = 2")
+    db.table("phrases").insert({"uid": "p-1", "library": "我的话术", "category": "c", "title": "t", "body": "b"})
+    conn.close()
+    with Store(path) as store:
+        assert store.get("p-1") == Phrase("p-1", "我的话术", "c", "t", "b")
+        assert store.team_updates() == {} and store.library_versions(TEAM) == []
+        assert store.dated_uids() == []

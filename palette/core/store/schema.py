@@ -128,18 +128,10 @@ def _migrate_2_to_3(db: sqlite_utils.Database) -> None:
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
-_OUR_TABLES = {
-    "libraries",
-    "phrases",
-    "phrase_flags",
-    "usage",
-    "usage_events",
-    "profile",
-    "settings",
-    "changes",
-    "team_updates",
-    "library_versions",
-}
+_FIRST_TABLES = {"libraries", "phrases", "phrase_flags", "usage", "usage_events", "profile", "settings"}
+_OUR_TABLES = {*_FIRST_TABLES, "changes", "team_updates", "library_versions"}
+"""Every table of the current schema; a database at an older version need only have the first ones
+(the steps after create the rest)."""
 
 
 def _wal_mode(conn: sqlite3.Connection) -> str:
@@ -226,8 +218,9 @@ class StoreBase:
             )
         if version == 0 and tables:
             raise StoreError(f"{self.path}: not a Palette database (it has tables {', '.join(sorted(tables))})")
-        if version > 0 and not tables >= _OUR_TABLES:
-            raise StoreError(f"{self.path}: damaged Palette database (missing {_OUR_TABLES - tables})")
+        required = _OUR_TABLES if version == SCHEMA_VERSION else _FIRST_TABLES
+        if version > 0 and not tables >= required:
+            raise StoreError(f"{self.path}: damaged Palette database (missing {required - tables})")
         return version
 
     def files(self) -> list[Path]:
