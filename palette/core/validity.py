@@ -65,10 +65,6 @@ def in_window(p: Phrase, day: str) -> bool:
     return (not p.valid_from or p.valid_from <= day) and (not p.valid_until or day <= p.valid_until)
 
 
-def is_dated(p: Phrase) -> bool:
-    return bool(p.valid_from or p.valid_until)
-
-
 def expires_within(p: Phrase, day: str, days: int = EXPIRY_WARNING_DAYS) -> bool:
     """Whether `p` is on the shelf on `day` and leaves it within `days` days (its last day included)."""
     if not p.valid_until or not in_window(p, day):
