@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
@@ -75,6 +75,9 @@ def test_the_state_filter_lists_upcoming_expired_and_team_updated(manager: Phras
     manager.state_filter.setCurrentIndex(StateFilter.ALL)
     states = [manager.model.state_text(e) for e in manager.model.rows]
     assert states == ["已失效", "未生效", "已自定义 · 团队已更新"]
+    grey = QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+    colours = [manager.model.data(manager.model.index(r, 0), Qt.ItemDataRole.ForegroundRole) for r in range(3)]
+    assert colours[:2] == [grey, grey] and colours[2] is None  # off the shelf today: greyed
 
 
 def test_the_panel_shows_old_new_and_mine_and_keep_clears_the_mark(

@@ -74,6 +74,11 @@ def _state(e: Entry, day: str) -> str:
     return (window_state(e.original, day) if e.original is not None else "") or mine
 
 
+def off_shelf(e: Entry, day: str) -> bool:
+    """Whether the palette leaves the entry out today for its dates (the table greys it)."""
+    return bool(day) and bool(_state(e, day))
+
+
 def state_words(e: Entry, day: str, marked: Collection[str]) -> list[str]:
     """What the table's 状态 column adds for an entry: 已失效 / 未生效, 团队已更新."""
     parts = []

@@ -28,7 +28,7 @@ from palette.core import editing
 from palette.core.editing import Entry
 from palette.core.listing import Place
 from palette.core.model import Phrase
-from palette.ui.manager.lifecycle import state_words
+from palette.ui.manager.lifecycle import off_shelf, state_words
 
 PAGE = 200  # filter hits listed at a time; scrolling to the end lists the next ones
 _MIME = "application/x-palette-entry-keys"
@@ -164,7 +164,7 @@ class EntryModel(QAbstractTableModel):
             font.setBold(p.pinned and col == self.TITLE)
             return font
         if role == Qt.ItemDataRole.ForegroundRole:
-            if p.hidden or not editing.offered(e, self.disabled):
+            if p.hidden or not editing.offered(e, self.disabled) or off_shelf(e, self.day):
                 return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
             if col == self.SHORTCUT and e.key in self.collisions:
                 return QColor(_WARN)
