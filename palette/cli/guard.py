@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from palette.cli.common import EXIT_BAD_INPUT, EXIT_OK, UsageError, open_store, print_json
 from palette.core.escaping import escaped
 
 if TYPE_CHECKING:
     from palette.core.guard import Guard
+    from palette.core.model import Phrase
     from palette.core.placeholders import Context
     from palette.core.store import Store
 
@@ -70,7 +71,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         if phrase is None:
             raise UsageError(f"no phrase with uid {args.uid!r}")
         # What the palette would paste: the agent's own version of it, when there is one.
+        original = phrase
         phrase = next((p for p in store.phrases(PERSONAL_LIBRARY) if p.override_of == phrase.uid), phrase)
+        _check_dates(args.uid, original, phrase)
         context = render_context(store)
         guard = _guard(store)
         config = Settings(store).config()
@@ -100,6 +103,19 @@ def cmd_render(args: argparse.Namespace) -> int:
         shown = punctuate(text)  # what the palette would paste
         print(escaped(shown, keep="\n\t") if sys.stdout.isatty() else shown)
     return EXIT_OK
+
+
+def _check_dates(uid: str, original: Phrase, shown: Phrase) -> None:
+    """Refuse what the palette would not offer today: outside its (or its original's) validity dates."""
+    from palette.core.validity import today, window_state
+
+    day = today()
+    for p in (original, shown):
+        state = window_state(p, day)
+        if state == "expired":
+            raise UsageError(f"{uid}: expired on {p.valid_until} (失效日期); it is no longer offered")
+        if state == "upcoming":
+            raise UsageError(f"{uid}: valid from {p.valid_from} (生效日期); not offered yet")
 
 
 EXIT_LINT_FOUND = 1
@@ -146,6 +162,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         }
         for c in collisions
     ]
+    rows += _expiring_rows(phrases)
     if args.json:
         print_json(rows)
     else:
@@ -154,6 +171,27 @@ def cmd_lint(args: argparse.Namespace) -> int:
     flagged = len({row["uid"] for row in rows})
     print(f"palette lint: {len(phrases)} phrases, {flagged} with problems", file=sys.stderr)
     return EXIT_LINT_FOUND if rows else EXIT_OK
+
+
+def _expiring_rows(phrases: Sequence[Phrase]) -> list[dict[str, Any]]:
+    """Phrases on the shelf today that leave it within `EXPIRY_WARNING_DAYS`: renew or retire them."""
+    from palette.core.validity import EXPIRY_WARNING_DAYS, expires_within, today
+
+    day = today()
+    return [
+        {
+            "uid": p.uid,
+            "library": p.library,
+            "title": p.title,
+            "kind": "expiring",
+            "word": p.valid_until,
+            "span": [],
+            "suggestion": "",
+            "problem": f"expires after {p.valid_until} (失效日期, within {EXPIRY_WARNING_DAYS} days)",
+        }
+        for p in phrases
+        if expires_within(p, day)
+    ]
 
 
 def cmd_forbidden(args: argparse.Namespace) -> int:

@@ -54,7 +54,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                     f" {layer.library.name}; nothing changed (check the file, or confirm with --yes)"
                 )
         is_new = store.library(layer.library.name) is None
-        diff = apply_layer(store, layer, source_digest=digest)
+        diff = apply_layer(store, layer, source_digest=digest, origin=args.source)
         if args.subscribe:
             subscribe(store, layer.library.name, args.source, options)
     if args.json:
@@ -150,27 +150,11 @@ def cmd_library(args: argparse.Namespace) -> int:
     from palette.core.model import LibraryKind
     from palette.core.subscribe import NoticeKind, SubscriptionChecker, unsubscribe
 
+    if args.action in ("log", "rollback"):
+        return _log(args) if args.action == "log" else _rollback(args)
     with open_store() as store:
         if args.action == "list":
-            rows = [
-                {
-                    "name": lib.name,
-                    "kind": lib.kind.value,
-                    "phrases": len(store.phrases(library=lib.name)),
-                    "version": lib.version,
-                    "source": lib.source,
-                    "imported_at": lib.imported_at,
-                    "enabled": lib.enabled,
-                }
-                for lib in store.libraries()
-            ]
-            if args.json:
-                print_json(rows)
-            for r in [] if args.json else rows:
-                source = f"  ← {r['source']}" if r["source"] else ""
-                state = "" if r["enabled"] else "  (disabled)"
-                print(escaped(f"{r['name']}  {r['kind']}  {r['phrases']} phrases  {r['version']}{source}{state}"))
-            return EXIT_OK
+            return _list(store, args)
         if args.action in ("disable", "enable"):
             enable = args.action == "enable"
             store.set_library_enabled(args.name, enable)
@@ -218,4 +202,82 @@ def cmd_library(args: argparse.Namespace) -> int:
         else:
             store.remove_library(args.name)
             print(escaped(f"removed {args.name}; your own phrases, pins and statistics stay"))
+    return EXIT_OK
+
+
+def _list(store: Store, args: argparse.Namespace) -> int:
+    """Each library with its counts: phrases, those out of their dates today, overrides 团队已更新."""
+    from palette.core.validity import today, window_state
+
+    day = today()
+    marked = store.team_updates()
+    rows = []
+    for lib in store.libraries():
+        phrases = store.phrases(library=lib.name)
+        states = [window_state(p, day) for p in phrases]
+        rows.append(
+            {
+                "name": lib.name,
+                "kind": lib.kind.value,
+                "phrases": len(phrases),
+                "version": lib.version,
+                "source": lib.source,
+                "imported_at": lib.imported_at,
+                "enabled": lib.enabled,
+                "expired": states.count("expired"),
+                "upcoming": states.count("upcoming"),
+                "team_updated": sum(1 for p in phrases if p.uid in marked),
+            }
+        )
+    if args.json:
+        print_json(rows)
+    for r in [] if args.json else rows:
+        source = f"  ← {r['source']}" if r["source"] else ""
+        state = "" if r["enabled"] else "  (disabled)"
+        extra = "".join(
+            f"  {r[key]} {words}"
+            for key, words in (("expired", "expired"), ("upcoming", "upcoming"), ("team_updated", "团队已更新"))
+            if r[key]
+        )
+        print(escaped(f"{r['name']}  {r['kind']}  {r['phrases']} phrases  {r['version']}{source}{state}{extra}"))
+    return EXIT_OK
+
+
+def _team_library(store: Store, name: str) -> None:
+    from palette.core.model import LibraryKind
+
+    lib = store.library(name)
+    if lib is None or lib.kind is not LibraryKind.TEAM:
+        raise UsageError(f"{name!r} is not a team library (see palette library list)")
+
+
+def _log(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    with open_store() as store:
+        _team_library(store, args.name)
+        versions = store.library_versions(args.name)
+    if args.json:
+        print_json([asdict(v) for v in reversed(versions)])
+        return EXIT_OK
+    for v in reversed(versions):  # newest first, like git log
+        label = f" {v.label}" if v.label else ""
+        kept = "" if v.restorable else "  (too big to restore)"
+        print(escaped(
+            f"{v.version:3}  {v.applied_at}  {v.who or '?'}  +{v.added} ~{v.changed} -{v.removed}"
+            f" ({v.phrases} phrases){label}  ← {v.source or '?'}{kept}"
+        ))  # fmt: skip
+    if not versions:
+        print(f"{args.name}: no versions kept yet", file=sys.stderr)
+    return EXIT_OK
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from palette.core.history import rollback
+
+    with open_store() as store:
+        _team_library(store, args.name)
+        target, diff = rollback(store, args.name, args.to)
+        now = store.library_versions(args.name)[-1].version
+    print(escaped(f"{args.name}: rolled back to version {target.version} (now version {now}): {_counts(diff)}"))
     return EXIT_OK

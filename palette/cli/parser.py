@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--body", required=True, metavar="B")
     p.add_argument("--shortcut", default="", metavar="S")
     p.add_argument("--tags", default="", metavar="a,b")
+    p.add_argument("--valid-from", default="", metavar="DATE", help="offered from this day (YYYY-MM-DD)")
+    p.add_argument("--valid-until", default="", metavar="DATE", help="offered through this day (YYYY-MM-DD)")
 
     p = sub.add_parser("profile", help="the agent's profile (公司名称, 工号 …)")
     psub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
@@ -123,7 +125,7 @@ def _add_library_commands(sub: Any) -> None:
     p.add_argument("--library", metavar="NAME", help="which library (default: 我的话术, your own phrases)")
     p.add_argument("--force", action="store_true", help="replace an existing file (never Palette's own database)")
 
-    p = sub.add_parser("library", help="list libraries, check subscriptions, unsubscribe, remove")
+    p = sub.add_parser("library", help="list libraries, check subscriptions, log, roll back, unsubscribe, remove")
     lsub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
     q = lsub.add_parser("list", help="libraries with their phrase counts and sources")
     q.add_argument("--json", action="store_true")
@@ -141,6 +143,14 @@ def _add_library_commands(sub: Any) -> None:
     q.add_argument("name", metavar="NAME")
     q = lsub.add_parser("enable", help="bring a disabled library back into the search and the palette")
     q.add_argument("name", metavar="NAME")
+    q = lsub.add_parser("log", help="the last 20 versions of a team library: who, when, from where, what changed")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--json", action="store_true")
+    q = lsub.add_parser(
+        "rollback", help="make a team library what an earlier version was (itself a version; your own phrases stay)"
+    )
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--to", type=int, metavar="VERSION", help="the version to restore (default: the one before)")
 
 
 def _add_report_commands(sub: Any) -> None:

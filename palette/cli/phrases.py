@@ -24,6 +24,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         hits = index.query(query, limit=args.limit)
         unknown = index.unknown_categories(query) if not hits else []
         context = render_context(store)
+        marked = store.team_updates()
     for word in unknown:
         print(f'palette: note: no category matches "{word}"', file=sys.stderr)
     rendered = {h.phrase.uid: render(h.phrase.body, context) for h in hits}
@@ -38,6 +39,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             "score": round(h.score, 4),
             "rendered": rendered[h.phrase.uid].text,
             "missing": list(rendered[h.phrase.uid].missing),
+            "team_updated": h.phrase.usage_key in marked,
+            "valid_until": h.phrase.valid_until,
         }
         for h in hits
     ]
@@ -46,7 +49,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         for n, row in enumerate(rows, start=1):
             code = f" [{row['shortcut']}]" if row["shortcut"] else ""
-            print(escaped(f"{n:2}. {row['category']} › {row['title']}{code}  ({row['uid']})"))
+            mark = "  [团队已更新]" if row["team_updated"] else ""
+            print(escaped(f"{n:2}. {row['category']} › {row['title']}{code}  ({row['uid']}){mark}"))
             print(escaped(f"    {row['rendered']}", keep="\n\t"))
         if not rows and not unknown:
             print("no phrase matches", file=sys.stderr)
@@ -61,6 +65,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     shortcut = args.shortcut.strip()
     if shortcut and not SHORTCUT.fullmatch(shortcut):
         raise UsageError(f"--shortcut {shortcut!r}: use 1-20 letters, digits, '_', '.' or '-'")
+    valid_from, valid_until = _window(args.valid_from, args.valid_until)
     with open_store() as store:  # a shortcut already in use: the store refuses it under its write lock
         warnings = check_new_body(store, args.body)
         phrase = store.add_phrase(
@@ -69,11 +74,29 @@ def cmd_add(args: argparse.Namespace) -> int:
             body=args.body,
             shortcut=shortcut,
             tags=split_tags(args.tags),
+            valid_from=valid_from,
+            valid_until=valid_until,
         )
     for line in warnings:
         print(escaped(f"palette: warning: --body: {line}"), file=sys.stderr)
     print(phrase.uid)
     return EXIT_OK
+
+
+def _window(start: str, end: str) -> tuple[str, str]:
+    """--valid-from / --valid-until as ISO dates; a date that names no day is a one-line error."""
+    from palette.core.validity import DateError, check_window, parse_date
+
+    dates = []
+    for option, text in (("--valid-from", start), ("--valid-until", end)):
+        try:
+            dates.append(parse_date(text))
+        except DateError as e:
+            raise UsageError(f"{option}: {e}") from None
+    problem = check_window(dates[0], dates[1])
+    if problem is not None:
+        raise UsageError(f"--valid-until: {problem}")
+    return dates[0], dates[1]
 
 
 def cmd_profile(args: argparse.Namespace) -> int:

@@ -30,6 +30,8 @@ class Phrase:
     override_of: str | None = None  # a personal phrase that replaces this team/standard uid
     pinned: bool = False  # agent state, kept by uid outside the library layer
     hidden: bool = False
+    valid_from: str = ""  # 生效日期, ISO YYYY-MM-DD; "" = always (see core.validity)
+    valid_until: str = ""  # 失效日期, the last day it is offered; "" = never expires
 
     @property
     def usage_key(self) -> str:
@@ -93,3 +95,31 @@ class LayerDiff:
     @property
     def is_empty(self) -> bool:
         return not (self.added or self.changed or self.removed)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamUpdate:
+    """A team phrase that changed under the agent's override (团队已更新): the team's text the override
+    was made from; the new text is the team phrase as stored now."""
+
+    uid: str  # the team phrase
+    old_title: str
+    old_body: str
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryVersion:
+    """One applied import or subscription update of a team library, as `palette library log` shows it."""
+
+    library: str
+    version: int  # 1, 2, … per library; a rollback is a version too
+    applied_at: str  # ISO 8601, UTC
+    who: str  # the profile's 工号, else the OS user
+    source: str  # the path or URL, or "rollback to N"
+    checksum: str  # of the layer's content (LibraryData.checksum)
+    label: str  # the library's own version text, e.g. 2026.12
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    phrases: int = 0
+    restorable: bool = True  # False when the layer was too big to keep (see store.history)

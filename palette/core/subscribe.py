@@ -7,7 +7,8 @@ touches no database and may run on any thread; `SubscriptionChecker.apply` write
 that owns the store. The checker remembers what it already said: each failure streak is reported
 once, and the last good layer stays in place meanwhile. A URL is asked with the validators (ETag,
 Last-Modified) of the version it sent last, so an unchanged library costs a 304 and nothing else. A
-version that would remove many phrases (`is_mass_removal`) is held back until confirmed.
+version that would remove many phrases (`is_mass_removal`) is held back until confirmed. A version
+the agent rolled back from (`palette library rollback`) is not applied again; the next new one is.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class Subscription:
     options: ReadOptions = DEFAULT_OPTIONS
     validators: Validators = NO_VALIDATORS  # of the version applied, sent with the next request
     pending: Pending | None = None
+    skipped: str = ""  # checksum of the content rolled back from: not applied again
 
 
 def subscriptions(store: Store) -> list[Subscription]:
@@ -77,8 +79,16 @@ def subscriptions(store: Store) -> list[Subscription]:
         if lib.kind is LibraryKind.TEAM and lib.source:
             entry = saved.get(lib.name)
             entry = entry if isinstance(entry, dict) else {}
+            skipped = entry.get("skipped")
             subs.append(
-                Subscription(lib.name, lib.source, _options_from(entry), _validators_from(entry), _pending_from(entry))
+                Subscription(
+                    lib.name,
+                    lib.source,
+                    _options_from(entry),
+                    _validators_from(entry),
+                    _pending_from(entry),
+                    skipped if isinstance(skipped, str) else "",
+                )
             )
     return subs
 
@@ -115,9 +125,17 @@ def _put(store: Store, library: str, entry: dict[str, Any]) -> None:
     store.set_setting(OPTIONS_SETTING, saved)
 
 
-def _save_state(store: Store, sub: Subscription, validators: Validators, pending: Pending | None) -> None:
+def skip_rolled_back(store: Store, library: str, checksum: str) -> None:
+    """After a rollback: the content rolled back from is not applied again by the next check."""
+    entry = _saved(store).get(library)
+    _put(store, library, (dict(entry) if isinstance(entry, dict) else {}) | {"skipped": checksum})
+
+
+def _save_state(
+    store: Store, sub: Subscription, validators: Validators, pending: Pending | None, skipped: str = ""
+) -> None:
     """The options stay; the validators of the applied version and the held-back version are replaced."""
-    entry = _options_entry(sub.options) | _validators_entry(validators)
+    entry = _options_entry(sub.options) | _validators_entry(validators) | ({"skipped": skipped} if skipped else {})
     if pending is not None:
         entry["pending"] = {
             "checksum": pending.checksum,
@@ -257,8 +275,8 @@ class SubscriptionChecker:
                 return self._hold(name, sub.pending)
             self._said.pop(name, None)
             return None
-        if data.checksum() == current.checksum:  # e.g. the lead finished the save a torn read caught
-            _save_state(self.store, sub, fetched.validators, None)
+        if data.checksum() in (current.checksum, sub.skipped):  # a torn read finished, or rolled back from
+            _save_state(self.store, sub, fetched.validators, None, sub.skipped)
             self._said.pop(name, None)
             return None
         try:
@@ -267,7 +285,7 @@ class SubscriptionChecker:
                 removed, total = removal_count(self.store, layer)
                 if is_mass_removal(removed, total) and not self.confirmed:
                     held = Pending(data.checksum(), removed, total, fetched.validators)
-                    _save_state(self.store, sub, sub.validators, held)
+                    _save_state(self.store, sub, sub.validators, held, sub.skipped)
                     return self._hold(name, held)
                 diff = apply_layer(self.store, layer)
                 _save_state(self.store, sub, fetched.validators, None)

@@ -132,7 +132,10 @@ def team_layer(store: Store, data: LibraryData, *, source: str | None = None) ->
 
 def _placed(p: Phrase, uid: str, library: str, order: int) -> Phrase:
     """`p`'s content under another uid, library and position (no agent state: that is kept by uid)."""
-    return Phrase(uid, library, p.category, p.title, p.body, p.shortcut, p.tags, order)
+    return Phrase(
+        uid, library, p.category, p.title, p.body, p.shortcut, p.tags, order,
+        valid_from=p.valid_from, valid_until=p.valid_until,
+    )  # fmt: skip
 
 
 def _guard_warnings(
@@ -200,12 +203,15 @@ def review(store: Store, layer: TeamLayer) -> ImportPlan:
     )
 
 
-def apply_layer(store: Store, layer: TeamLayer, *, source_digest: str = "") -> LayerDiff:
+def apply_layer(store: Store, layer: TeamLayer, *, source_digest: str = "", origin: str = "") -> LayerDiff:
     """Replace the team layer in one transaction; the diff is what actually changed, with the warnings.
 
-    `source_digest` (from `import_digest`) lets the next import of the same bytes skip everything.
+    `source_digest` (from `import_digest`) lets the next import of the same bytes skip everything;
+    `origin` is the path or URL the version log names when the library is not subscribed.
     """
-    diff = store.replace_layer(layer.library, layer.phrases, layer.forbidden, source_digest=source_digest)
+    diff = store.replace_layer(
+        layer.library, layer.phrases, layer.forbidden, source_digest=source_digest, origin=origin
+    )
     return replace(diff, warnings=layer.warnings)
 
 

@@ -32,6 +32,7 @@ from palette.core.placeholders import (
 )
 from palette.core.punctuation import to_full_width
 from palette.core.store import Store, StoreChange
+from palette.core.validity import in_window
 from palette.platform.base import Desktop, HotkeyBackend, WindowRef
 from palette.platform.paster import PasteOutcome, Paster
 from palette.ui.fill_form import FillForm
@@ -213,6 +214,7 @@ class PaletteController(QObject):
     def rows(self, query: str) -> list[Row]:
         """The hits for `query`, rendered with what is known now, matches and gaps marked."""
         out = []
+        marked = self.store.team_updates()
         for hit in self._search(query, 9):
             p = hit.phrase
             r = render(p.body, self._context)
@@ -229,6 +231,7 @@ class PaletteController(QObject):
                     text_spans=text_spans,
                     gap_spans=gaps,
                     forbidden=tuple(self.guard.forbidden(r.text)),
+                    team_updated=p.usage_key in marked,
                     phrase=p,
                 )
             )
@@ -280,6 +283,9 @@ class PaletteController(QObject):
 
     def _finish(self, row: Row, phrase: Phrase, rendered: Rendered, choice: Choice) -> None:
         mode = choice.mode
+        if not self._on_shelf(phrase):  # the list was shown before midnight, or the phrase changed since
+            self.window.warn(row, mode, self.tr("这条话术不在有效期内(生效/失效日期),不能粘贴。"), blocking=True)
+            return
         try:
             text = ensure_pasteable(rendered)
         except UnfilledPlaceholderError as e:
@@ -316,6 +322,12 @@ class PaletteController(QObject):
         if self.settings.config().normalize_punctuation:
             text = to_full_width(text)  # after the guard: its matching folds full-width to half-width anyway
         self._paste(phrase, text, mode)
+
+    def _on_shelf(self, phrase: Phrase) -> bool:
+        """Whether `phrase` (and the team phrase it customises) is inside its validity dates today."""
+        day = self._clock().date().isoformat()
+        original = self.store.get(phrase.override_of) if phrase.override_of else None
+        return in_window(phrase, day) and (original is None or in_window(original, day))
 
     def _paste(self, phrase: Phrase, text: str, mode: ChoiceMode) -> None:
         self._pasting = True

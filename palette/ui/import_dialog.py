@@ -170,7 +170,7 @@ def review_and_import(
         return None
     if choice is ImportChoice.APPLY_AND_SUBSCRIBE:
         layer = replace(layer, library=replace(layer.library, source=canonical(location)))
-    diff = apply_layer(store, layer)
+    diff = apply_layer(store, layer, origin=location)
     if choice is ImportChoice.APPLY_AND_SUBSCRIBE:
         subscribe(store, layer.library.name, location, options)
     return diff

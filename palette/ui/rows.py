@@ -9,7 +9,16 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QFont, QFontMetrics, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -35,6 +44,7 @@ class Row:
     gap_spans: Spans = ()  # where `text` still has an unfilled placeholder
     forbidden: tuple[Finding, ...] = ()  # 禁语 in `text` (spans into it)
     replace: bool = False  # Ctrl+R: paste with the suggested wording instead of the 禁语, this time only
+    team_updated: bool = False  # the agent's version of a team phrase the team has changed since (团队已更新)
     phrase: Phrase | None = field(default=None, compare=False)  # the phrase the hit is for (None: a bare row)
 
     def replaceable(self) -> bool:
@@ -210,6 +220,14 @@ class RowModel(QAbstractListModel):
         return None
 
 
+def team_mark(row: Row, muted: str) -> str:
+    """The small mark of an override whose team phrase changed: the manager shows what changed."""
+    if not row.team_updated:
+        return ""
+    words = html.escape(QCoreApplication.translate("PaletteRows", "团队已更新"))
+    return f' &nbsp;<span style="color:{muted}">↻\u00a0{words}</span>'
+
+
 def ban_mark(row: Row) -> str:
     """The small mark a row with a 禁语 carries in the list: the word(s), or ✓ once replaced."""
     if not row.forbidden:
@@ -251,7 +269,7 @@ class RowDelegate(QStyledItemDelegate):
             f'<span style="color:{muted}">{number}</span>&nbsp; <span style="color:{muted}">'
             f"{html.escape(row.category)} ›</span> "
             f"<b>{marked_html(title, title_spans, accent=accent, warn=warn, underline=c.underline)}</b>{shortcut}"
-            f"{ban_mark(row)}"
+            f"{team_mark(row, muted)}{ban_mark(row)}"
         )
         patch = c.warn_background.name() if c.warn_background is not None else ""
         body = marked_html(

@@ -2,13 +2,14 @@
 
 The domain is what an import can produce: trimmed text without control characters or BOMs (a body may
 hold inner line breaks and tabs, any cell may start like a formula, =, +, -, @, or with a quote),
-unique ids, unique shortcuts, tags without separators, order as given. A CSV keeps no version (it has nowhere to),
-everything else is kept exactly.
+unique ids, unique shortcuts, tags without separators, validity dates (either open), order as given.
+A CSV keeps no version (it has nowhere to), everything else is kept exactly.
 """
 
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,10 @@ _body = (
     .filter(bool)
 )
 _tag = _text(8, _chars.filter(lambda c: c not in ",,、;;"))
+_day = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)).map(date.isoformat)
+_window = st.tuples(st.just("") | _day, st.just("") | _day).map(
+    lambda w: tuple(sorted(w)) if w[0] and w[1] else w
+)  # the start never after the end
 _shortcut = st.text(st.sampled_from("abcdefghijkmnpqrstuvwxyz0123456789_.-"), min_size=1, max_size=20)
 
 
@@ -47,6 +52,7 @@ def libraries(draw: st.DrawFn) -> LibraryData:
     n = draw(st.integers(min_value=1, max_value=8))
     ids = draw(st.lists(_text(20), min_size=n, max_size=n, unique=True))
     codes = draw(st.lists(_shortcut, min_size=n, max_size=n, unique_by=str.casefold))
+    windows = draw(st.lists(_window, min_size=n, max_size=n))
     phrases = tuple(
         Phrase(
             uid=ids[i],
@@ -57,6 +63,8 @@ def libraries(draw: st.DrawFn) -> LibraryData:
             shortcut=codes[i] if draw(st.booleans()) else "",
             tags=tuple(draw(st.lists(_tag, max_size=3, unique=True))),
             sort_order=i,
+            valid_from=windows[i][0],
+            valid_until=windows[i][1],
         )
         for i in range(n)
     )

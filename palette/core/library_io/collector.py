@@ -26,6 +26,7 @@ from palette.core.phrase_rules import (
     shortcut_key,
     split_tags,
 )
+from palette.core.validity import DateError, parse_date
 
 # A cell longer than its field's limit skips the row; a shortcut cell is read up to a body's length,
 # and a code the rule refuses is dropped from its row with a warning (the row is kept).
@@ -85,6 +86,9 @@ class Collector:
             return False
         if len(self.phrases) >= MAX_ROWS:
             raise LibraryFileError(f"{self.label}: more than {MAX_ROWS:,} phrases; split the library")
+        window = self._window(where, cells, values["valid_from"], values["valid_until"])
+        if window is None:
+            return False
         category = values["category"] or default_category
         title = values["title"] or _title_from(body)
         phrase_id = values["id"]
@@ -106,9 +110,29 @@ class Collector:
                 shortcut=shortcut,
                 tags=split_tags(values["tags"]),
                 sort_order=len(self.phrases),
+                valid_from=window[0],
+                valid_until=window[1],
             )
         )
         return True
+
+    def _window(
+        self, where: str, cells: Mapping[str, tuple[str, object]], start: str, end: str
+    ) -> tuple[str, str] | None:
+        """The row's validity dates as ISO text, or None (with a warning naming the column): a date that
+        cannot be read skips the row, since guessing could put expired wording back on the shelf."""
+        dates: list[str] = []
+        for fld, text in (("valid_from", start), ("valid_until", end)):
+            try:
+                dates.append(parse_date(text))
+            except DateError as e:
+                self.warn(f"{where}, column {cells.get(fld, ('', None))[0] or fld}", f"{e}; row skipped")
+                return None
+        if dates[0] and dates[1] and dates[0] > dates[1]:
+            column = cells.get("valid_until", ("", None))[0] or "valid_until"
+            self.warn(f"{where}, column {column}", f"{dates[1]} is before the start {dates[0]}; row skipped")
+            return None
+        return dates[0], dates[1]
 
     def _derive_id(self, where: str, category: str, title: str) -> str:
         """Without an id column: the same category and title give the same id on every import."""

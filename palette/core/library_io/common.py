@@ -31,6 +31,8 @@ FIELD_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "body": ("内容", "话术", "话术内容", "正文", "回复内容", "body", "text", "回复", "content", "话术正文"),
     "shortcut": ("快捷码", "快捷键", "缩写", "code", "shortcut", "快捷词", "简码", "短码"),
     "tags": ("标签", "tags", "tag", "关键词", "关键字"),
+    "valid_from": ("生效日期", "validfrom", "生效时间", "开始日期", "起始日期", "有效期起", "生效"),
+    "valid_until": ("失效日期", "validuntil", "失效时间", "截止日期", "到期日期", "结束日期", "有效期至", "失效"),
 }
 FORBIDDEN_SHEETS = ("禁语", "服务禁语", "禁用语", "敏感词", "forbidden", "forbiddenwords")
 FORBIDDEN_FIELDS: Mapping[str, tuple[str, ...]] = {
@@ -38,8 +40,9 @@ FORBIDDEN_FIELDS: Mapping[str, tuple[str, ...]] = {
     "suggestion": ("建议", "建议用语", "建议话术", "推荐用语", "替换", "替代用语", "suggestion"),
 }
 IGNORE = "ignore"  # `--map 备注=ignore` leaves a column out
-EXPORT_HEADER = ("编号", "分类", "标题", "内容", "快捷码", "标签")
-EXPORT_FIELDS = ("id", "category", "title", "body", "shortcut", "tags")
+EXPORT_HEADER = ("编号", "分类", "标题", "内容", "快捷码", "标签", "生效日期", "失效日期")
+EXPORT_FIELDS = ("id", "category", "title", "body", "shortcut", "tags", "valid_from", "valid_until")
+DATE_FIELDS = ("valid_from", "valid_until")
 FORBIDDEN_HEADER = ("禁语", "建议")
 
 
@@ -68,6 +71,7 @@ class LibraryData:
         """
         phrases = "\x01".join(
             "\x00".join((p.uid, p.category, p.title, p.body, p.shortcut, "\x02".join(p.tags), str(p.sort_order)))
+            + (f"\x04{p.valid_from}\x04{p.valid_until}" if p.valid_from or p.valid_until else "")  # undated: as before
             for p in self.phrases
         )
         words = "\x01".join(f"{w.word}\x00{w.suggestion}" for w in self.forbidden)
@@ -183,4 +187,4 @@ def check_format_version(path: str, value: object) -> None:
 
 def phrase_rows(data: LibraryData) -> Iterator[list[str]]:
     for p in sorted(data.phrases, key=lambda p: p.sort_order):
-        yield [p.uid, p.category, p.title, p.body, p.shortcut, ", ".join(p.tags)]
+        yield [p.uid, p.category, p.title, p.body, p.shortcut, ", ".join(p.tags), p.valid_from, p.valid_until]

@@ -105,6 +105,8 @@ def json_bytes(data: LibraryData) -> bytes:
                 "shortcut": p.shortcut,
                 "tags": list(p.tags),
             }
+            | ({"valid_from": p.valid_from} if p.valid_from else {})
+            | ({"valid_until": p.valid_until} if p.valid_until else {})
             for p in sorted(data.phrases, key=lambda p: p.sort_order)
         ],
         "forbidden": [{"word": w.word, "suggestion": w.suggestion} for w in data.forbidden],

@@ -36,11 +36,14 @@ CREATE TABLE phrases (
     body TEXT NOT NULL,
     shortcut TEXT NOT NULL DEFAULT '',
     tags TEXT NOT NULL DEFAULT '[]',
-    sort_order INTEGER NOT NULL DEFAULT 0
+    sort_order INTEGER NOT NULL DEFAULT 0,
+    valid_from TEXT NOT NULL DEFAULT '',
+    valid_until TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE forbidden_words (word TEXT PRIMARY KEY, suggestion TEXT NOT NULL DEFAULT '');
 """
 _PHRASE_COLUMNS = {"uid", "category", "title", "body", "shortcut", "tags", "sort_order"}
+_DATE_COLUMNS = ("valid_from", "valid_until")  # optional: libraries written before validity dates lack them
 
 
 def parse_db(source: LibraryBytes, library: str | None) -> LibraryData:
@@ -58,6 +61,8 @@ def parse_db(source: LibraryBytes, library: str | None) -> LibraryData:
             "body": ("body", p.body),
             "shortcut": ("shortcut", p.shortcut),
             "tags": ("tags", ",".join(p.tags)),
+            "valid_from": ("valid_from", p.valid_from),
+            "valid_until": ("valid_until", p.valid_until),
         }
         collector.add(f"phrase {n} ({p.uid})", cells, DEFAULT_CATEGORY)
     for n, w in enumerate(raw.forbidden, start=1):
@@ -128,10 +133,12 @@ def _read(conn: sqlite3.Connection, path: str, library: str | None, fallback_nam
         raise LibraryFileError(f"{path}: the library has no name; give one with --library")
     phrases: list[Phrase] = []
     warnings: list[str] = []
+    dates = ", ".join(c if c in columns else "''" for c in _DATE_COLUMNS)
     rows = conn.execute(
-        "SELECT uid, category, title, body, shortcut, tags, sort_order FROM phrases ORDER BY sort_order, rowid"
+        f"SELECT uid, category, title, body, shortcut, tags, sort_order, {dates}"
+        " FROM phrases ORDER BY sort_order, rowid"
     )
-    for n, (uid, category, title, body, shortcut, tags, order) in enumerate(rows, start=1):
+    for n, (uid, category, title, body, shortcut, tags, order, start, end) in enumerate(rows, start=1):
         if n > MAX_ROWS:
             raise LibraryFileError(f"{path}: more than {MAX_ROWS:,} phrases; split the library")
         try:
@@ -151,6 +158,8 @@ def _read(conn: sqlite3.Connection, path: str, library: str | None, fallback_nam
                     shortcut=_db_text("shortcut", shortcut),
                     tags=tag_list,
                     sort_order=order if type(order) is int else len(phrases),
+                    valid_from=_db_text("valid_from", start),
+                    valid_until=_db_text("valid_until", end),
                 )
             )
         except _SkipRow as e:
@@ -198,7 +207,7 @@ def _build_library_db(data: LibraryData, tmp: Path) -> None:
                 ],
             )
             conn.executemany(
-                "INSERT INTO phrases VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO phrases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         p.uid,
@@ -208,6 +217,8 @@ def _build_library_db(data: LibraryData, tmp: Path) -> None:
                         p.shortcut,
                         json.dumps(list(p.tags), ensure_ascii=False),
                         p.sort_order,
+                        p.valid_from,
+                        p.valid_until,
                     )
                     for p in data.phrases
                 ],

@@ -14,6 +14,7 @@ from palette.core.search.index import IndexSource, PreparedIndex, _slot
 from palette.core.search.ranking import _USAGE_HALF, SCAN_CAP, Hit, MatchKind
 from palette.core.search.scan import _Query, _split
 from palette.core.store import NEXT_PHRASE_WINDOW_S, StoreChange, decayed
+from palette.core.validity import in_window, today
 
 if TYPE_CHECKING:
     from palette.core.store import Store
@@ -79,7 +80,7 @@ class SearchIndex:
             raise RuntimeError("this index has no store")
         self._generation += 1
         self._pending = []
-        return IndexSource.from_store(self._store, self._generation)
+        return IndexSource.from_store(self._store, self._generation, day=today(self._clock()))
 
     @staticmethod
     def prepare(source: IndexSource, table: PinyinTable | None = None) -> PreparedIndex:
@@ -137,10 +138,22 @@ class SearchIndex:
                 return
             self._apply_uids(state, store, change.uids)
 
+    def _recheck_day(self, state: PreparedIndex) -> None:
+        """A new day since the index last looked (the app runs for weeks): re-resolve the dated phrases
+        only, so a phrase enters or leaves the shelf when the palette opens. One date per query."""
+        store = self._store
+        if store is None or not state.day:
+            return
+        day = today(self._clock())
+        if day != state.day:
+            state.day = day
+            self._apply_uids(state, store, store.dated_uids())
+
     @staticmethod
     def _apply_uids(state: PreparedIndex, store: Store, uids: Iterable[str]) -> None:
         """Re-resolve the slots these uids touch as `effective_phrases` does: an override shows in its
-        original's place, a lone override (its original gone) in its own, hidden ones not at all."""
+        original's place, a lone override (its original gone) in its own, hidden ones and those
+        outside their validity window (`state.day`) not at all."""
         slots: set[str] = set()
         for uid in uids:
             p = store.get(uid)
@@ -165,7 +178,8 @@ class SearchIndex:
                 placed = (original.library, original.sort_order)
             else:
                 shown = override or original
-            if shown is None or shown.hidden:
+            day = state.day
+            if shown is None or shown.hidden or (day and not (in_window(shown, day) and _original_ok(original, day))):
                 state.drop(slot)
             else:
                 state.put(slot, shown, placed)
@@ -178,6 +192,7 @@ class SearchIndex:
         state = self._state
         if state is None or limit < 1:
             return []
+        self._recheck_day(state)
         state.refresh()
         now = self._clock()
         words, categories = _split(text)
@@ -196,6 +211,7 @@ class SearchIndex:
         state = self._state
         if state is None:
             return []
+        self._recheck_day(state)
         state.refresh()
         return [w for w in _split(text)[1] if not self._category_pids(state, [w])]
 
@@ -255,3 +271,8 @@ class SearchIndex:
                 rest if rest is not None else state.first_in_order(limit + len(seen)), MatchKind.LIBRARY, lambda e: 1.0
             )
         return hits
+
+
+def _original_ok(original: Phrase | None, day: str) -> bool:
+    """An override leaves the shelf with its original (a lone override answers for itself)."""
+    return original is None or in_window(original, day)

@@ -47,19 +47,20 @@ class IndexSource:
     last_used: tuple[str, float] | None = None
     placed: Mapping[str, tuple[str, int]] = field(default_factory=dict)  # override uid → its original's place
     generation: int = 0
+    day: str = ""  # the date whose validity windows `phrases` respects ("" = none applied)
 
     @classmethod
-    def from_store(cls, store: Store, generation: int = 0) -> IndexSource:
+    def from_store(cls, store: Store, generation: int = 0, *, day: str = "") -> IndexSource:
         libraries = tuple(lib.name for lib in store.libraries() if lib.enabled)  # a disabled one is not indexed
         everything = store.phrases()
         by_uid = {p.uid: p for p in everything}
-        shown = effective_phrases(everything, libraries, disabled=store.disabled_libraries())
+        shown = effective_phrases(everything, libraries, disabled=store.disabled_libraries(), today=day or None)
         placed = {
             p.uid: (o.library, o.sort_order)
             for p in shown
             if p.override_of and (o := by_uid.get(p.override_of)) is not None
         }
-        return cls(shown, libraries, store.usage(), store.transitions(), store.last_used(), placed, generation)
+        return cls(shown, libraries, store.usage(), store.transitions(), store.last_used(), placed, generation, day)
 
 
 PREFIX_TAKE = 10  # phrases whose shortcut starts with the typed word, always considered (shortest codes) …
@@ -73,6 +74,7 @@ class PreparedIndex:
     def __init__(self, book: CodeBook, source: IndexSource) -> None:
         self.book = book
         self.generation = source.generation
+        self.day = source.day
         self.lib_rank = {name: i for i, name in enumerate(source.libraries)}
         self.entries: list[_Entry | None] = []
         self.slot_pid: dict[str, int] = {}

@@ -9,19 +9,20 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from palette.core.model import ForbiddenWord, LayerDiff, Library, LibraryKind, Phrase
 from palette.core.store.changes import StoreChange
 from palette.core.store.errors import StoreError
+from palette.core.store.history import HistoryArea
 from palette.core.store.rows import UPSERT_PHRASE, checked, clean_row, diff_rows, layer_row
-from palette.core.store.settings import SettingsArea
 
 DISABLED_LIBRARIES_SETTING = "disabled_libraries"  # names of libraries out of the search and the palette
 SOURCE_DIGESTS_SETTING = "source_digests"  # library → digest of the source bytes its layer came from
 
 
-class LibrariesArea(SettingsArea):
+class LibrariesArea(HistoryArea):
     """The libraries table and whole-layer writes (the enabled flags and source digests live in settings)."""
 
     def libraries(self) -> list[Library]:
@@ -73,7 +74,7 @@ class LibrariesArea(SettingsArea):
     def diff_layer(self, name: str, phrases: Sequence[Phrase]) -> LayerDiff:
         """What `replace_layer(name, phrases)` would change, without writing."""
         rows = self.db.execute(
-            "SELECT uid, category, title, body, shortcut, tags, sort_order FROM phrases"
+            "SELECT uid, category, title, body, shortcut, tags, valid_from, valid_until, sort_order FROM phrases"
             " WHERE library = ? ORDER BY sort_order, rowid",
             [name],
         )
@@ -84,7 +85,7 @@ class LibrariesArea(SettingsArea):
             tags = tags_json.get(p.tags)
             if tags is None:
                 tags = tags_json[p.tags] = json.dumps(list(p.tags), ensure_ascii=False)
-            return (p.category, p.title, p.body, p.shortcut, tags, p.sort_order)
+            return (p.category, p.title, p.body, p.shortcut, tags, p.valid_from, p.valid_until, p.sort_order)
 
         return diff_rows({r[0]: r[1:] for r in rows}, phrases, stored_form)
 
@@ -112,12 +113,15 @@ class LibrariesArea(SettingsArea):
         forbidden: Sequence[ForbiddenWord] | None = None,
         *,
         source_digest: str = "",
+        origin: str = "",
     ) -> LayerDiff:
         """Make `library`'s layer exactly `phrases` in one transaction; other layers and agent state stay.
 
         Only what differs is written: added and changed rows, deleted ones; an unchanged phrase costs a
         comparison. `forbidden`, when given, replaces the library's own 禁语 list. `source_digest`
         names the source bytes this layer came from, so importing them again can be skipped unread.
+        A team layer's write is kept as a version (`origin`: where it came from when the library keeps
+        no source), and marks the overrides whose team text it changes (团队已更新).
         """
         if library.kind is LibraryKind.PERSONAL:
             raise StoreError("the personal library is edited phrase by phrase, not replaced")
@@ -128,8 +132,11 @@ class LibrariesArea(SettingsArea):
             seen.add(p.uid)
             checked(clean_row(p), where=f"{library.name}: phrase {p.uid!r}")
         now = time.time()
+        library = replace(library, imported_at=library.imported_at or _utc_now())
         with self.transaction():
+            existing = self.library(library.name)
             diff = self.diff_layer(library.name, phrases)  # inside: a concurrent import cannot leave a mix
+            bases = self._overridden_bases(library.name) if diff.changed or diff.removed else {}
             if diff.added:
                 clash = self._uids_elsewhere(set(diff.added), library.name)
                 if clash:
@@ -145,7 +152,7 @@ class LibrariesArea(SettingsArea):
                     library.kind.value,
                     library.source,
                     library.version,
-                    library.imported_at or _utc_now(),
+                    library.imported_at,
                     library.checksum,
                     int(library.read_only),
                 ],
@@ -162,6 +169,11 @@ class LibrariesArea(SettingsArea):
             if forbidden is not None:
                 self._replace_forbidden(library.name, forbidden)
             self._set_source_digest(library.name, source_digest)
+            self._mark_team_updates(bases, phrases, diff)
+            if library.kind is LibraryKind.TEAM and (
+                not diff.is_empty or existing is None or existing.checksum != library.checksum
+            ):
+                self._record_version(library, phrases, forbidden, diff, origin)
         self._notify(StoreChange(uids=[*diff.added, *diff.changed, *diff.removed], libraries=[library.name]))
         return diff
 
@@ -190,6 +202,10 @@ class LibrariesArea(SettingsArea):
             self.db.execute("DELETE FROM phrases WHERE library = ?", [name])
             self.db.execute("DELETE FROM forbidden_words WHERE source = ?", [name])
             self.db.execute("DELETE FROM libraries WHERE name = ?", [name])
+            self.db.execute("DELETE FROM library_versions WHERE library = ?", [name])
+            self.db.execute(
+                "DELETE FROM team_updates WHERE uid IN (SELECT value FROM json_each(?))", [json.dumps(uids)]
+            )
             if name in (disabled := set(self.disabled_libraries())):  # a later import of the name starts enabled
                 disabled.discard(name)
                 self._write_disabled(disabled)

@@ -27,6 +27,7 @@ from palette.core.store.rows import (
     phrase_row,
     row_to_phrase,
 )
+from palette.core.validity import today
 
 
 class PhrasesArea(LibrariesArea):
@@ -59,10 +60,15 @@ class PhrasesArea(LibrariesArea):
         row = self.db.execute(PHRASE_SELECT + " WHERE p.uid = ?", [uid]).fetchone()
         return row_to_phrase(row) if row else None
 
-    def visible_phrases(self) -> list[Phrase]:
-        """What the palette offers: personal overrides replace their originals, hidden ones and disabled
-        libraries are left out."""
-        return self._visible_where("1", [])
+    def visible_phrases(self, *, day: str | None = None) -> list[Phrase]:
+        """What the palette offers on `day` (ISO; default today): personal overrides replace their
+        originals, hidden ones, disabled libraries and phrases outside their validity dates are left out."""
+        return self._visible_where("1", [], today=day or today())
+
+    def dated_uids(self) -> list[str]:
+        """The phrases with a validity date (a partial index): all a change of day can show or hide."""
+        rows = self.db.execute("SELECT uid FROM phrases WHERE valid_from != '' OR valid_until != ''")
+        return [uid for (uid,) in rows]
 
     def coded_phrases(self, *, exclude_library: str | None = None) -> list[Phrase]:
         """The visible phrases that have a shortcut code, without reading every phrase: the rows with a
@@ -73,7 +79,7 @@ class PhrasesArea(LibrariesArea):
         )
         return [p for p in shown if p.shortcut]
 
-    def _visible_where(self, condition: str, params: Sequence[object]) -> list[Phrase]:
+    def _visible_where(self, condition: str, params: Sequence[object], *, today: str | None = None) -> list[Phrase]:
         """`visible_phrases` over the rows matching an SQL condition: the overrides among them must be
         all of them, or an original they hide would show (the callers include every override)."""
         rows = self.db.execute(f"{PHRASE_SELECT} WHERE {condition} ORDER BY p.library, p.sort_order, p.rowid", params)
@@ -82,6 +88,7 @@ class PhrasesArea(LibrariesArea):
             map(row_to_phrase, rows),
             [lib.name for lib in libraries],
             disabled={lib.name for lib in libraries if not lib.enabled},
+            today=today,
         )
 
     def add_phrase(
@@ -93,8 +100,11 @@ class PhrasesArea(LibrariesArea):
         shortcut: str = "",
         tags: Sequence[str] = (),
         override_of: str | None = None,
+        valid_from: str = "",
+        valid_until: str = "",
     ) -> Phrase:
-        """A new personal phrase (or a personal override of a read-only one); returns it with its uid."""
+        """A new personal phrase (or a personal override of a read-only one); returns it with its uid.
+        `valid_from`/`valid_until`: ISO dates of its window ("" = open-ended)."""
         if override_of is not None:
             base = self.get(override_of)
             if base is None:
@@ -102,6 +112,7 @@ class PhrasesArea(LibrariesArea):
             if base.library == PERSONAL_LIBRARY:
                 raise StoreError(f"{override_of!r} is already a personal phrase; edit it instead")
         fields = clean_fields({"category": category, "title": title, "body": body, "shortcut": shortcut, "tags": tags})
+        fields |= {"valid_from": valid_from, "valid_until": valid_until}
         checked(Phrase("", PERSONAL_LIBRARY, **fields))
         with self.transaction():  # the shortcut check and the insert under one lock: two adds cannot both win
             self._claim_shortcut(fields["shortcut"], exclude=override_of)
@@ -129,13 +140,14 @@ class PhrasesArea(LibrariesArea):
             raise ShortcutTakenError(f"shortcut {shortcut!r} is already used by {owner.title!r} ({owner.uid})")
 
     def update_phrase(self, uid: str, **fields: Any) -> Phrase:
-        """Edit a personal phrase's content fields (category, title, body, shortcut, tags, sort_order)."""
+        """Edit a personal phrase's content fields (category, title, body, shortcut, tags, sort_order,
+        validity dates)."""
         current = self.get(uid)
         if current is None:
             raise StoreError(f"no phrase with uid {uid!r}")
         if current.library != PERSONAL_LIBRARY:
             raise StoreError(f"{uid!r} belongs to the read-only library {current.library!r}; customise it instead")
-        allowed = {"category", "title", "body", "shortcut", "tags", "sort_order"}
+        allowed = {"category", "title", "body", "shortcut", "tags", "sort_order", "valid_from", "valid_until"}
         unknown = set(fields) - allowed
         if unknown:
             raise StoreError(f"cannot edit {', '.join(sorted(unknown))}")
@@ -158,6 +170,8 @@ class PhrasesArea(LibrariesArea):
             raise StoreError(f"{uid!r} belongs to the read-only library {current.library!r}; hide it instead")
         with self.transaction():
             self.db.execute("DELETE FROM phrases WHERE uid = ?", [uid])
+            if current.override_of:  # no version of the agent's left to be out of date
+                self.db.execute("DELETE FROM team_updates WHERE uid = ?", [current.override_of])
         self._notify(StoreChange(uids=[uid] + ([current.override_of] if current.override_of else [])))
         return current
 

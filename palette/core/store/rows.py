@@ -13,11 +13,12 @@ from typing import Any
 
 from palette.core.model import LayerDiff, Phrase
 from palette.core.phrase_rules import check_phrase, clean_line, clean_text
-from palette.core.store.errors import InvalidPhraseError
+from palette.core.store.errors import InvalidPhraseError, StoreError
+from palette.core.validity import check_window, in_window
 
 _PHRASE_COLUMNS = "p.uid, p.library, p.category, p.title, p.body, p.shortcut, p.tags, p.sort_order, p.override_of"
 PHRASE_SELECT = f"""
-    SELECT {_PHRASE_COLUMNS}, COALESCE(f.pinned, 0), COALESCE(f.hidden, 0)
+    SELECT {_PHRASE_COLUMNS}, COALESCE(f.pinned, 0), COALESCE(f.hidden, 0), p.valid_from, p.valid_until
     FROM phrases p LEFT JOIN phrase_flags f ON f.uid = COALESCE(p.override_of, p.uid)
 """
 
@@ -35,6 +36,8 @@ def row_to_phrase(row: Sequence[Any]) -> Phrase:
         override_of=row[8],
         pinned=bool(row[9]),
         hidden=bool(row[10]),
+        valid_from=row[11],
+        valid_until=row[12],
     )
 
 
@@ -43,7 +46,7 @@ def _content(p: Phrase) -> tuple[object, ...]:
 
     `sort_order` stays last: `diff_rows` tells a moved phrase from an edited one by it.
     """
-    return (p.category, p.title, p.body, p.shortcut, tuple(p.tags), p.sort_order)
+    return (p.category, p.title, p.body, p.shortcut, tuple(p.tags), p.valid_from, p.valid_until, p.sort_order)
 
 
 def diff_phrases(old: Iterable[Phrase], new: Sequence[Phrase]) -> LayerDiff:
@@ -75,12 +78,18 @@ def diff_rows(
 
 
 def effective_phrases(
-    phrases: Iterable[Phrase], library_order: Sequence[str] = (), *, disabled: Collection[str] = ()
+    phrases: Iterable[Phrase],
+    library_order: Sequence[str] = (),
+    *,
+    disabled: Collection[str] = (),
+    today: str | None = None,
 ) -> list[Phrase]:
     """Resolve layers: an override takes its original's place; hidden phrases are dropped.
 
     The phrases of `disabled` libraries are dropped first, so the agent's own version of one of them
-    stays, shown in 我的话术's place like an override whose original is gone.
+    stays, shown in 我的话术's place like an override whose original is gone. With `today` (ISO), a
+    phrase outside its validity window is dropped, and so is the agent's version of it: expired
+    tariff wording leaves the shelf however it was customised.
     """
     phrases = [p for p in phrases if p.library not in disabled] if disabled else list(phrases)
     by_uid = {p.uid: p for p in phrases}
@@ -91,8 +100,9 @@ def effective_phrases(
         if p.override_of in by_uid:
             continue  # shown where its original sits
         shown = overrides.get(p.uid, p)
-        if not shown.hidden:
-            placed.append((rank.get(p.library, len(rank)), p.sort_order, shown))
+        if shown.hidden or (today is not None and not (in_window(p, today) and in_window(shown, today))):
+            continue
+        placed.append((rank.get(p.library, len(rank)), p.sort_order, shown))
     placed.sort(key=lambda t: (t[0], t[1]))
     return [p for _, _, p in placed]
 
@@ -108,6 +118,8 @@ _PHRASE_ROW_COLUMNS = (
     "sort_order",
     "override_of",
     "updated_at",
+    "valid_from",
+    "valid_until",
 )
 UPSERT_PHRASE = (
     f"INSERT INTO phrases ({', '.join(_PHRASE_ROW_COLUMNS)}) VALUES ({', '.join('?' * len(_PHRASE_ROW_COLUMNS))})"
@@ -121,7 +133,7 @@ def layer_row(p: Phrase, library: str, now: float, tags_json: dict[tuple[str, ..
     if tags is None:
         tags = tags_json[p.tags] = json.dumps([clean_text(t) for t in p.tags], ensure_ascii=False)
     text = (clean_text(p.category), clean_text(p.title), clean_text(p.body), clean_text(p.shortcut))
-    return (p.uid, library, *text, tags, p.sort_order, p.override_of, now)
+    return (p.uid, library, *text, tags, p.sort_order, p.override_of, now, p.valid_from, p.valid_until)
 
 
 def clean_row(p: Phrase) -> Phrase:
@@ -148,6 +160,8 @@ def phrase_row(p: Phrase, now: float) -> dict[str, Any]:
         "sort_order": p.sort_order,
         "override_of": p.override_of,
         "updated_at": now,
+        "valid_from": p.valid_from,
+        "valid_until": p.valid_until,
     }
 
 
@@ -173,6 +187,8 @@ def checked(p: Phrase, *, where: str = "", keep_shortcut: bool = False) -> Phras
     problems = check_phrase(p.category, p.title, p.body, "" if keep_shortcut else p.shortcut, p.tags)
     if problems:
         raise InvalidPhraseError(problems, where)
+    if (p.valid_from or p.valid_until) and (bad := check_window(p.valid_from, p.valid_until)) is not None:
+        raise StoreError(f"{where}: {bad}" if where else bad)
     return p
 
 

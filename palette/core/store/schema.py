@@ -19,7 +19,7 @@ import sqlite_utils
 from palette.core.model import PERSONAL_LIBRARY, LibraryKind
 from palette.core.store.errors import StoreError, explain
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_S = 5.0
 
 
@@ -110,21 +110,50 @@ def _migrate_2_to_3(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_3_to_4(db: sqlite_utils.Database) -> None:
+    """The team lead's loop: validity dates on phrases, overrides whose team phrase changed under them
+    (`team_updates`: the team text the override was made from), and each team layer's last versions
+    (`library_versions`: who, when, from where, the summary, and the rows to restore it, compressed)."""
+    db.executescript(
+        """
+        ALTER TABLE phrases ADD COLUMN valid_from TEXT NOT NULL DEFAULT '';
+        ALTER TABLE phrases ADD COLUMN valid_until TEXT NOT NULL DEFAULT '';
+        CREATE INDEX phrases_dated ON phrases(uid) WHERE valid_from != '' OR valid_until != '';
+        CREATE TABLE team_updates (
+            uid TEXT PRIMARY KEY,
+            old_title TEXT NOT NULL,
+            old_body TEXT NOT NULL,
+            marked_at REAL NOT NULL
+        );
+        CREATE TABLE library_versions (
+            library TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            applied_at TEXT NOT NULL,
+            who TEXT NOT NULL,
+            source TEXT NOT NULL,
+            checksum TEXT NOT NULL,
+            label TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            layer BLOB,
+            PRIMARY KEY (library, version)
+        );
+        """
+    )
+
+
 # MIGRATIONS[n] takes a database at schema n to n + 1; append, never edit a released step.
-MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3)
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
+    _migrate_0_to_1,
+    _migrate_1_to_2,
+    _migrate_2_to_3,
+    _migrate_3_to_4,
+)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
-_OUR_TABLES = {
-    "libraries",
-    "phrases",
-    "phrase_flags",
-    "usage",
-    "usage_events",
-    "profile",
-    "settings",
-    "changes",
-    "usage_daily",
-}
+_FIRST_TABLES = {"libraries", "phrases", "phrase_flags", "usage", "usage_events", "profile", "settings"}
+_OUR_TABLES = {*_FIRST_TABLES, "changes", "usage_daily", "team_updates", "library_versions"}
+"""Every table of the current schema; a database at an older version need only have the first ones
+(the steps after create the rest)."""
 
 
 def _wal_mode(conn: sqlite3.Connection) -> str:
@@ -211,8 +240,9 @@ class StoreBase:
             )
         if version == 0 and tables:
             raise StoreError(f"{self.path}: not a Palette database (it has tables {', '.join(sorted(tables))})")
-        if version > 0 and not tables >= _OUR_TABLES:
-            raise StoreError(f"{self.path}: damaged Palette database (missing {_OUR_TABLES - tables})")
+        required = _OUR_TABLES if version == SCHEMA_VERSION else _FIRST_TABLES
+        if version > 0 and not tables >= required:
+            raise StoreError(f"{self.path}: damaged Palette database (missing {required - tables})")
         return version
 
     def files(self) -> list[Path]:

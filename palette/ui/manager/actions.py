@@ -1,13 +1,14 @@
 """What the manager's actions look like: enabled or not for the entry in hand, their names and tooltips
-(with the undo stack's next step), their icons; and the category picker the move action asks."""
+(with the undo stack's next step), their icons; the category picker the move action asks; and the
+keys that move between the filter, the table and the editor."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QWidget
 
 from palette.core.model import PERSONAL_LIBRARY
@@ -117,3 +118,25 @@ def update_actions(m: PhraseManager) -> None:
     for action, what in ((m.act_undo, stack.undoText()), (m.act_redo, stack.redoText())):
         if what:  # 撤销 删除「宽带报修」 (Ctrl+Z)
             action.setToolTip(action.toolTip().replace(action.text(), f"{action.text()} {what}", 1))
+
+
+def filter_keys(m: PhraseManager, watched: QObject, event: QEvent) -> bool:
+    """The filter's and the table's keys: Down/Enter from the filter into the table, Esc clears the
+    filter, Enter in the table into the editor. True when the key was used."""
+    if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+        return False
+    key = event.key()
+    if watched is m.filter and key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        m.table.setFocus()
+        if not m.table.currentIndex().isValid() and m.model.rows:
+            m.table.selectRow(0)
+        return True
+    if watched is m.filter and key == Qt.Key.Key_Escape and m.filter.text():
+        m.filter.clear()
+        return True
+    if watched is m.table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        target = m.editor.body if m.editor.entry is not None and m.editor.entry.editable else None
+        if target is not None:
+            target.setFocus()
+        return True
+    return False

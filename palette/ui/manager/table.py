@@ -28,6 +28,7 @@ from palette.core import editing
 from palette.core.editing import Entry
 from palette.core.listing import Place
 from palette.core.model import Phrase
+from palette.ui.manager.lifecycle import off_shelf, state_words
 
 PAGE = 200  # filter hits listed at a time; scrolling to the end lists the next ones
 _MIME = "application/x-palette-entry-keys"
@@ -46,6 +47,8 @@ class EntryModel(QAbstractTableModel):
         self.reorderable = False  # the view lists personal phrases in their own order (no filter)
         self.disabled: frozenset[str] = frozenset()  # libraries out of the palette: their rows are greyed
         self.collisions: dict[str, list[Phrase]] = {}  # entry key → other libraries' phrases with its code
+        self.day = ""  # today (ISO), for the 已失效 / 未生效 words; "" before the first view
+        self.marked: frozenset[str] = frozenset()  # entry keys whose override is marked 团队已更新
         self._more: Callable[[int], list[Entry]] | None = None
         self._asked = 0  # rows asked of `_more` so far
 
@@ -130,6 +133,7 @@ class EntryModel(QAbstractTableModel):
             parts.append(self.tr("已自定义"))
         if e.shown.hidden:
             parts.append(self.tr("已隐藏"))
+        parts += state_words(e, self.day, self.marked)
         return " · ".join(parts)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -160,7 +164,7 @@ class EntryModel(QAbstractTableModel):
             font.setBold(p.pinned and col == self.TITLE)
             return font
         if role == Qt.ItemDataRole.ForegroundRole:
-            if p.hidden or not editing.offered(e, self.disabled):
+            if p.hidden or not editing.offered(e, self.disabled) or off_shelf(e, self.day):
                 return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
             if col == self.SHORTCUT and e.key in self.collisions:
                 return QColor(_WARN)

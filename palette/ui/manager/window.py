@@ -32,6 +32,7 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLineEdit,
     QMainWindow,
     QSplitter,
@@ -49,10 +50,12 @@ from palette.core.listing import Listing
 from palette.core.model import PERSONAL_LIBRARY, Phrase, UsageKind
 from palette.core.search import SearchIndex
 from palette.core.store import Store, StoreChange, StoreError
+from palette.core.validity import today
 from palette.ui.manager import loading
-from palette.ui.manager.actions import CategoryPicker, apply_icons, name_actions, update_actions
+from palette.ui.manager.actions import CategoryPicker, apply_icons, filter_keys, name_actions, update_actions
 from palette.ui.manager.commands import Add, Delete, Edit, Flags, fields_of
 from palette.ui.manager.editor import EditorContext, PhraseEditor
+from palette.ui.manager.lifecycle import StateFilter, TeamUpdatePanel, stacked
 from palette.ui.manager.table import PAGE, EntryModel, EntryTable
 from palette.ui.manager.tree import LibraryTree
 
@@ -88,16 +91,21 @@ class PhraseManager(QMainWindow):
         self.model = EntryModel(self)
         self.table = EntryTable(self.model)
         self.editor = PhraseEditor()
+        self.state_filter = StateFilter()
+        self.updates = TeamUpdatePanel(self)
 
         middle = QWidget()
         mid_layout = QVBoxLayout(middle)
         mid_layout.setContentsMargins(0, 0, 0, 0)
-        mid_layout.addWidget(self.filter)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter, 1)
+        filters.addWidget(self.state_filter)
+        mid_layout.addLayout(filters)
         mid_layout.addWidget(self.table)
         split = QSplitter()
         split.addWidget(self.tree)
         split.addWidget(middle)
-        split.addWidget(self.editor)
+        split.addWidget(stacked(self.editor, self.updates))
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 2)
@@ -117,6 +125,7 @@ class PhraseManager(QMainWindow):
 
         self.tree.currentItemChanged.connect(self._node_changed)
         self.filter.textChanged.connect(lambda _t: self._show_view())
+        self.state_filter.currentIndexChanged.connect(lambda _i: self._show_view())
         self.filter.installEventFilter(self)
         self.table.installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -314,7 +323,8 @@ class PhraseManager(QMainWindow):
 
     def view(self) -> list[Entry]:
         library, category = self._node
-        return editing.in_view(self.listing.entries, library, category)
+        self.model.day, self.model.marked = today(), frozenset(self.store.team_updates())
+        return self.state_filter.keep(editing.in_view(self.listing.entries, library, category), self.store)
 
     def _show_view(self, select: str | None = None) -> None:
         """Fill the table with the tree node's entries, or the filter's hits among them."""
@@ -569,22 +579,7 @@ class PhraseManager(QMainWindow):
     # -- keys and events ----------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            key = event.key()
-            if watched is self.filter and key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.table.setFocus()
-                if not self.table.currentIndex().isValid() and self.model.rows:
-                    self.table.selectRow(0)
-                return True
-            if watched is self.filter and key == Qt.Key.Key_Escape and self.filter.text():
-                self.filter.clear()
-                return True
-            if watched is self.table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                target = self.editor.body if self.editor.entry is not None and self.editor.entry.editable else None
-                if target is not None:
-                    target.setFocus()
-                return True
-        return super().eventFilter(watched, event)
+        return filter_keys(self, watched, event) or super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.editor.isAncestorOf(self.focusWidget() or self):
