@@ -2,14 +2,14 @@
 
 Sequence (each step on a timer, never a sleep, so the clipboard owner keeps answering):
 put the text on the clipboard → give focus back to the target → wait for the focus to land (up to
-2 s) and the hotkey's modifiers to be released (up to 300 ms) → release any still held → send the paste
+5 s) and the hotkey's modifiers to be released (up to 300 ms) → release any still held → send the paste
 key → restore the agent's clipboard after the target has read ours.
 
 The focus wait is long because the window manager moves it, and a window manager can be busy: openbox
 reloads its keymap and regrabs its bindings on every MappingNotify, about 35 ms each, and a program that
-types characters missing from the keymap (xdotool type, some remote-desktop and barcode tools) sends two
+types characters missing from the keymap as keys (xdotool type does) sends two
 per character; after 13 Chinese characters the focus came back 0.9–1.3 s after Enter, and a 300 ms wait
-left the agent with copy-only 3 times in 3.
+left the agent with copy-only 3 times in 3 (with both cores busy it took up to 3 s).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from palette.platform.base import Desktop, WindowRef
 from palette.platform.clipboard import ClipboardKeeper
 
 SETTLE_TIMEOUT_MS = 300  # for the hotkey's modifiers to be released
-FOCUS_TIMEOUT_MS = 2000  # for the window manager to give the target its focus back
+FOCUS_TIMEOUT_MS = 5000  # for the window manager to give the target its focus back
 POLL_MS = 5
 
 
