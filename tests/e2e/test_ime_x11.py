@@ -161,7 +161,10 @@ def test_the_targets_input_method_state_is_kept(desk: Desk, pinyin: str) -> None
         desk.session.xdotool("key", "Escape")  # Esc with the input method on, nothing composing: closes
         wait_for(desk.palette_closed, 5, "Esc to close the palette")
         desk.session.focus(desk.target.window)
-        assert desk.ime.state() == was
+        try:  # the input method hears of the focus change from the target a moment after X
+            wait_for(lambda: desk.ime.state() == was, 3, "the target's input method state")
+        except TimeoutError:
+            assert desk.ime.state() == was
         before = desk.target.text()
         desk.ime.type_chinese("nihao")
         wanted = "你好" if pinyin == "on" else "nihao "
@@ -216,7 +219,7 @@ def _type_chinese_then_enter(session: XSession, app: App, kind: str, tmp_path: P
     time.sleep(0.4)
     session.xdotool("key", "Return")
     app.wait_event("form.shown", after=mark)
-    session.xdotool("type", "北京市朝阳区建国路八十八号")  # an address, as a tool without an input method types it
+    session.xdotool("type", "北京市朝阳区建国路")  # an address, as a tool without an input method types it
     time.sleep(0.4)
     session.xdotool("key", "Return")
 
