@@ -174,6 +174,10 @@ def test_deb_installs_self_tests_and_removes_leaving_the_users_data(dist: Path, 
     home = tmp_path / "user"
     out = _run(["palette", "--self-test"], tmp_path, HOME=str(home))
     assert out.returncode == 0 and "self-test: all ok" in out.stdout, out.stdout + out.stderr
+    qt = Path("/opt/palette/_internal/PySide6/Qt/plugins")  # the self-test runs offscreen: check what X needs
+    for plugin in ("platforms/libqxcb.so", "platforminputcontexts/libibusplatforminputcontextplugin.so"):
+        linked = _run(["ldd", qt / plugin], tmp_path).stdout
+        assert "not found" not in linked, f"{plugin}: the .deb's Depends miss\n{linked}"
     valid = _run(["desktop-file-validate", "/usr/share/applications/palette.desktop"], tmp_path)
     assert (valid.returncode, valid.stdout) == (0, ""), valid.stdout + valid.stderr
     assert "Exec=palette-gui\n" in Path("/usr/share/applications/palette.desktop").read_text()
