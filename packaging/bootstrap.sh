@@ -19,15 +19,16 @@ done
 
 say() { echo "bootstrap: $*" >&2; }
 
-# Debian packages: Qt's xcb platform plugin needs the libxcb set; Chinese glyphs need a CJK font.
-runtime_pkgs="libegl1 libgl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-xcb1 libxkbcommon-x11-0
-  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0
-  libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 fonts-noto-cjk"
+# Debian packages: Qt's xcb platform plugin needs the libxcb set; Chinese glyphs need a CJK font. One list,
+# also the .deb's Depends (packaging/linux/debian-depends; of alternatives "a | b" the first).
+runtime_pkgs=$(sed -e 's/#.*//' -e 's/|.*//' packaging/linux/debian-depends | tr -s ' \n' ' ')
 # The end-to-end tests: a virtual X server, a window manager, key injection, and real paste targets
-# (a Tk program on Debian's python3-tk, a GTK editor, a terminal and a browser); the bundle's menu entry check;
-# nginx serves the team library to the 500 simulated agents (tests/team_scale.py).
+# (a Tk program on Debian's python3-tk, a GTK editor, a terminal and a browser); the bundle's menu entry
+# and .deb checks (desktop-file-utils, lintian, fakeroot); real Chinese input methods (ibus with
+# libpinyin, fcitx5 with its pinyin; each with its own D-Bus session: dbus-x11); nginx serves the team
+# library to the 500 simulated agents (tests/team_scale.py).
 test_pkgs="xvfb xauth xdotool x11-utils xclip openbox python3-tk mousepad xterm xfonts-base chromium desktop-file-utils
-  nginx-light"
+  lintian fakeroot ibus ibus-libpinyin ibus-gtk3 dbus-x11 fcitx5 fcitx5-chinese-addons fcitx5-frontend-gtk3 nginx-light"
 
 # The bundle: PyInstaller reads each library's dependencies with objdump, and bundles Debian's Python
 # from its shared library (python3-dev used to bring both; no compiler is needed).

@@ -2,7 +2,8 @@
 # Build the installable bundle for this OS into dist/ — the one command, from a clean clone:
 #   bash packaging/build.sh
 # Linux: dist/palette/ (the one-folder app) and dist/palette-VERSION-linux-ARCH.tar.gz, which unpacks to a
-#        folder with install.sh (per-user or --system, .desktop entry, icon, optional autostart).
+#        folder with install.sh (per-user or --system, .desktop entry, icon, optional autostart);
+#        on Debian-family systems also dist/palette_VERSION_ARCH.deb (packaging/linux/build-deb.sh).
 # macOS: dist/Palette.app (menu-bar only) and dist/Palette-VERSION-macos.zip.
 # Windows builds with PowerShell and Inno Setup instead: see the README's "Install" section.
 # Sets itself up like start.sh (bootstrap.sh --build: .venv with PyInstaller, every package at its
@@ -28,6 +29,9 @@ case "$(uname -s)" in
     rm -f dist/palette-*-linux-*.tar.gz
     tar -C dist --transform "s,^palette,$name," -czf "dist/$name.tar.gz" palette
     say "dist/$name.tar.gz ($(du -h "dist/$name.tar.gz" | cut -f1)); unpack it and run ./install.sh"
+    if command -v dpkg-deb >/dev/null 2>&1; then  # Debian, Ubuntu, UOS, Kylin: also a .deb
+      bash packaging/linux/build-deb.sh
+    fi
     ;;
   Darwin)
     rm -f dist/Palette-*-macos.zip

@@ -1,9 +1,15 @@
 """Pasting into the window the agent came from, without blocking the GUI thread.
 
 Sequence (each step on a timer, never a sleep, so the clipboard owner keeps answering):
-put the text on the clipboard → give focus back to the target → wait up to 300 ms for the focus to
-land and the hotkey's modifiers to be released → release any still held → send the paste key →
-restore the agent's clipboard after the target has read ours.
+put the text on the clipboard → give focus back to the target → wait for the focus to land (up to
+5 s) and the hotkey's modifiers to be released (up to 300 ms) → release any still held → send the paste
+key → restore the agent's clipboard after the target has read ours.
+
+The focus wait is long because the window manager moves it, and a window manager can be busy: openbox
+reloads its keymap and regrabs its bindings on every MappingNotify, about 35 ms each, and a program that
+types characters missing from the keymap as keys (xdotool type does) sends two
+per character; after 13 Chinese characters the focus came back 0.9–1.3 s after Enter, and a 300 ms wait
+left the agent with copy-only 3 times in 3 (with both cores busy it took up to 3 s).
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from palette.core import events
 from palette.platform.base import Desktop, WindowRef
 from palette.platform.clipboard import ClipboardKeeper
 
-SETTLE_TIMEOUT_MS = 300
+SETTLE_TIMEOUT_MS = 300  # for the hotkey's modifiers to be released
+FOCUS_TIMEOUT_MS = 5000  # for the window manager to give the target its focus back
 POLL_MS = 5
 
 
@@ -51,7 +58,8 @@ class Paster(QObject):
         self._combo = "ctrl+v"
         self._restore_ms: int | None = None
         self._started = 0.0
-        self._deadline = 0.0
+        self._settle_deadline = 0.0
+        self._focus_deadline = 0.0
 
     def paste(self, text: str, target: WindowRef | None, combo: str, *, restore_ms: int | None) -> None:
         """Paste `text` into `target` with `combo`; `restore_ms` is the quiet time before the agent's
@@ -64,7 +72,9 @@ class Paster(QObject):
             return
         self._target, self._combo, self._restore_ms = target, combo, restore_ms
         desktop.activate(target)
-        self._deadline = time.perf_counter() + SETTLE_TIMEOUT_MS / 1000.0
+        now = time.perf_counter()
+        self._settle_deadline = now + SETTLE_TIMEOUT_MS / 1000.0
+        self._focus_deadline = now + FOCUS_TIMEOUT_MS / 1000.0
         self._poll.start()
 
     def copy_only(self, text: str, reason: PasteOutcome = PasteOutcome.ASKED) -> None:
@@ -78,13 +88,16 @@ class Paster(QObject):
     def _step(self) -> None:
         desktop, target = self._desktop, self._target
         assert desktop is not None and target is not None
-        focused = desktop.is_active(target)
-        if not (focused and not desktop.modifiers_held()) and time.perf_counter() < self._deadline:
-            return
-        self._poll.stop()
-        if not focused:  # never send Ctrl+V to whatever window happens to have focus instead
+        now = time.perf_counter()
+        if not desktop.is_active(target):
+            if now < self._focus_deadline:
+                return
+            self._poll.stop()  # never send Ctrl+V to whatever window happens to have focus instead
             self.copy_only(self.clipboard.pending_text, PasteOutcome.FOCUS_LOST)
             return
+        if desktop.modifiers_held() and now < self._settle_deadline:
+            return
+        self._poll.stop()
         desktop.release_modifiers()
         desktop.send_combo(self._combo)
         if self._restore_ms is None:

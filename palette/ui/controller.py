@@ -262,6 +262,7 @@ class PaletteController(QObject):
         profile = [name for name in rendered.missing if name in PROFILE_KEYS]
         self.form.load(phrase.body, rendered.missing, self._context, profile_fields=profile)
         self.window.show_form()
+        events.emit("form.shown", fields=len(rendered.missing))  # how many names, never which values
 
     def _filled(self, values: dict[str, str], save: list[str]) -> None:
         if self._form_for is None:

@@ -142,6 +142,59 @@ def test_uninstall_purge_deletes_the_database(dist: Path, tmp_path: Path) -> Non
     assert not data.exists()
 
 
+def test_deb_is_lintian_clean(dist: Path, tmp_path: Path) -> None:
+    """What lintian flags for a self-contained bundle in /opt is overridden, with the reasons, in
+    packaging/linux/lintian-overrides; anything else is a finding."""
+    if shutil.which("lintian") is None or shutil.which("dpkg-deb") is None:
+        pytest.skip("not a Debian-family system with lintian")
+    (deb,) = dist.glob(f"palette_{__version__}_*.deb")
+    out = _run(["lintian", "--tag-display-limit", "0", deb], tmp_path, timeout=600)
+    findings = [line for line in out.stdout.splitlines() if line[:2] in ("E:", "W:")]
+    assert (out.returncode, findings) == (0, []), out.stdout + out.stderr
+    listing = _run(["dpkg-deb", "--contents", deb], tmp_path).stdout
+    wanted = ["./opt/palette/palette", "./usr/bin/palette ->", "./usr/bin/palette-gui", "./usr/share/applications/"
+              "palette.desktop", "./usr/share/icons/hicolor/scalable/apps/palette.svg"]  # fmt: skip
+    assert [p for p in wanted if p not in listing] == []
+    assert "root/root" in listing and "install.sh" not in listing
+    control = _run(["dpkg-deb", "--field", deb, "Depends"], tmp_path).stdout
+    assert "libxcb-cursor0" in control and "fonts-noto-cjk | " in control
+    info = _run(["dpkg-deb", "--info", deb], tmp_path).stdout
+    assert not any(script in info for script in ("preinst", "postinst", "prerm", "postrm"))
+
+
+@pytest.mark.skipif(
+    not (hasattr(os, "geteuid") and os.geteuid() == 0 and os.environ.get("CI") and shutil.which("apt-get")),
+    reason="installs into this system with apt: CI (as root) only",
+)
+def test_deb_installs_self_tests_and_removes_leaving_the_users_data(dist: Path, tmp_path: Path) -> None:
+    (deb,) = dist.glob(f"palette_{__version__}_*.deb")
+    apt = {"DEBIAN_FRONTEND": "noninteractive"}
+    out = _run(["apt-get", "install", "-y", "--no-install-recommends", deb], tmp_path, timeout=900, **apt)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr
+    home = tmp_path / "user"
+    out = _run(["palette", "--self-test"], tmp_path, HOME=str(home))
+    assert out.returncode == 0 and "self-test: all ok" in out.stdout, out.stdout + out.stderr
+    qt = Path("/opt/palette/_internal/PySide6/Qt/plugins")  # the self-test runs offscreen: check what X needs
+    for plugin in ("platforms/libqxcb.so", "platforminputcontexts/libibusplatforminputcontextplugin.so"):
+        linked = _run(["ldd", qt / plugin], tmp_path).stdout
+        assert "not found" not in linked, f"{plugin}: the .deb's Depends miss\n{linked}"
+    valid = _run(["desktop-file-validate", "/usr/share/applications/palette.desktop"], tmp_path)
+    assert (valid.returncode, valid.stdout) == (0, ""), valid.stdout + valid.stderr
+    assert "Exec=palette-gui\n" in Path("/usr/share/applications/palette.desktop").read_text()
+    assert _run(["palette", "profile", "set", "工号", "1024"], tmp_path, HOME=str(home)).returncode == 0
+    database = home / ".local/share/Palette/palette.db"
+    assert database.is_file()
+
+    out = _run(["apt-get", "purge", "-y", "palette"], tmp_path, timeout=300, **apt)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr
+    assert not Path("/opt/palette").exists() and not Path("/usr/bin/palette").exists()
+    assert not Path("/usr/share/applications/palette.desktop").exists()
+    assert database.is_file()
+    out = _run([sys.executable, "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("
+                "'select count(*) from profile').fetchone()[0])", database], tmp_path)  # fmt: skip
+    assert out.stdout.strip() == "1", out.stderr
+
+
 def test_non_editable_install_finds_the_bundled_library(clean_source: Path, tmp_path: Path) -> None:
     """`pip install .` (not -e): phrases.db and resources/ travel inside the wheel."""
     wheels = tmp_path / "wheels"
