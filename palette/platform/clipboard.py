@@ -8,6 +8,11 @@ asks for the list of formats first and for the text afterwards, and a loaded mac
 than the quiet time between the two (restoring in between pasted nothing, 1 run in 50). Nothing is
 restored if the clipboard changed meanwhile (the agent copied something new). Clipboard contents are
 never logged.
+
+The same snapshot says where the customer's message is (`message_at_open`): the X11 PRIMARY selection
+when it changed since the last paste (the agent just selected the customer's line), else the clipboard
+when it did (they copied it). Content Palette put there itself, or still owns, never counts. Windows and
+macOS have no PRIMARY selection (Qt says so through `supportsSelection`): the clipboard only.
 """
 
 from __future__ import annotations
@@ -81,6 +86,9 @@ class ClipboardKeeper(QObject):
         self._saved: dict[QClipboard.Mode, QMimeData | None] = {}
         self._snapshot_taken = False
         self._text_at_open = ""
+        self._candidates: tuple[tuple[QClipboard.Mode, str], ...] = ()  # (mode, text) others put there
+        self._at_last_paste: dict[QClipboard.Mode, str] = {}
+        self._own = ""  # the last text Palette put on the clipboard
         self._ours = ""  # non-empty while a restore is pending
         self._modes: list[QClipboard.Mode] = []
         self._armed = False
@@ -112,7 +120,24 @@ class ClipboardKeeper(QObject):
             self._saved[QClipboard.Mode.Selection] = _copy(self._cb.mimeData(QClipboard.Mode.Selection))
         saved = self._saved[QClipboard.Mode.Clipboard]
         self._text_at_open = saved.text() if saved is not None and saved.hasText() else ""
+        candidates = []
+        for mode in (QClipboard.Mode.Selection, QClipboard.Mode.Clipboard):
+            mime = self._saved.get(mode)
+            if mime is not None and mime.hasText() and not self._owns(mode):
+                candidates.append((mode, mime.text()))
+        self._candidates = tuple(candidates)
         self._snapshot_taken = True
+
+    def _owns(self, mode: QClipboard.Mode) -> bool:
+        return self._cb.ownsSelection() if mode == QClipboard.Mode.Selection else self._cb.ownsClipboard()
+
+    def message_at_open(self) -> str:
+        """Text another program put on PRIMARY (first) or the clipboard since the last paste, as the
+        snapshot saw it; "" when neither changed. Customer data: never logged."""
+        for mode, text in self._candidates:
+            if text != self._at_last_paste.get(mode) and text != self._own:
+                return text
+        return ""
 
     def ensure_snapshot(self) -> None:
         if not self._snapshot_taken:
@@ -124,6 +149,7 @@ class ClipboardKeeper(QObject):
             self._saved = {}
             self._snapshot_taken = False
             self._text_at_open = ""
+            self._candidates = ()
 
     @property
     def text_at_open(self) -> str:
@@ -141,7 +167,9 @@ class ClipboardKeeper(QObject):
         self._armed = False
         self._quiet.stop()
         self._fallback.stop()
-        self._ours = text
+        self._at_last_paste = dict(self._candidates)  # what the agent had selected is answered now
+        self._candidates = ()
+        self._own = self._ours = text
         self._modes = [QClipboard.Mode.Clipboard]
         if selection_too and self._cb.supportsSelection():
             self._modes.append(QClipboard.Mode.Selection)

@@ -1,8 +1,11 @@
 """The main flow, hotkey to paste: remember the target, show the palette, fill, check, paste, record.
 
 This is the one object that knows the order of things; the palette window, the fill-in form, the
-paster and the engines stay ignorant of each other. Everything here runs on the GUI thread: the
-hotkey thread only reaches it through the queued signal of `HotkeyBridge`.
+paster and the engines stay ignorant of each other. When the agent selected or copied the customer's
+message before the hotkey, the empty query lists the suggester's confident answers first (建议), the
+form offers the values the message carries, and the phrase pasted after it is learned for its words.
+Everything here runs on the GUI thread: the hotkey thread only reaches it through the queued signal
+of `HotkeyBridge`.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from palette.core import events
 from palette.core.config import Settings, paste_key_for
 from palette.core.guard import Decision, Guard, Kind, apply_suggestions, decide
+from palette.core.message import extract_values, field_value, looks_like_message
 from palette.core.model import Phrase
 from palette.core.placeholders import (
     PROFILE_KEYS,
@@ -38,6 +42,7 @@ from palette.ui.fill_form import FillForm
 from palette.ui.palette_window import FULL_HEIGHT, Choice, ChoiceMode, PaletteWindow
 from palette.ui.placement import Rect, place
 from palette.ui.rows import Row
+from palette.ui.suggestions import LIMIT, SuggesterLike, word_spans
 
 Span = tuple[int, int]
 
@@ -50,6 +55,9 @@ class SearchHit(Protocol):
 
     @property
     def spans(self) -> Mapping[str, tuple[Span, ...]]: ...
+
+    @property
+    def kind(self) -> str: ...
 
 
 Search = Callable[[str, int], Sequence[SearchHit]]
@@ -109,6 +117,9 @@ class PaletteController(QObject):
         self.form = FillForm(guard=self.guard)
         window.set_form(self.form)
         self._form_for: tuple[Row, ChoiceMode] | None = None
+        self._suggester: SuggesterLike | None = None  # built in the background by the app
+        self._message = ""  # the customer's message of this opening (customer data: never logged)
+        self._suggested: list[tuple[Phrase, tuple[str, ...]]] = []  # confident answers to it, with why
 
         self.bridge = HotkeyBridge(self)
         self.bridge.activated.connect(self.open, Qt.ConnectionType.QueuedConnection)
@@ -126,6 +137,10 @@ class PaletteController(QObject):
 
     def attach_hotkey(self, hotkey: HotkeyBackend) -> None:
         self._hotkey = hotkey
+
+    def set_suggester(self, suggester: SuggesterLike | None) -> None:
+        """The suggestion engine, once built (None: none yet, or being rebuilt)."""
+        self._suggester = suggester
 
     # -- opening -------------------------------------------------------------------------------------
 
@@ -178,6 +193,25 @@ class PaletteController(QObject):
         self.paster.clipboard.snapshot()
         if self.paster.clipboard.text_at_open:  # [剪贴板] can only be filled once we have read it
             self._context = self._new_context()
+        self._take_message()
+
+    def _take_message(self) -> None:
+        """The customer's message the agent selected or copied: its values for the form, and the
+        suggestions the empty query shows (none unless confident)."""
+        message = self.paster.clipboard.message_at_open().strip()
+        if not looks_like_message(message) or not self.window.isVisible():
+            return
+        started = time.perf_counter()
+        self._message = message
+        self.conversation.take_from_message(extract_values(message))
+        self._suggested = []
+        for s in self._suggester.suggest(message, LIMIT) if self._suggester is not None else ():
+            phrase = self.store.get(s.uid)
+            if s.confident and phrase is not None and not phrase.hidden:
+                self._suggested.append((phrase, tuple(s.why)))
+        events.emit("suggest.shown", hits=len(self._suggested), ms=events.ms_since(started))
+        if self._suggested:
+            self.window.set_message(message)
 
     def _new_context(self) -> Context:
         return Context(
@@ -202,32 +236,47 @@ class PaletteController(QObject):
         self.form.clear()
         if not self._pasting:
             self.paster.clipboard.forget_snapshot()
+            self._forget_message()
+
+    def _forget_message(self) -> None:
+        self._message = ""
+        self._suggested = []
 
     # -- results -------------------------------------------------------------------------------------
 
     def rows(self, query: str) -> list[Row]:
-        """The hits for `query`, rendered with what is known now, matches and gaps marked."""
-        out = []
-        for hit in self._search(query, 9):
-            p = hit.phrase
-            r = render(p.body, self._context)
-            text_spans, gaps = display_spans(p.body, r, hit.spans.get("body", ()))
-            out.append(
-                Row(
-                    uid=p.uid,
-                    category=p.category,
-                    title=p.title,
-                    shortcut=p.shortcut,
-                    text=r.text,
-                    missing=r.missing,
-                    title_spans=tuple(hit.spans.get("title", ())),
-                    text_spans=text_spans,
-                    gap_spans=gaps,
-                    forbidden=tuple(self.guard.forbidden(r.text)),
-                    phrase=p,
-                )
-            )
+        """The hits for `query`, rendered with what is known now, matches and gaps marked. With a
+        customer's message and nothing typed: its suggestions first, then the pinned and next phrases."""
+        hits = self._search(query, 9)
+        if query or not self._suggested:
+            return [self._row(h.phrase, tuple(h.spans.get("title", ())), h.spans.get("body", ())) for h in hits]
+        out = [self._row(p, word_spans(p.title, why), word_spans(p.body, why), why=why) for p, why in self._suggested]
+        shown = {row.uid for row in out}
+        for h in hits:
+            if h.kind in ("pinned", "next") and h.phrase.uid not in shown:
+                out.append(self._row(h.phrase, tuple(h.spans.get("title", ())), h.spans.get("body", ())))
         return out
+
+    def _row(
+        self, p: Phrase, title: tuple[Span, ...], body: Sequence[Span], *, why: tuple[str, ...] | None = None
+    ) -> Row:
+        r = render(p.body, self._context)
+        text_spans, gaps = display_spans(p.body, r, body)
+        return Row(
+            uid=p.uid,
+            category=p.category,
+            title=p.title,
+            shortcut=p.shortcut,
+            text=r.text,
+            missing=r.missing,
+            title_spans=title,
+            text_spans=text_spans,
+            gap_spans=gaps,
+            forbidden=tuple(self.guard.forbidden(r.text)),
+            suggested=why is not None,
+            why=why or (),
+            phrase=p,
+        )
 
     def new_conversation(self) -> None:
         """A new customer: forget every value typed for the last one."""
@@ -252,7 +301,9 @@ class PaletteController(QObject):
             return
         self._form_for = (row, mode)
         profile = [name for name in rendered.missing if name in PROFILE_KEYS]
-        self.form.load(phrase.body, rendered.missing, self._context, profile_fields=profile)
+        taken = self.conversation.from_message
+        prefill = {name: value for name in rendered.missing if (value := field_value(name, taken))}
+        self.form.load(phrase.body, rendered.missing, self._context, profile_fields=profile, prefill=prefill)
         self.window.show_form()
 
     def _filled(self, values: dict[str, str], save: list[str]) -> None:
@@ -321,6 +372,9 @@ class PaletteController(QObject):
             self.paster.paste(text, self.target, combo, restore_ms=restore)
         self.conversation.touch()
         self.store.record_use(phrase.uid)
+        if self._message and self._suggester is not None:
+            self._suggester.learn(self.store, self._message, phrase.uid)  # the words only, never the text
+        self._forget_message()
 
     def _pasted(self, outcome: PasteOutcome) -> None:
         self._pasting = False
