@@ -30,6 +30,8 @@ class Phrase:
     override_of: str | None = None  # a personal phrase that replaces this team/standard uid
     pinned: bool = False  # agent state, kept by uid outside the library layer
     hidden: bool = False
+    questions: tuple[str, ...] = ()  # 客户问法: wordings customers use for what this phrase answers (suggestions)
+    keywords: tuple[str, ...] = ()  # 关键词: words a suggestion for this phrase should react to
 
     @property
     def usage_key(self) -> str:

@@ -19,7 +19,7 @@ import sqlite_utils
 from palette.core.model import PERSONAL_LIBRARY, LibraryKind
 from palette.core.store.errors import StoreError, explain
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 5.0
 
 
@@ -93,11 +93,45 @@ def _migrate_1_to_2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_2_to_3(db: sqlite_utils.Database) -> None:
+    """Suggestions (palette.core.suggest): a team library's 客户问法 and 关键词 per phrase, its 同义词
+    groups, and the learned (word → phrase) counts. The counted words are index words, never a message."""
+    db.executescript(
+        """
+        ALTER TABLE phrases ADD COLUMN questions TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE phrases ADD COLUMN keywords TEXT NOT NULL DEFAULT '[]';
+        CREATE TABLE synonyms (
+            library TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            words TEXT NOT NULL,
+            PRIMARY KEY (library, position)
+        );
+        CREATE TABLE suggest_pairs (
+            word TEXT NOT NULL,
+            uid TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (word, uid)
+        );
+        """
+    )
+
+
 # MIGRATIONS[n] takes a database at schema n to n + 1; append, never edit a released step.
-MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migrate_0_to_1, _migrate_1_to_2)
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
-_OUR_TABLES = {"libraries", "phrases", "phrase_flags", "usage", "usage_events", "profile", "settings", "changes"}
+_OUR_TABLES = {
+    "libraries",
+    "phrases",
+    "phrase_flags",
+    "usage",
+    "usage_events",
+    "profile",
+    "settings",
+    "changes",
+    "synonyms",
+    "suggest_pairs",
+}
 
 
 def _wal_mode(conn: sqlite3.Connection) -> str:

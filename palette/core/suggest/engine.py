@@ -1,0 +1,337 @@
+"""`Suggester`: the phrases that answer a customer's message, ranked by BM25 over words, synonym
+groups and character bigrams, with fuzzy 客户问法 matching, homophones, anger and learned pairs.
+
+Why a scorer of our own and not bm25s: bm25s needs numpy and scipy (~60 MB in the bundle, ~150 ms
+to import) for sparse matrices a message of ~30 terms does not need; postings with their BM25 weight
+precomputed make a query a sum over a few short lists (bench/suggest_speed.py has the figures).
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from palette.core.model import LibraryKind, Phrase
+from palette.core.suggest.synonyms import Synonyms, shipped_groups
+from palette.core.suggest.text import Token, add_words, anger, bigrams, normalise, tokens
+
+if TYPE_CHECKING:
+    from palette.core.store import Store, StoreChange
+
+K1 = 1.2
+B = 0.5  # phrases are short and of similar length: length matters less than in documents
+FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "questions": 2.0, "tags": 2.0, "category": 1.0, "body": 1.0}
+WORD, GROUP, BIGRAM = 1.0, 0.8, 0.35  # what a message term of each kind weighs
+COMMON_SHARE = 0.5  # a term in more than this share of the phrases says nothing (and costs the most)
+SOOTHING = ("安抚", "致歉", "投诉")  # categories or tags of the phrases an angry message raises
+CONFIDENT_SCORE = 4.5  # below it a best match is noise (calibrated on tests/data/suggest_messages.toml)
+CONFIDENT_SHARE = 0.6  # a hit this close to the best one is confident too
+QUESTION_RATIO = 62.0  # rapidfuzz partial_ratio from which a 客户问法 counts as matched
+LEARNED = 0.35  # weight of one learned (word → phrase) pair, times its word's idf and log(1 + count)
+REBUILD_AT_ONCE = 5_000  # up to this many phrases `apply` rebuilds in place (~0.5 s); beyond, `stale`
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """One suggested phrase: its uid as search hits use it, its score, the message's words that
+    matched (substrings of the message, in its order) and whether it is a confident suggestion."""
+
+    uid: str
+    score: float
+    why: tuple[str, ...]
+    confident: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestSource:
+    """What a suggester is built from, read from the store in one go (on the store's thread)."""
+
+    phrases: Sequence[Phrase]
+    groups: Sequence[Sequence[str]] = ()
+    learned: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+    @classmethod
+    def from_store(cls, store: Store) -> SuggestSource:
+        shown = store.visible_phrases()
+        originals = {p.uid: p for p in store.phrases() if p.uid in {s.override_of for s in shown if s.override_of}}
+        phrases = [_with_original_words(p, originals.get(p.override_of or "")) for p in shown]
+        team = {lib.name for lib in store.libraries() if lib.enabled and lib.kind is LibraryKind.TEAM}
+        groups = [g for lib, g in store.synonym_groups() if lib in team]
+        return cls(phrases, (*shipped_groups(), *groups), store.learned_pairs())
+
+
+def _with_original_words(p: Phrase, original: Phrase | None) -> Phrase:
+    """An override answers what its original answered: it keeps the original's 客户问法 and 关键词."""
+    if original is None or p.questions or p.keywords:
+        return p
+    from dataclasses import replace
+
+    return replace(p, questions=original.questions, keywords=original.keywords)
+
+
+class _Doc:
+    __slots__ = ("key", "questions", "soothing", "uid")
+
+    def __init__(self, p: Phrase) -> None:
+        self.uid = p.uid
+        self.key = p.usage_key
+        self.questions = tuple(normalise(q) for q in p.questions)
+        self.soothing = any(s in p.category for s in SOOTHING) or any(s in t for t in p.tags for s in SOOTHING)
+
+
+@dataclass(slots=True)
+class _Query:
+    """A message as weighted terms, each with the spans of the message it came from."""
+
+    weights: dict[str, float] = field(default_factory=dict)
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def add(self, term: str, weight: float, token: Token) -> None:
+        if weight > self.weights.get(term, 0.0):
+            self.weights[term] = weight
+        self.spans.setdefault(term, []).append((token.start, token.end))
+
+
+class Suggester:
+    """Suggestions for a message; built off the GUI thread by `build`, kept current by `apply`."""
+
+    def __init__(self, source: SuggestSource) -> None:
+        self.stale = False  # a change `apply` left to a rebuild in the background
+        self._install(source)
+
+    @classmethod
+    def build(cls, source: SuggestSource) -> Suggester:
+        """The heavy part (segmenting every phrase), safe on a worker thread."""
+        return cls(source)
+
+    def _install(self, source: SuggestSource) -> None:
+        self.synonyms = Synonyms(source.groups)
+        add_words(self.synonyms.words())
+        self.docs: list[_Doc] = []
+        self.by_key: dict[str, int] = {}
+        doc_terms: list[dict[str, float]] = []
+        for p in source.phrases:
+            self.by_key[p.usage_key] = len(self.docs)
+            self.docs.append(_Doc(p))
+            doc_terms.append(self._doc_terms(p))
+        self._index(doc_terms)
+        self.learned = {w: dict(c) for w, c in source.learned.items()}
+        self._readings: dict[str, set[str]] | None = None
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def _doc_terms(self, p: Phrase) -> dict[str, float]:
+        terms: dict[str, float] = {}
+        fields = {
+            "title": [p.title],
+            "keywords": list(p.keywords),
+            "questions": list(p.questions),
+            "tags": list(p.tags),
+            "category": [p.category],
+            "body": [p.body],
+        }
+        for name, texts in fields.items():
+            weight = FIELD_WEIGHTS[name]
+            for text in texts:
+                q = _Query()
+                self._terms(text, q)
+                for term, w in q.weights.items():
+                    terms[term] = terms.get(term, 0.0) + weight * w
+        return terms
+
+    def _terms(self, text: str, q: _Query) -> None:
+        """Words, their synonym groups and bigrams of one text (a phrase field or a message)."""
+        for t in tokens(text):
+            q.add("w" + t.word, WORD, t)
+            for gid in self.synonyms.of(t.word):
+                q.add(f"g{gid}", GROUP, t)
+        for gid, t in self.synonyms.find(text):
+            q.add(f"g{gid}", GROUP, t)
+        for t in bigrams(text):
+            q.add("b" + t.word, BIGRAM, t)
+
+    def _index(self, doc_terms: list[dict[str, float]]) -> None:
+        n = len(doc_terms)
+        lengths = [sum(t.values()) for t in doc_terms]
+        avg = (sum(lengths) / n) if n else 1.0
+        raw: dict[str, list[tuple[int, float]]] = {}
+        for d, terms in enumerate(doc_terms):
+            norm = K1 * (1 - B + B * lengths[d] / avg)
+            for term, tf in terms.items():
+                raw.setdefault(term, []).append((d, tf * (K1 + 1) / (tf + norm)))
+        self.postings: dict[str, tuple[array[int], array[float]]] = {}
+        self.idf: dict[str, float] = {}
+        for term, items in raw.items():
+            df = len(items)
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            self.idf[term] = idf
+            if df > COMMON_SHARE * n and n >= 20:
+                continue
+            self.postings[term] = (array("i", (d for d, _ in items)), array("f", (idf * w for _, w in items)))
+
+    # -- following the store ------------------------------------------------------------------------
+
+    def apply(self, change: StoreChange, store: Store) -> None:
+        """Follow one store change: learned pairs re-read on a paste; phrases or synonyms changed →
+        rebuilt here when the library is small, else `stale` for the app to rebuild in the background."""
+        if change.usage:
+            self.learned = {w: dict(c) for w, c in store.learned_pairs().items()}
+            if not (change.libraries or change.everything):
+                return  # a paste (or a reset) names uids but changes no phrase
+        if len(self.docs) <= REBUILD_AT_ONCE:
+            self._install(SuggestSource.from_store(store))
+        else:
+            self.stale = True
+
+    # -- learning -----------------------------------------------------------------------------------
+
+    def learn(self, store: Store, message: str, uid: str) -> None:
+        """Count (word → phrase) for the words of `message` the index holds; the message is not kept."""
+        words = sorted({t.word for t in tokens(message) if "w" + t.word in self.idf})
+        store.count_pairs(words, uid)
+        key = store.get(uid)
+        slot = key.usage_key if key else uid
+        for w in words:
+            counts = self.learned.setdefault(w, {})
+            counts[slot] = counts.get(slot, 0) + 1
+
+    # -- suggesting ---------------------------------------------------------------------------------
+
+    def query_terms(self, message: str) -> _Query:
+        q = _Query()
+        self._terms(message, q)
+        self._homophones(message, q)
+        return q
+
+    def suggest(self, message: str, limit: int = 10) -> list[Suggestion]:
+        """The phrases that answer `message`, confident ones first; [] when none is confident."""
+        if limit < 1 or not message.strip() or not self.docs:
+            return []
+        q = self.query_terms(message)
+        scores, matched = self._score(q)
+        self._learned_bonus(q, scores)
+        self._question_bonus(message, scores)
+        level, angry = anger(message)
+        if level and scores:
+            top = max(scores.values())
+            for d, doc in enumerate(self.docs):
+                if doc.soothing:
+                    scores[d] = scores.get(d, 0.0) + level * 0.7 * max(top, CONFIDENT_SCORE)
+                    matched.setdefault(d, set()).update(("!anger",))
+        if not scores:
+            return []
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        best = ranked[0][1]
+        if best < CONFIDENT_SCORE:
+            return []
+        out: list[Suggestion] = []
+        for d, s in ranked:
+            spans = [sp for term in matched.get(d, ()) for sp in q.spans.get(term, ())]
+            if "!anger" in matched.get(d, ()):
+                spans.extend((t.start, t.end) for t in angry)
+            confident = s >= CONFIDENT_SCORE and s >= CONFIDENT_SHARE * best
+            out.append(Suggestion(self.docs[d].uid, round(s, 4), _why(message, spans), confident))
+        out.sort(key=lambda s: not s.confident)
+        return out
+
+    def _score(self, q: _Query) -> tuple[dict[int, float], dict[int, set[str]]]:
+        scores: dict[int, float] = {}
+        matched: dict[int, set[str]] = {}
+        for term, qw in q.weights.items():
+            posting = self.postings.get(term)
+            if posting is None:
+                continue
+            docs, weights = posting
+            for d, w in zip(docs, weights, strict=True):
+                scores[d] = scores.get(d, 0.0) + qw * w
+                matched.setdefault(d, set()).add(term)
+        return scores, matched
+
+    def _learned_bonus(self, q: _Query, scores: dict[int, float]) -> None:
+        for term in q.weights:
+            if term[0] != "w":
+                continue
+            counts = self.learned.get(term[1:])
+            if not counts:
+                continue
+            idf = self.idf.get(term, 0.0)
+            for key, n in counts.items():
+                d = self.by_key.get(key)
+                if d is not None:
+                    scores[d] = scores.get(d, 0.0) + LEARNED * idf * math.log1p(n)
+
+    def _question_bonus(self, message: str, scores: dict[int, float]) -> None:
+        """A message close to one of a phrase's 客户问法 (rapidfuzz) lifts it: the candidates only."""
+        if not scores:
+            return
+        from rapidfuzz import fuzz
+
+        text = normalise(message)
+        top = max(scores.values())
+        for d in sorted(scores, key=lambda d: -scores[d])[:50]:
+            questions = self.docs[d].questions
+            if questions:
+                ratio = max(fuzz.partial_ratio(q, text) for q in questions)
+                if ratio >= QUESTION_RATIO:
+                    scores[d] += top * (ratio - QUESTION_RATIO) / (100 - QUESTION_RATIO)
+
+    # -- typos and homophones ---------------------------------------------------------------------------
+
+    def _homophones(self, message: str, q: _Query) -> None:
+        """A CJK pair of the message the index does not hold, read as a word it does (宽待 → 宽带)."""
+        readings = self._reading_index()
+        from palette.core.pinyin import default_table
+
+        table = default_table().readings
+        for t in bigrams(message):
+            if "w" + t.word in self.idf:
+                continue
+            for key in _spellings(t.word, table):
+                for word in readings.get(key, ()):
+                    if word != t.word:
+                        q.add("w" + word, WORD * 0.6, t)
+                        for gid in self.synonyms.of(word):
+                            q.add(f"g{gid}", GROUP * 0.6, t)
+
+    def _reading_index(self) -> dict[str, set[str]]:
+        """toneless pinyin of each 2-character word the index holds → the words (made when first needed)."""
+        if self._readings is None:
+            from palette.core.pinyin import default_table
+
+            table = default_table().readings
+            out: dict[str, set[str]] = {}
+            for term in self.idf:
+                w = term[1:]
+                if term[0] == "w" and len(w) == 2 and all("\u4e00" <= c <= "\u9fff" for c in w):
+                    first = [table.get(c, ("",))[0] for c in w]
+                    if all(first):
+                        out.setdefault(" ".join(first), set()).add(w)
+            self._readings = out
+        return self._readings
+
+
+def _spellings(pair: str, table: Mapping[str, tuple[str, ...]]) -> Iterable[str]:
+    a, b = (table.get(c, ()) for c in pair)
+    return (f"{x} {y}" for x in a[:3] for y in b[:3])
+
+
+def _why(message: str, spans: list[tuple[int, int]]) -> tuple[str, ...]:
+    """The matched spans, overlapping ones merged, as substrings of the message in its order."""
+    merged: list[list[int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    seen: dict[str, None] = {}
+    for s, e in merged:
+        seen.setdefault(message[s:e], None)
+    return tuple(seen)
+
+
+def build_suggester(store: Store) -> Suggester:
+    """Read the store and build (slow for a big library: the app runs `Suggester.build` in the background)."""
+    return Suggester.build(SuggestSource.from_store(store))
