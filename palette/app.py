@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from palette.core.search import PreparedIndex
     from palette.core.store import Store, StoreChange
+    from palette.core.suggest import Suggester
     from palette.platform import Backends
     from palette.ui.first_run import FirstRunDialog
     from palette.ui.manager import PhraseManager
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 _STARTED = time.perf_counter()
 IDLE_TRIM_MS = 5_000  # after the palette closes (or the index lands), return freed memory to the OS
 EXTERNAL_POLL_MS = 400  # `palette add` in a terminal shows in the palette within half a second
+SUGGEST_REBUILD_MS = 1_000  # phrases changed: rebuild the suggestions once the edits have settled
 
 
 def _configure_logging() -> None:
@@ -93,6 +95,11 @@ class PaletteApp:
         self.subscriptions.notify.connect(self.tray.notify)
         self._external = QTimer(interval=EXTERNAL_POLL_MS)
         self._external.timeout.connect(self.poll_external)
+        self.suggester: Suggester | None = None  # built after the search index, in the background
+        self._suggest_generation = 0
+        self._suggest_rebuild = QTimer(singleShot=True, interval=SUGGEST_REBUILD_MS)
+        self._suggest_rebuild.timeout.connect(self._build_suggester)
+        store.listen(self._follow_suggestions)
         app.aboutToQuit.connect(self.stop)
 
     def start(self) -> None:
@@ -182,6 +189,44 @@ class PaletteApp:
         events.emit("index.ready", ms=events.ms_since(_STARTED))
         self.window.results_ready()  # the agent may have been quicker than the build
         self.warm()
+        if self.suggester is None and not self._suggest_generation:
+            self._build_suggester()  # the search comes first: the segmenter loads after it
+
+    def _build_suggester(self) -> None:
+        """Snapshot the phrases, synonyms and learned pairs here; segment and index on a pool thread
+        (the segmenter is imported there, never before the hotkey is armed). Until a build lands the
+        previous suggester answers."""
+        from palette.core.suggest import Suggester, SuggestSource
+        from palette.ui.background import run_in_background
+
+        self._suggest_generation += 1
+        generation, started = self._suggest_generation, time.perf_counter()
+        source = SuggestSource.from_store(self.store)
+        run_in_background(
+            lambda: Suggester.build(source),
+            lambda built: self._install_suggester(built, generation, started),
+            name="suggest",
+        )
+
+    def _install_suggester(self, built: Suggester, generation: int, started: float) -> None:
+        from palette.core import events
+
+        if generation != self._suggest_generation:
+            return  # the phrases changed again meanwhile: a newer build is on its way
+        self.suggester = built
+        self.controller.set_suggester(built)
+        events.emit("suggest.ready", ms=events.ms_since(started), phrases=len(built.docs))
+
+    def _follow_suggestions(self, change: StoreChange) -> None:
+        """A paste or a reset: the suggester re-reads its learned pairs (cheap, here). Phrases,
+        libraries or synonyms: a rebuild in the background, so an edit never stalls the palette."""
+        phrases = change.everything or bool(change.libraries) or (bool(change.uids) and not change.usage)
+        if not self._suggest_generation:
+            return  # the first build, still to come, reads everything anyway
+        if phrases:
+            self._suggest_rebuild.start()
+        elif change.usage and self.suggester is not None:
+            self.suggester.apply(change, self.store)
 
     def stop(self) -> None:
         self._external.stop()
