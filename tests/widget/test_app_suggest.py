@@ -56,9 +56,10 @@ def test_built_after_the_index_and_handed_to_the_palette(qtbot: QtBot, palette: 
     assert palette.suggester is None
     palette.start()
     qtbot.waitUntil(lambda: palette.suggester is not None, timeout=30_000)
-    assert palette.index.ready
-    assert palette.controller._suggester is palette.suggester
-    assert palette.suggester.suggest(MESSAGE, 3)[0].uid == "std-fault-ask"
+    built = palette.suggester
+    assert palette.index.ready and built is not None
+    assert palette.controller._suggester is built
+    assert built.suggest(MESSAGE, 3)[0].uid == "std-fault-ask"
 
 
 def test_a_paste_is_learned_in_place_and_an_edit_rebuilds(qtbot: QtBot, palette: PaletteApp, store: Store) -> None:
