@@ -118,6 +118,7 @@ class PaletteController(QObject):
         window.set_form(self.form)
         self._form_for: tuple[Row, ChoiceMode] | None = None
         self._suggester: SuggesterLike | None = None  # built in the background by the app
+        self._snapshot_due = False  # the palette opened and the clipboard is still to be read
         self._message = ""  # the customer's message of this opening (customer data: never logged)
         self._suggested: list[tuple[Phrase, tuple[str, ...]]] = []  # confident answers to it, with why
 
@@ -166,6 +167,7 @@ class PaletteController(QObject):
             (int(remembered[0]), int(remembered[1])) if remembered else None,
         )
         self.window.present(geo, QPoint(x, y))
+        self._snapshot_due = True
         QTimer.singleShot(0, self._snapshot_clipboard)
 
     def _target_screen(self) -> tuple[QScreen, Rect | None]:
@@ -190,6 +192,9 @@ class PaletteController(QObject):
         self.settings.set("palette_positions", positions)
 
     def _snapshot_clipboard(self) -> None:
+        if not self._snapshot_due:
+            return
+        self._snapshot_due = False
         self.paster.clipboard.snapshot()
         if self.paster.clipboard.text_at_open:  # [剪贴板] can only be filled once we have read it
             self._context = self._new_context()
@@ -226,6 +231,7 @@ class PaletteController(QObject):
         if self._opened_at:
             events.emit("palette.shown", ms=events.ms_since(self._opened_at))
             self._opened_at = 0.0
+        self._snapshot_clipboard()  # an Enter typed with the hotkey must see the suggestions first
         if self._hotkey is not None:
             early = self._hotkey.palette_ready()
             if early:  # replayed before control returns to the event loop, so order is kept
@@ -356,9 +362,10 @@ class PaletteController(QObject):
             return
         if self.settings.config().normalize_punctuation:
             text = to_full_width(text)  # after the guard: its matching folds full-width to half-width anyway
-        self._paste(phrase, text, mode)
+        answered = row.suggested or bool(self.window.search.text())  # not a pinned row under the 建议 ones
+        self._paste(phrase, text, mode, learn=answered)
 
-    def _paste(self, phrase: Phrase, text: str, mode: ChoiceMode) -> None:
+    def _paste(self, phrase: Phrase, text: str, mode: ChoiceMode, *, learn: bool) -> None:
         self._pasting = True
         self.window.dismiss()
         if mode is ChoiceMode.COPY:
@@ -372,7 +379,7 @@ class PaletteController(QObject):
             self.paster.paste(text, self.target, combo, restore_ms=restore)
         self.conversation.touch()
         self.store.record_use(phrase.uid)
-        if self._message and self._suggester is not None:
+        if learn and self._message and self._suggester is not None:
             self._suggester.learn(self.store, self._message, phrase.uid)  # the words only, never the text
         self._forget_message()
 

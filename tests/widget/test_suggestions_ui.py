@@ -256,3 +256,22 @@ def test_no_message_or_value_reaches_the_event_log(
     assert any(r.getMessage().startswith('{"event":"suggest.shown"') for r in caplog.records)
     for secret in ("太过分", "GD20261201001", "13900001111", "58元", "派人"):
         assert secret not in logged
+
+
+def test_a_pinned_row_pasted_under_the_suggestions_is_not_learned(
+    qtbot: QtBot, flow: PaletteController, engine: KeywordSuggester
+) -> None:
+    copy(MESSAGE)
+    w = open_palette(qtbot, flow)
+    w.list.setCurrentIndex(w.model.index(uids(w).index(PINNED)))
+    paste_first(qtbot, flow)
+    assert QGuiApplication.clipboard().text() == STD[PINNED].body
+    assert engine.learned == []
+
+
+def test_keys_typed_with_the_hotkey_see_the_suggestions(qtbot: QtBot, flow: PaletteController) -> None:
+    """The palette has focus (its early keys are replayed) before the clipboard timer ran: read it first."""
+    copy(MESSAGE)
+    flow.open()
+    flow.window.ready.emit()  # no event processed in between
+    assert flow.window.model.rows[0].uid == FAULT
