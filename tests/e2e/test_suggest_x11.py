@@ -3,17 +3,17 @@
 Under Xvfb (no WM and openbox), with chromium showing the customer's message above its input box:
 a triple-click selects the message (chromium puts it on PRIMARY), a click back in the input box is
 where the agent types, and the app, started before any of it, answers from the selection. What the
-first suggestion should be is asked of the same engine over the same home (`build_suggester`), so
+first suggestion should be is asked of the same engine over the same home (`palette suggest`), so
 the test checks the palette, not the ranking. The event log must hold neither message nor values.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from palette.core.placeholders import Context, render
 from palette.core.store import Store
-from palette.core.suggest import build_suggester
+from tests.e2e.test_app_x11 import palette_cli
 from tests.e2e.xsession import App, Target, XSession, start_target, wait_for
 
 HOTKEY = "ctrl+alt+space"
@@ -22,17 +22,13 @@ ORDER = "GD20261201001"
 TICKET_MESSAGE = f"上次报修的工单号是{ORDER}，到现在都没人联系我，太过分了"
 
 
-def first_suggestion(home: Path, message: str) -> str:
-    """The text the first confident suggestion pastes for this home's profile (the palette's answer)."""
-    store = Store(home / "palette.db")
-    try:
-        hits = [s for s in build_suggester(store).suggest(message, 5) if s.confident]
-        assert hits, "the engine has no confident answer for the test message"
-        phrase = store.get(hits[0].uid)
-        assert phrase is not None
-        return render(phrase.body, Context(profile=store.profile())).text
-    finally:
-        store.close()
+def first_suggestion(session: XSession, home: Path, message: str) -> str:
+    """What the first confident suggestion pastes for this home's profile, as `palette suggest` says."""
+    out = palette_cli(session, home, "suggest", message, "--json")
+    assert out.returncode == 0, out.stderr
+    hits = [h for h in json.loads(out.stdout) if h["confident"]]
+    assert hits, "the engine has no confident answer for the test message"
+    return str(hits[0]["rendered"])
 
 
 def select_message(session: XSession, target: Target, message: str) -> None:
@@ -48,7 +44,7 @@ def test_selected_message_hotkey_enter_pastes_the_suggestion(
     session: XSession, app: App, agent_home: Path, tmp_path: Path
 ) -> None:
     app.wait_event("suggest.ready", timeout=60)
-    expected = first_suggestion(agent_home, MESSAGE)
+    expected = first_suggestion(session, agent_home, MESSAGE)
     target = start_target(session, "chromium", tmp_path, message=MESSAGE)
     select_message(session, target, MESSAGE)
     mark = app.mark()
