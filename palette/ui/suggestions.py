@@ -39,13 +39,22 @@ class SuggesterLike(Protocol):
 
 
 def word_spans(text: str, words: Iterable[str]) -> Spans:
-    """Every place one of `words` occurs in `text`, merged and in order (for `marked_html`)."""
+    """Where the matched words of a message show in `text`, merged and in order (for `marked_html`).
+
+    A word of the message may be longer than what the phrase shares with it (家宽带 for 宽带), so every
+    piece of two or more characters of a word counts too; a one-character word counts as itself."""
+    pieces = set()
+    for word in words:
+        if len(word) == 1:
+            pieces.add(word)
+        for size in range(2, len(word) + 1):
+            pieces.update(word[i : i + size] for i in range(len(word) - size + 1))
     found: list[tuple[int, int]] = []
-    for word in {w for w in words if w}:
-        start = text.find(word)
+    for piece in pieces:
+        start = text.find(piece)
         while start >= 0:
-            found.append((start, start + len(word)))
-            start = text.find(word, start + 1)
+            found.append((start, start + len(piece)))
+            start = text.find(piece, start + 1)
     merged: list[tuple[int, int]] = []
     for a, b in sorted(found):
         if merged and a <= merged[-1][1]:

@@ -275,3 +275,22 @@ def test_keys_typed_with_the_hotkey_see_the_suggestions(qtbot: QtBot, flow: Pale
     flow.open()
     flow.window.ready.emit()  # no event processed in between
     assert flow.window.model.rows[0].uid == FAULT
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "marked"),
+    [
+        ("宽带断网询问", ("家宽带", "掉线"), ["宽带"]),  # the phrase shares part of the message's word
+        ("请问您的宽带是完全断网", ("宽带", "断网"), ["宽带", "断网"]),
+        ("维修人员上门修理", ("修",), ["修", "修"]),  # a one-character word as itself
+        ("维修人员", ("修好",), []),  # but not a single character of a longer word
+        ("派人来修，派人", ("派人来修", "来修"), ["派人来修", "派人"]),  # overlapping pieces merge
+        ("", ("宽带",), []),
+    ],
+)
+def test_matched_words_are_marked_where_the_phrase_has_them(
+    text: str, words: tuple[str, ...], marked: list[str]
+) -> None:
+    from palette.ui.suggestions import word_spans
+
+    assert [text[a:b] for a, b in word_spans(text, words)] == marked
