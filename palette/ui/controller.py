@@ -204,7 +204,9 @@ class PaletteController(QObject):
         """The customer's message the agent selected or copied: its values for the form, and the
         suggestions the empty query shows (none unless confident)."""
         message = self.paster.clipboard.message_at_open().strip()
-        if not looks_like_message(message) or not self.window.isVisible():
+        found = looks_like_message(message) and self.window.isVisible()
+        events.emit("message.read", found=found)  # whether there was one; never what it says
+        if not found:
             return
         started = time.perf_counter()
         self._message = message

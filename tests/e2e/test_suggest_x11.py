@@ -54,6 +54,18 @@ def test_selected_message_hotkey_enter_pastes_the_suggestion(
     session.xdotool("key", "Return")
     app.wait_event("paste.done", after=mark)
     wait_for(lambda: target.text() == expected, 10, f"the suggestion in the chat box (got {target.text()!r})")
+    app.wait_event("clipboard.restored", after=mark)
+
+    mark = app.mark()  # the same line still selected, and answered: the palette opens as usual
+    session.xdotool("key", HOTKEY)
+    assert app.wait_event("message.read", after=mark)["found"] is False
+    session.xdotool("key", "Escape")
+    select_message(session, target, MESSAGE)  # selected again: the customer said it again
+    mark = app.mark()
+    session.xdotool("key", HOTKEY)
+    assert app.wait_event("message.read", after=mark)["found"] is True
+    assert app.wait_event("suggest.shown", after=mark)["hits"] >= 1
+    session.xdotool("key", "Escape")
 
     log = app.log()
     for secret in (MESSAGE, "掉线", "派人", "13900001111", "139 0000 1111", "1111"):
