@@ -169,6 +169,8 @@ class PaletteApp:
         if change is None:
             return
         events.emit("store.external", uids=len(change.uids), everything=change.everything)
+        if change.usage and not (change.everything or change.libraries) and self.suggester is not None:
+            self.suggester.apply(change, self.store)  # `palette usage reset`, or another app's learning
         if self.window.isVisible() and not self.window.loading:
             self.window.refresh()
 
@@ -218,15 +220,12 @@ class PaletteApp:
         events.emit("suggest.ready", ms=events.ms_since(started), phrases=len(built.docs))
 
     def _follow_suggestions(self, change: StoreChange) -> None:
-        """A paste or a reset: the suggester re-reads its learned pairs (cheap, here). Phrases,
-        libraries or synonyms: a rebuild in the background, so an edit never stalls the palette."""
+        """Phrases, libraries or synonyms changed: a rebuild in the background, so an edit never stalls
+        the palette. A paste here needs nothing: `learn` counted it in memory too (re-reading every
+        learned pair takes ~0.8 s at the store's cap); other processes' usage: see `poll_external`."""
         phrases = change.everything or bool(change.libraries) or (bool(change.uids) and not change.usage)
-        if not self._suggest_generation:
-            return  # the first build, still to come, reads everything anyway
-        if phrases:
+        if phrases and self._suggest_generation:  # before the first build there is nothing to follow
             self._suggest_rebuild.start()
-        elif change.usage and self.suggester is not None:
-            self.suggester.apply(change, self.store)
 
     def stop(self) -> None:
         self._external.stop()

@@ -69,7 +69,12 @@ def test_a_paste_is_learned_in_place_and_an_edit_rebuilds(qtbot: QtBot, palette:
     assert built is not None
     built.learn(store, MESSAGE, "std-fault-slow")  # what the controller does after a paste
     assert palette.suggester is built and not palette._suggest_rebuild.isActive()  # no rebuild for a paste
-    assert store.learned_pairs()
+    assert store.learned_pairs() and built.learned
+
+    reset = subprocess.run([sys.executable, "-m", "palette", "usage", "reset"], capture_output=True, timeout=60)
+    assert reset.returncode == 0, reset.stderr
+    palette.poll_external()  # the app's 400 ms timer: another process forgot the statistics
+    assert built.learned == {} and palette.suggester is built
 
     phrase = store.add_phrase(category="宽带", title="宽带掉线上门维修", body="师傅今天就上门修宽带。", tags=["掉线"])
     assert palette._suggest_rebuild.isActive()
