@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from palette.core.model import LibraryKind, Phrase
 from palette.core.suggest.synonyms import Synonyms, shipped_groups
-from palette.core.suggest.text import Token, add_words, anger, bigrams, normalise, tokens
+from palette.core.suggest.text import Token, add_words, anger, bigrams, normalise, small_talk, tokens
 
 if TYPE_CHECKING:
     from palette.core.store import Store, StoreChange
@@ -25,9 +25,17 @@ K1 = 1.2
 B = 0.5  # phrases are short and of similar length: length matters less than in documents
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "questions": 2.0, "tags": 2.0, "category": 1.0, "body": 1.0}
 WORD, GROUP, BIGRAM = 1.0, 0.8, 0.35  # what a message term of each kind weighs
+ONE_CHAR = 0.5  # a one-character word (卡, 修, 号) says less than a longer one
+SPREAD = 0.7  # a synonym with a character or two inside it in a message (扣我钱 for 扣钱, 网咋又断了 for 网断了)
+HOMOPHONE = 0.6  # a pair of the message read as a word it sounds like (宽待 → 宽带)
+QUESTION_END = 1.5  # a long message's last clause (where customers put the question) weighs this much more
+LONG_MESSAGE = 30  # characters from which a message is long
+MAX_MESSAGE = 1_000  # characters of a message read (its end: the question comes last)
 COMMON_SHARE = 0.5  # a term in more than this share of the phrases says nothing (and costs the most)
-SOOTHING = ("安抚", "致歉", "投诉")  # categories or tags of the phrases an angry message raises
-CONFIDENT_SCORE = 4.5  # below it a best match is noise (calibrated on tests/data/suggest_messages.toml)
+# Words of the categories an angry message raises (not tags: 电话开场 tagged 致歉 apologises for a wait).
+SOOTHING = ("安抚", "致歉", "投诉")
+CONFIDENT_EVIDENCE = 2.0  # nor a best match whose matched terms carry less weight × idf than this
+CONFIDENT_SCORE = 3.5  # below it a best match is noise (calibrated on tests/data/suggest_messages.toml)
 CONFIDENT_SHARE = 0.6  # a hit this close to the best one is confident too
 QUESTION_RATIO = 62.0  # rapidfuzz partial_ratio from which a 客户问法 counts as matched
 LEARNED = 0.35  # weight of one learned (word → phrase) pair, times its word's idf and log(1 + count)
@@ -79,7 +87,7 @@ class _Doc:
         self.uid = p.uid
         self.key = p.usage_key
         self.questions = tuple(normalise(q) for q in p.questions)
-        self.soothing = any(s in p.category for s in SOOTHING) or any(s in t for t in p.tags for s in SOOTHING)
+        self.soothing = any(s in p.category for s in SOOTHING)
 
 
 @dataclass(slots=True)
@@ -142,16 +150,25 @@ class Suggester:
                     terms[term] = terms.get(term, 0.0) + weight * w
         return terms
 
-    def _terms(self, text: str, q: _Query) -> None:
-        """Words, their synonym groups and bigrams of one text (a phrase field or a message)."""
+    def _terms(self, text: str, q: _Query, boost_from: int | None = None, *, is_message: bool = False) -> None:
+        """Words, their synonym groups and bigrams of one text (a phrase field or a message); terms
+        at or after `boost_from` weigh `QUESTION_END` times more."""
+
+        def w(weight: float, t: Token) -> float:
+            return weight * QUESTION_END if boost_from is not None and t.start >= boost_from else weight
+
         for t in tokens(text):
-            q.add("w" + t.word, WORD, t)
+            short = ONE_CHAR if len(t.word) == 1 else 1.0
+            q.add("w" + t.word, w(WORD * short, t), t)
             for gid in self.synonyms.of(t.word):
-                q.add(f"g{gid}", GROUP, t)
+                q.add(f"g{gid}", w(GROUP * short, t), t)
         for gid, t in self.synonyms.find(text):
-            q.add(f"g{gid}", GROUP, t)
+            q.add(f"g{gid}", w(GROUP, t), t)
+        if boost_from is not None or is_message:
+            for gid, t in self.synonyms.find_spread(text):
+                q.add(f"g{gid}", w(GROUP * SPREAD, t), t)
         for t in bigrams(text):
-            q.add("b" + t.word, BIGRAM, t)
+            q.add("b" + t.word, w(BIGRAM, t), t)
 
     def _index(self, doc_terms: list[dict[str, float]]) -> None:
         n = len(doc_terms)
@@ -202,7 +219,7 @@ class Suggester:
 
     def query_terms(self, message: str) -> _Query:
         q = _Query()
-        self._terms(message, q)
+        self._terms(message, q, question_start(message), is_message=True)
         self._homophones(message, q)
         return q
 
@@ -210,32 +227,55 @@ class Suggester:
         """The phrases that answer `message`, confident ones first; [] when none is confident."""
         if limit < 1 or not message.strip() or not self.docs:
             return []
+        message = message[-MAX_MESSAGE:]
+        if small_talk(message):
+            return []
         q = self.query_terms(message)
         scores, matched = self._score(q)
         self._learned_bonus(q, scores)
         self._question_bonus(message, scores)
-        level, angry = anger(message)
-        if level and scores:
-            top = max(scores.values())
-            for d, doc in enumerate(self.docs):
-                if doc.soothing:
-                    scores[d] = scores.get(d, 0.0) + level * 0.7 * max(top, CONFIDENT_SCORE)
-                    matched.setdefault(d, set()).update(("!anger",))
-        if not scores:
-            return []
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        level, angry = anger(message)
+        if level:
+            ranked = self._soothe(ranked, scores, limit)
+        if not ranked:
+            return []
         best = ranked[0][1]
-        if best < CONFIDENT_SCORE:
+        if not level and (
+            best < CONFIDENT_SCORE or self._evidence(q, matched.get(ranked[0][0], set())) < CONFIDENT_EVIDENCE
+        ):
             return []
         out: list[Suggestion] = []
         for d, s in ranked:
             spans = [sp for term in matched.get(d, ()) for sp in q.spans.get(term, ())]
-            if "!anger" in matched.get(d, ()):
+            if self.docs[d].soothing:
                 spans.extend((t.start, t.end) for t in angry)
             confident = s >= CONFIDENT_SCORE and s >= CONFIDENT_SHARE * best
             out.append(Suggestion(self.docs[d].uid, round(s, 4), _why(message, spans), confident))
         out.sort(key=lambda s: not s.confident)
         return out
+
+    def _soothe(self, ranked: list[tuple[int, float]], scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
+        """An angry message: the best 安抚/致歉/投诉 phrase (by its own match, then library order) goes
+        second, or first when nothing else matched well, as a confident suggestion."""
+        soothing = [d for d, doc in enumerate(self.docs) if doc.soothing]
+        if not soothing:
+            return ranked
+        pick = min(soothing, key=lambda d: (-scores.get(d, 0.0), d))
+        if any(d == pick for d, _ in ranked[:2]):
+            return ranked
+        rest = [(d, s) for d, s in ranked if d != pick]
+        strong = bool(rest) and rest[0][1] >= CONFIDENT_SCORE
+        at = 1 if strong else 0
+        below = rest[at][1] if len(rest) > at else 0.0  # keep the scores in order
+        score = max(scores.get(pick, 0.0), below, CONFIDENT_SCORE, rest[0][1] * CONFIDENT_SHARE if strong else 0.0)
+        if strong:
+            score = min(score, rest[0][1])
+        return [*rest[:at], (pick, score), *rest[at:]][:limit]
+
+    def _evidence(self, q: _Query, terms: set[str]) -> float:
+        """How much of the message's meaning a phrase matched: its matched terms' weight times idf."""
+        return sum(q.weights.get(t, 0.0) * self.idf.get(t, 0.0) for t in terms)
 
     def _score(self, q: _Query) -> tuple[dict[int, float], dict[int, set[str]]]:
         scores: dict[int, float] = {}
@@ -286,26 +326,33 @@ class Suggester:
         from palette.core.pinyin import default_table
 
         table = default_table().readings
+        known = [
+            t for t in tokens(message) if len(t.word) >= 2 and ("w" + t.word in self.idf or self.synonyms.of(t.word))
+        ]
         for t in bigrams(message):
-            if "w" + t.word in self.idf:
+            if "b" + t.word in self.idf or "w" + t.word in self.idf:
                 continue
+            if any(w.start < t.end and t.start < w.end and not (w.start <= t.start and t.end <= w.end) for w in known):
+                continue  # a pair across the edge of a known word is no typo of one (里还 in 账户里还有)
             for key in _spellings(t.word, table):
                 for word in readings.get(key, ()):
                     if word != t.word:
-                        q.add("w" + word, WORD * 0.6, t)
+                        q.add("b" + word, BIGRAM * HOMOPHONE * 2, t)
+                        if "w" + word in self.idf:
+                            q.add("w" + word, WORD * HOMOPHONE, t)
                         for gid in self.synonyms.of(word):
-                            q.add(f"g{gid}", GROUP * 0.6, t)
+                            q.add(f"g{gid}", GROUP * HOMOPHONE, t)
 
     def _reading_index(self) -> dict[str, set[str]]:
-        """toneless pinyin of each 2-character word the index holds → the words (made when first needed)."""
+        """toneless pinyin of each character pair the index holds → the pairs (made when first needed)."""
         if self._readings is None:
             from palette.core.pinyin import default_table
 
             table = default_table().readings
             out: dict[str, set[str]] = {}
-            for term in self.idf:
-                w = term[1:]
-                if term[0] == "w" and len(w) == 2 and all("\u4e00" <= c <= "\u9fff" for c in w):
+            pairs = {t[1:] for t in self.idf if t[0] in "wb"} | set(self.synonyms.words())
+            for w in pairs:
+                if len(w) == 2 and all("\u4e00" <= c <= "\u9fff" for c in w):
                     first = [table.get(c, ("",))[0] for c in w]
                     if all(first):
                         out.setdefault(" ".join(first), set()).add(w)
@@ -316,6 +363,18 @@ class Suggester:
 def _spellings(pair: str, table: Mapping[str, tuple[str, ...]]) -> Iterable[str]:
     a, b = (table.get(c, ()) for c in pair)
     return (f"{x} {y}" for x in a[:3] for y in b[:3])
+
+
+_CLAUSE_END = "，。！？!?,;；\n~～…"
+
+
+def question_start(message: str) -> int | None:
+    """Where a long message's last clause starts (None for a short message): the question is there."""
+    if len(message) < LONG_MESSAGE:
+        return None
+    end = len(message.rstrip(_CLAUSE_END + " "))
+    start = max(message.rfind(c, 0, end) for c in _CLAUSE_END) + 1
+    return start if end - start >= 4 else None
 
 
 def _why(message: str, spans: list[tuple[int, int]]) -> tuple[str, ...]:

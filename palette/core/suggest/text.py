@@ -25,6 +25,83 @@ _STOP_TEXT = """
 好不好 麻烦 帮忙 帮我 一直在 一般 非常 特别 比较 感觉 觉得 知道 自己 大家
 """
 STOPWORDS = frozenset(_STOP_TEXT.split())
+# Words of chat around the matter (a message of only these and stopwords is small talk: no suggestion).
+CHAT_WORDS = frozenset(
+    [
+        "好的",
+        "好",
+        "行",
+        "行吧",
+        "嗯嗯",
+        "哈哈",
+        "哈哈哈",
+        "呵呵",
+        "稍等",
+        "稍等一下",
+        "等一下",
+        "等等",
+        "马上",
+        "回来",
+        "马上回来",
+        "今天天气",
+        "天气不错",
+        "知道",
+        "知道了",
+        "明白",
+        "收到",
+        "可以",
+        "对",
+        "对对",
+        "对对对",
+        "是的",
+        "不是",
+        "没有",
+        "有",
+        "想想",
+        "我想想",
+        "问问",
+        "家里人",
+        "天气",
+        "不错",
+        "今天",
+        "明天",
+        "吃饭",
+        "机器人",
+        "名字",
+        "叫",
+        "下班",
+        "上班",
+        "几点",
+        "人工",
+        "ok",
+        "okay",
+        "hello",
+        "hi",
+        "在",
+        "在吗",
+        "喂",
+        "你好",
+        "您好",
+        "哈喽",
+        "嗨",
+        "额",
+        "呃",
+        "啊",
+        "哦",
+        "噢",
+        "666",
+        "好吧",
+        "算了",
+        "随便",
+    ]
+)
+
+
+def small_talk(text: str) -> bool:
+    """Whether a message holds nothing but chat words and stopwords (你好, 稍等一下, 今天天气不错)."""
+    return all(t.word in CHAT_WORDS for t in tokens(text))
+
+
 # Words that make a message angry: it raises the 安抚与致歉 and 投诉处理 phrases.
 ANGER_WORDS = (
     "太过分", "过分了", "投诉", "破网", "烂网", "垃圾", "气死", "受够", "忍无可忍", "坑人", "骗子", "骗人", "欺负人",
@@ -109,6 +186,7 @@ def anger(text: str) -> tuple[float, list[Token]]:
         at = norm.find(w)
         if at >= 0:
             found.append(Token(w, at, at + len(w)))
-    marks = norm.count("!") + norm.count("?") // 2
-    level = min(1.0, 0.5 * len(found) + (0.1 * marks if found else 0.0))
-    return level, found
+    shouted = norm.find("!!")  # NFKC: ！！ too
+    if shouted >= 0:
+        found.append(Token("!!", shouted, shouted + 2))
+    return min(1.0, 0.5 * len(found)), found
