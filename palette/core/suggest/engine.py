@@ -38,7 +38,8 @@ CONFIDENT_EVIDENCE = 2.0  # nor a best match whose matched terms carry less weig
 CONFIDENT_SCORE = 3.5  # below it a best match is noise (calibrated on tests/data/suggest_messages.toml)
 CONFIDENT_SHARE = 0.6  # a hit this close to the best one is confident too
 QUESTION_RATIO = 62.0  # rapidfuzz partial_ratio from which a 客户问法 counts as matched
-LEARNED = 0.35  # weight of one learned (word → phrase) pair, times its word's idf and log(1 + count)
+LEARNED = 0.75  # a learned (word → phrase) pair adds this share of the best score times log(1 + count) …
+LEARNED_CAP = 1.2  # … up to this share
 REBUILD_AT_ONCE = 5_000  # up to this many phrases `apply` rebuilds in place (~0.5 s); beyond, `stale`
 
 
@@ -207,7 +208,7 @@ class Suggester:
 
     def learn(self, store: Store, message: str, uid: str) -> None:
         """Count (word → phrase) for the words of `message` the index holds; the message is not kept."""
-        words = sorted({t.word for t in tokens(message) if "w" + t.word in self.idf})
+        words = sorted({t.word for t in tokens(message) if self._learnable(t.word)})
         store.count_pairs(words, uid)
         key = store.get(uid)
         slot = key.usage_key if key else uid
@@ -232,7 +233,7 @@ class Suggester:
             return []
         q = self.query_terms(message)
         scores, matched = self._score(q)
-        self._learned_bonus(q, scores)
+        self._learned_bonus(q, scores, matched)
         self._question_bonus(message, scores)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         level, angry = anger(message)
@@ -290,18 +291,33 @@ class Suggester:
                 matched.setdefault(d, set()).add(term)
         return scores, matched
 
-    def _learned_bonus(self, q: _Query, scores: dict[int, float]) -> None:
-        for term in q.weights:
-            if term[0] != "w":
-                continue
-            counts = self.learned.get(term[1:])
-            if not counts:
-                continue
-            idf = self.idf.get(term, 0.0)
-            for key, n in counts.items():
+    def _learned_bonus(self, q: _Query, scores: dict[int, float], matched: dict[int, set[str]]) -> None:
+        """The agent's history: a phrase pasted after messages with these words gains `LEARNED` of the
+        best score times log(1 + pastes), by the share of the message's words (idf-weighted) behind it:
+        one paste moves it up, three put it first."""
+        words = [t[1:] for t in q.weights if t[0] == "w" and self._learnable(t[1:])]
+        total = sum(self._word_idf(w) for w in words)
+        if not total:
+            return
+        share: dict[int, float] = {}
+        for w in words:
+            for key, n in self.learned.get(w, {}).items():
                 d = self.by_key.get(key)
                 if d is not None:
-                    scores[d] = scores.get(d, 0.0) + LEARNED * idf * math.log1p(n)
+                    share[d] = share.get(d, 0.0) + self._word_idf(w) * math.log1p(n) / total
+                    matched.setdefault(d, set()).add("w" + w)
+        top = max([*scores.values(), CONFIDENT_SCORE])
+        for d, x in share.items():
+            scores[d] = scores.get(d, 0.0) + top * min(LEARNED_CAP, LEARNED * x)
+
+    def _learnable(self, word: str) -> bool:
+        """Words the index holds (library text or synonyms): never a name or number of the customer's."""
+        return "w" + word in self.idf or bool(self.synonyms.of(word))
+
+    def _word_idf(self, word: str) -> float:
+        return self.idf.get("w" + word, 0.0) or max(
+            (self.idf.get(f"g{g}", 0.0) for g in self.synonyms.of(word)), default=1.0
+        )
 
     def _question_bonus(self, message: str, scores: dict[int, float]) -> None:
         """A message close to one of a phrase's 客户问法 (rapidfuzz) lifts it: the candidates only."""
