@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from palette.core.model import LibraryKind, Phrase
 from palette.core.suggest.synonyms import Synonyms, shipped_groups
-from palette.core.suggest.text import Token, add_words, anger, bigrams, normalise, small_talk, tokens
+from palette.core.suggest.text import Token, add_words, anger, bigrams, normalise, pairs, small_talk, tokens, words
 
 if TYPE_CHECKING:
     from palette.core.store import Store, StoreChange
@@ -31,7 +32,8 @@ HOMOPHONE = 0.6  # a pair of the message read as a word it sounds like (宽待 �
 QUESTION_END = 1.5  # a long message's last clause (where customers put the question) weighs this much more
 LONG_MESSAGE = 30  # characters from which a message is long
 MAX_MESSAGE = 1_000  # characters of a message read (its end: the question comes last)
-COMMON_SHARE = 0.5  # a term in more than this share of the phrases says nothing (and costs the most)
+COMMON_SHARE = 0.5  # a term in more than this share of the phrases says nothing (and costs the most) …
+COMMON_POSTINGS = 0.02  # … one in more than this share only re-weighs the phrases rarer terms found
 # Words of the categories an angry message raises (not tags: 电话开场 tagged 致歉 apologises for a wait).
 SOOTHING = ("安抚", "致歉", "投诉")
 CONFIDENT_EVIDENCE = 2.0  # nor a best match whose matched terms carry less weight × idf than this
@@ -40,6 +42,7 @@ CONFIDENT_SHARE = 0.6  # a hit this close to the best one is confident too
 QUESTION_RATIO = 62.0  # rapidfuzz partial_ratio from which a 客户问法 counts as matched
 LEARNED = 0.75  # a learned (word → phrase) pair adds this share of the best score times log(1 + count) …
 LEARNED_CAP = 1.2  # … up to this share
+_REPEATED = ("category", "tags")  # fields whose texts repeat across phrases: their terms are made once
 REBUILD_AT_ONCE = 5_000  # up to this many phrases `apply` rebuilds in place (~0.5 s); beyond, `stale`
 
 
@@ -122,34 +125,57 @@ class Suggester:
         self.docs: list[_Doc] = []
         self.by_key: dict[str, int] = {}
         doc_terms: list[dict[str, float]] = []
+        cache: dict[str, dict[str, float]] = {}
         for p in source.phrases:
             self.by_key[p.usage_key] = len(self.docs)
             self.docs.append(_Doc(p))
-            doc_terms.append(self._doc_terms(p))
+            doc_terms.append(self._doc_terms(p, cache))
+        self.soothing = [d for d, doc in enumerate(self.docs) if doc.soothing]
         self._index(doc_terms)
         self.learned = {w: dict(c) for w, c in source.learned.items()}
         self._readings: dict[str, set[str]] | None = None
 
     # -- building ---------------------------------------------------------------------------------
 
-    def _doc_terms(self, p: Phrase) -> dict[str, float]:
+    def _doc_terms(self, p: Phrase, cache: dict[str, dict[str, float]]) -> dict[str, float]:
+        """A phrase's terms, each weighted by the fields holding it (no offsets: only messages need them)."""
         terms: dict[str, float] = {}
-        fields = {
-            "title": [p.title],
-            "keywords": list(p.keywords),
-            "questions": list(p.questions),
-            "tags": list(p.tags),
-            "category": [p.category],
-            "body": [p.body],
-        }
-        for name, texts in fields.items():
+        fields = (
+            ("title", (p.title,)),
+            ("keywords", p.keywords),
+            ("questions", p.questions),
+            ("tags", p.tags),
+            ("category", (p.category,)),
+            ("body", (p.body,)),
+        )
+        for name, texts in fields:
             weight = FIELD_WEIGHTS[name]
             for text in texts:
-                q = _Query()
-                self._terms(text, q)
-                for term, w in q.weights.items():
+                found = cache.get(text) if name in _REPEATED else None
+                if found is None:
+                    found = self._field_terms(text, scan=name != "body")
+                    if name in _REPEATED and len(cache) < 10_000:
+                        cache[text] = found
+                for term, w in found.items():
                     terms[term] = terms.get(term, 0.0) + weight * w
         return terms
+
+    def _field_terms(self, text: str, *, scan: bool) -> dict[str, float]:
+        """`_terms` of a phrase field, fast: a body relies on the segmenter keeping synonyms whole
+        (`add_words`) instead of scanning for them."""
+        out: dict[str, float] = {}
+        groups = self.synonyms.groups
+        for word in words(text):
+            short = ONE_CHAR if len(word) == 1 else 1.0
+            out["w" + word] = max(out.get("w" + word, 0.0), WORD * short)
+            for gid in groups.get(word, ()):
+                out[f"g{gid}"] = max(out.get(f"g{gid}", 0.0), GROUP * short)
+        if scan:
+            for gid, _ in self.synonyms.find(text):
+                out[f"g{gid}"] = GROUP
+        for pair in pairs(text):
+            out.setdefault("b" + pair, BIGRAM)
+        return out
 
     def _terms(self, text: str, q: _Query, boost_from: int | None = None, *, is_message: bool = False) -> None:
         """Words, their synonym groups and bigrams of one text (a phrase field or a message); terms
@@ -232,8 +258,8 @@ class Suggester:
         if small_talk(message):
             return []
         q = self.query_terms(message)
-        scores, matched = self._score(q)
-        self._learned_bonus(q, scores, matched)
+        scores = self._score(q)
+        learned = self._learned_bonus(q, scores)
         self._question_bonus(message, scores)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         level, angry = anger(message)
@@ -242,13 +268,12 @@ class Suggester:
         if not ranked:
             return []
         best = ranked[0][1]
-        if not level and (
-            best < CONFIDENT_SCORE or self._evidence(q, matched.get(ranked[0][0], set())) < CONFIDENT_EVIDENCE
-        ):
+        matched = {d: self._matched(q, d) | learned.get(d, set()) for d, _ in ranked}
+        if not level and (best < CONFIDENT_SCORE or self._evidence(q, matched[ranked[0][0]]) < CONFIDENT_EVIDENCE):
             return []
         out: list[Suggestion] = []
         for d, s in ranked:
-            spans = [sp for term in matched.get(d, ()) for sp in q.spans.get(term, ())]
+            spans = [sp for term in matched[d] for sp in q.spans.get(term, ())]
             if self.docs[d].soothing:
                 spans.extend((t.start, t.end) for t in angry)
             confident = s >= CONFIDENT_SCORE and s >= CONFIDENT_SHARE * best
@@ -259,7 +284,7 @@ class Suggester:
     def _soothe(self, ranked: list[tuple[int, float]], scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
         """An angry message: the best 安抚/致歉/投诉 phrase (by its own match, then library order) goes
         second, or first when nothing else matched well, as a confident suggestion."""
-        soothing = [d for d, doc in enumerate(self.docs) if doc.soothing]
+        soothing = self.soothing
         if not soothing:
             return ranked
         pick = min(soothing, key=lambda d: (-scores.get(d, 0.0), d))
@@ -278,29 +303,49 @@ class Suggester:
         """How much of the message's meaning a phrase matched: its matched terms' weight times idf."""
         return sum(q.weights.get(t, 0.0) * self.idf.get(t, 0.0) for t in terms)
 
-    def _score(self, q: _Query) -> tuple[dict[int, float], dict[int, set[str]]]:
+    def _score(self, q: _Query) -> dict[int, float]:
+        """BM25 over the message's terms. Rare terms first, by their postings; then the common ones
+        (more than `COMMON_POSTINGS`) only for the phrases already found, so a message of common
+        words costs little at 100,000 phrases."""
         scores: dict[int, float] = {}
-        matched: dict[int, set[str]] = {}
-        for term, qw in q.weights.items():
-            posting = self.postings.get(term)
-            if posting is None:
-                continue
-            docs, weights = posting
-            for d, w in zip(docs, weights, strict=True):
-                scores[d] = scores.get(d, 0.0) + qw * w
-                matched.setdefault(d, set()).add(term)
-        return scores, matched
+        postings = self.postings
+        ordered = sorted((t for t in q.weights if t in postings), key=lambda t: len(postings[t][0]))
+        common = max(256, int(COMMON_POSTINGS * len(self.docs)))
+        for term in ordered:
+            qw = q.weights[term]
+            docs, weights = postings[term]
+            if len(docs) <= common or not scores:
+                get = scores.get
+                for d, w in zip(docs, weights, strict=True):
+                    scores[d] = get(d, 0.0) + qw * w
+            else:
+                for d in scores.keys() & set(docs):
+                    scores[d] += qw * weights[bisect_left(docs, d)]
+        return scores
 
-    def _learned_bonus(self, q: _Query, scores: dict[int, float], matched: dict[int, set[str]]) -> None:
+    def _matched(self, q: _Query, d: int) -> set[str]:
+        """The message's terms phrase `d` holds (for why and the evidence: the few phrases shown)."""
+        out = set()
+        for term in q.weights:
+            posting = self.postings.get(term)
+            if posting is not None:
+                docs = posting[0]
+                i = bisect_left(docs, d)
+                if i < len(docs) and docs[i] == d:
+                    out.add(term)
+        return out
+
+    def _learned_bonus(self, q: _Query, scores: dict[int, float]) -> dict[int, set[str]]:
         """The agent's history: a phrase pasted after messages with these words gains `LEARNED` of the
         best score times log(1 + pastes), by the share of the message's words (idf-weighted) behind it:
-        one paste moves it up, three put it first."""
-        words = [t[1:] for t in q.weights if t[0] == "w" and self._learnable(t[1:])]
-        total = sum(self._word_idf(w) for w in words)
+        one paste moves it up, three put it first. Returns the words behind each (for why)."""
+        found = [t[1:] for t in q.weights if t[0] == "w" and self._learnable(t[1:])]
+        total = sum(self._word_idf(w) for w in found)
+        matched: dict[int, set[str]] = {}
         if not total:
-            return
+            return matched
         share: dict[int, float] = {}
-        for w in words:
+        for w in found:
             for key, n in self.learned.get(w, {}).items():
                 d = self.by_key.get(key)
                 if d is not None:
@@ -309,6 +354,7 @@ class Suggester:
         top = max([*scores.values(), CONFIDENT_SCORE])
         for d, x in share.items():
             scores[d] = scores.get(d, 0.0) + top * min(LEARNED_CAP, LEARNED * x)
+        return matched
 
     def _learnable(self, word: str) -> bool:
         """Words the index holds (library text or synonyms): never a name or number of the customer's."""

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 # Words that say nothing about what a message is about (also kept out of the learned pairs).
@@ -57,10 +58,16 @@ def _is_word_char(ch: str) -> bool:
     return _is_cjk(ch) or ch.isalnum()
 
 
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}  # full-width ASCII → ASCII
+
+
 def normalise(text: str) -> str:
     """NFKC and lower case, one character for one (a character NFKC would expand stays as it was)."""
     if text.isascii():
         return text.lower()
+    fast = text.translate(_WIDTH).lower()
+    if len(fast) == len(text) and all(_is_cjk(c) or c.isascii() or c in _PUNCT for c in fast):
+        return fast  # the common case: CJK, ASCII and CJK punctuation
     out = []
     for ch in text:
         n = unicodedata.normalize("NFKC", ch).lower() if not _is_cjk(ch) else ch
@@ -81,6 +88,24 @@ def add_words(words: Iterable[str]) -> None:
     for w in words:
         if len(w) >= 2 and not w.isascii() and not seg.has_word(w):
             seg.add_word(w, 20_000, None)
+
+
+_PUNCT = frozenset("，。！？、；：“”‘’（）《》【】…—～·「」『』")
+
+
+def words(text: str) -> list[str]:
+    """`tokens` without their offsets (a phrase field: faster)."""
+    return [w for w in _segmenter().cut(normalise(text)) if w not in STOPWORDS and any(map(_is_word_char, w))]
+
+
+def pairs(text: str) -> list[str]:
+    """`bigrams` without their offsets."""
+    norm = normalise(text)
+    return [
+        a + b
+        for a, b in pairwise(norm)
+        if "\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff" and a not in _PARTICLES and b not in _PARTICLES
+    ]
 
 
 @dataclass(frozen=True, slots=True)
