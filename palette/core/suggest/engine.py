@@ -165,13 +165,14 @@ class Suggester:
         (`add_words`) instead of scanning for them."""
         out: dict[str, float] = {}
         groups = self.synonyms.groups
+        text = normalise(text)
         for word in words(text):
             short = ONE_CHAR if len(word) == 1 else 1.0
             out["w" + word] = max(out.get("w" + word, 0.0), WORD * short)
             for gid in groups.get(word, ()):
                 out[f"g{gid}"] = max(out.get(f"g{gid}", 0.0), GROUP * short)
         if scan:
-            for gid, _ in self.synonyms.find(text):
+            for gid, _ in self.synonyms.find(text, normalised=True):
                 out[f"g{gid}"] = GROUP
         for pair in pairs(text):
             out.setdefault("b" + pair, BIGRAM)

@@ -79,9 +79,9 @@ class Synonyms:
                         out.append((gid, Token(norm[i:end], i, end)))
         return out
 
-    def find(self, text: str) -> list[tuple[int, Token]]:
+    def find(self, text: str, *, normalised: bool = False) -> list[tuple[int, Token]]:
         """Every (group, occurrence) of a group's word in `text`, overlapping ones included."""
-        norm = normalise(text)
+        norm = text if normalised else normalise(text)
         out: list[tuple[int, Token]] = []
         lengths, groups = self.lengths, self.groups
         for i, ch in enumerate(norm):

@@ -8,6 +8,7 @@ done character by character, so a matched word is a substring of the customer's 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -66,7 +67,7 @@ def normalise(text: str) -> str:
     if text.isascii():
         return text.lower()
     fast = text.translate(_WIDTH).lower()
-    if len(fast) == len(text) and all(_is_cjk(c) or c.isascii() or c in _PUNCT for c in fast):
+    if len(fast) == len(text) and _ODD.search(fast) is None:
         return fast  # the common case: CJK, ASCII and CJK punctuation
     out = []
     for ch in text:
@@ -90,17 +91,16 @@ def add_words(words: Iterable[str]) -> None:
             seg.add_word(w, 20_000, None)
 
 
-_PUNCT = frozenset("，。！？、；：“”‘’（）《》【】…—～·「」『』")
+_ODD = re.compile("[^\u4e00-\u9fff\u3400-\u4dbf\x00-\x7f，。！？、；：“”‘’（）《》【】…—～·「」『』]")
 
 
-def words(text: str) -> list[str]:
-    """`tokens` without their offsets (a phrase field: faster)."""
-    return [w for w in _segmenter().cut(normalise(text)) if w not in STOPWORDS and any(map(_is_word_char, w))]
+def words(norm: str) -> list[str]:
+    """`tokens` of a normalised text without their offsets (a phrase field: faster)."""
+    return [w for w in _segmenter().cut(norm) if w not in STOPWORDS and any(map(_is_word_char, w))]
 
 
-def pairs(text: str) -> list[str]:
-    """`bigrams` without their offsets."""
-    norm = normalise(text)
+def pairs(norm: str) -> list[str]:
+    """`bigrams` of a normalised text without their offsets."""
     return [
         a + b
         for a, b in pairwise(norm)
