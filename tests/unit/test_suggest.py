@@ -111,6 +111,8 @@ def test_apply_follows_phrase_changes_and_pastes(store: Store) -> None:
         assert suggester.suggest("老用户有什么礼包")[0].uid == "一组#gift"
         store.count_pairs(["宽带"], "std-fault-visit")  # another Palette learning: a usage change
         assert suggester.learned["宽带"] == {"std-fault-visit": 1}
+        store.reset_usage()
+        assert all(not counts for counts in suggester.learned.values())
         store.remove_library("一组")
         assert all(s.uid != "一组#gift" for s in suggester.suggest("老用户有什么礼包"))
     finally:
@@ -132,7 +134,7 @@ def test_a_huge_message_is_bounded(store: Store) -> None:
 
 
 def test_a_changed_store_marks_a_big_suggester_stale() -> None:
-    phrases = [Phrase(uid=f"p{i}", library="x", category="c", title=f"t{i}", body="宽带") for i in range(5_001)]
+    phrases = [Phrase(uid=f"p{i}", library="x", category="c", title=f"t{i}", body="宽带") for i in range(1_001)]
     suggester = Suggester.build(SuggestSource(phrases))
     suggester.apply(StoreChange(libraries=["x"]), store=None)  # type: ignore[arg-type]  # not read when stale
     assert suggester.stale
@@ -142,3 +144,13 @@ def test_the_segmenter_is_not_imported_with_the_package() -> None:
     code = "import palette.core.suggest, sys; print('rjieba' in sys.modules, 'rapidfuzz' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_the_shipped_synonym_table_has_150_groups_and_the_issue_s_words() -> None:
+    from palette.core.suggest.synonyms import Synonyms, shipped_groups
+
+    groups = shipped_groups()
+    assert len(groups) >= 150 and all(len(g) >= 2 for g in groups)
+    table = Synonyms(groups)
+    for words in (("掉线", "断网", "连不上", "上不了网"), ("扣费", "扣钱", "多收钱"), ("套餐", "资费")):
+        assert set.intersection(*(table.of(w) for w in words)), words
