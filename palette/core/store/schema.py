@@ -112,6 +112,7 @@ def _migrate_2_to_3(db: sqlite_utils.Database) -> None:
             count INTEGER NOT NULL,
             PRIMARY KEY (word, uid)
         );
+        CREATE INDEX suggest_pairs_uid ON suggest_pairs(uid);
         """
     )
 

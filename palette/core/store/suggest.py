@@ -25,6 +25,11 @@ class SuggestArea(UsageArea):
             out.setdefault(str(word), {})[str(uid)] = int(count)
         return out
 
+    def learned_for(self, uid: str) -> dict[str, int]:
+        """word → count for one phrase usage key (what a paste changed)."""
+        rows = self.db.execute("SELECT word, count FROM suggest_pairs WHERE uid = ?", [uid])
+        return {str(w): int(n) for w, n in rows}
+
     def count_pairs(self, words: Iterable[str], uid: str) -> None:
         """Count one paste of `uid` after a message with these (index) words."""
         phrase = self.get(uid)

@@ -48,14 +48,17 @@ class Synonyms:
     def __init__(self, groups: Iterable[Sequence[str]]) -> None:
         self.groups: dict[str, set[int]] = {}
         self.lengths: dict[str, set[int]] = {}  # first character → lengths of the words starting with it
+        self.starting: dict[str, set[str]] = {}  # first character → the short CJK words starting with it
         for gid, group in enumerate(groups):
             for word in group:
                 w = normalise(word.strip())
                 if not w:
                     continue
                 self.groups.setdefault(w, set()).add(gid)
-                if len(w) <= MAX_WORD:
+                if 2 <= len(w) <= MAX_WORD:
                     self.lengths.setdefault(w[0], set()).add(len(w))
+                if 2 <= len(w) <= 4 and not w.isascii():
+                    self.starting.setdefault(w[0], set()).add(w)
 
     def of(self, word: str) -> set[int]:
         return self.groups.get(word, set())
@@ -63,9 +66,22 @@ class Synonyms:
     def words(self) -> list[str]:
         return list(self.groups)
 
-    def find(self, text: str) -> list[tuple[int, Token]]:
-        """Every (group, occurrence) of a group's word in `text`, overlapping ones included."""
+    def find_spread(self, text: str, gap: int = 2) -> list[tuple[int, Token]]:
+        """Words of 2 to 4 characters found with up to `gap` other characters among theirs (a
+        message's 扣我钱 for 扣钱); exact occurrences are `find`'s."""
         norm = normalise(text)
+        out: list[tuple[int, Token]] = []
+        for i, ch in enumerate(norm):
+            for word in self.starting.get(ch, ()):
+                end = _spread_end(norm, i, word, gap)
+                if end is not None and end - i > len(word):
+                    for gid in self.groups[word]:
+                        out.append((gid, Token(norm[i:end], i, end)))
+        return out
+
+    def find(self, text: str, *, normalised: bool = False) -> list[tuple[int, Token]]:
+        """Every (group, occurrence) of a group's word in `text`, overlapping ones included."""
+        norm = text if normalised else normalise(text)
         out: list[tuple[int, Token]] = []
         lengths, groups = self.lengths, self.groups
         for i, ch in enumerate(norm):
@@ -75,3 +91,15 @@ class Synonyms:
                     for gid in groups.get(w, ()):
                         out.append((gid, Token(w, i, i + n)))
         return out
+
+
+def _spread_end(text: str, at: int, word: str, gap: int) -> int | None:
+    """Where `word` ends when its characters follow `at` in order with at most `gap` others between."""
+    pos, spare = at + 1, gap
+    for ch in word[1:]:
+        found = text.find(ch, pos, pos + spare + 1)
+        if found < 0:
+            return None
+        spare -= found - pos
+        pos = found + 1
+    return pos
