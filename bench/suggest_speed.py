@@ -32,12 +32,13 @@ from palette.core.suggest.text import tokens  # noqa: E402
 from tests.suggest_data import messages  # noqa: E402
 
 _IMPORT = """
-import resource, time
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+import time
+def rss(): return int(open("/proc/self/statm").read().split()[1]) * 4096
+before = rss()
 t = time.perf_counter()
 {code}
 ms = (time.perf_counter() - t) * 1000
-print(ms, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+print(ms, rss() - before)
 """
 
 
@@ -46,8 +47,8 @@ def import_cost(code: str) -> dict[str, float] | None:
     out = subprocess.run([sys.executable, "-c", _IMPORT.format(code=code)], capture_output=True, text=True)
     if out.returncode != 0:
         return None
-    ms, kb = out.stdout.split()
-    return {"ms": round(float(ms), 1), "rss_mb": round(int(kb) / 1024, 1)}
+    ms, grown = out.stdout.split()
+    return {"ms": round(float(ms), 1), "rss_mb": round(int(grown) / 2**20, 1)}
 
 
 def size_figures(n: int, texts: list[str], rounds: int) -> dict[str, float]:
