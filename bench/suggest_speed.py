@@ -3,23 +3,24 @@
     .venv/bin/python bench/suggest_speed.py [--sizes 10000,100000] [--rounds 2]
 
 For each size (the libraries of bench/search_speed.py): build time of the suggestion index (rjieba
-already loaded: the app builds it in the background after the search index), its retained memory
-(tracemalloc), and p50/p95/max latency of `suggest` over every message of
-tests/data/suggest_messages.toml, `rounds` times. Then, each in a fresh interpreter: the import time
-and RSS of rjieba (and of jieba, when installed, for the comparison) and of rapidfuzz. Prints JSON.
+already loaded: the app builds it in the background after the search index), the memory it keeps
+(RSS growth once the build's garbage is returned to the OS) and at its peak, and p50/p95/max
+latency of `suggest` over every message of tests/data/suggest_messages.toml, `rounds` times. Then,
+each in a fresh interpreter: the import time and RSS of rjieba (and of jieba, when installed, for
+the comparison) and of rapidfuzz. Prints JSON.
 Targets (issue 17): p95 ≤ 15 ms at 10k and ≤ 40 ms at 100k.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import json
 import statistics
 import subprocess
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,12 +33,13 @@ from palette.core.suggest.text import tokens  # noqa: E402
 from tests.suggest_data import messages  # noqa: E402
 
 _IMPORT = """
-import resource, time
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+import time
+def rss(): return int(open("/proc/self/statm").read().split()[1]) * 4096
+before = rss()
 t = time.perf_counter()
 {code}
 ms = (time.perf_counter() - t) * 1000
-print(ms, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+print(ms, rss() - before)
 """
 
 
@@ -46,24 +48,30 @@ def import_cost(code: str) -> dict[str, float] | None:
     out = subprocess.run([sys.executable, "-c", _IMPORT.format(code=code)], capture_output=True, text=True)
     if out.returncode != 0:
         return None
-    ms, kb = out.stdout.split()
-    return {"ms": round(float(ms), 1), "rss_mb": round(int(kb) / 1024, 1)}
+    ms, grown = out.stdout.split()
+    return {"ms": round(float(ms), 1), "rss_mb": round(int(grown) / 2**20, 1)}
+
+
+def _rss() -> int:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * 4096
+
+
+def _trim() -> None:
+    gc.collect()
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def size_figures(n: int, texts: list[str], rounds: int) -> dict[str, float]:
     phrases = synthetic_library(n)
     source = SuggestSource(phrases, shipped_groups())
-    gc.collect()
+    _trim()
+    before = _rss()
     t = time.perf_counter()
     suggester = Suggester.build(source)
     build_s = time.perf_counter() - t
-    del suggester
-    gc.collect()
-    tracemalloc.start()
-    suggester = Suggester.build(source)
-    suggester.suggest(texts[0])
-    retained = tracemalloc.get_traced_memory()[0]
-    tracemalloc.stop()
+    peak = _rss()
+    _trim()
+    retained = _rss() - before
     times = []
     for _ in range(rounds):
         for text in texts:
@@ -75,6 +83,7 @@ def size_figures(n: int, texts: list[str], rounds: int) -> dict[str, float]:
         "phrases": n,
         "build_s": round(build_s, 2),
         "memory_mb": round(retained / 2**20, 1),
+        "build_peak_mb": round((peak - before) / 2**20, 1),
         "p50_ms": round(statistics.median(times), 2),
         "p95_ms": round(times[int(0.95 * len(times)) - 1], 2),
         "max_ms": round(times[-1], 2),

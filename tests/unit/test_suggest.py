@@ -111,6 +111,12 @@ def test_apply_follows_phrase_changes_and_pastes(store: Store) -> None:
         assert suggester.suggest("老用户有什么礼包")[0].uid == "一组#gift"
         store.count_pairs(["宽带"], "std-fault-visit")  # another Palette learning: a usage change
         assert suggester.learned["宽带"] == {"std-fault-visit": 1}
+        suggester.learn(store, "宽带又掉线了", "std-fault-visit")  # its own, told again by the store
+        assert (
+            suggester.learned["宽带"]
+            == {"std-fault-visit": 2}
+            == {"std-fault-visit": store.learned_for("std-fault-visit")["宽带"]}
+        )
         store.reset_usage()
         assert all(not counts for counts in suggester.learned.values())
         store.remove_library("一组")

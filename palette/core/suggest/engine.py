@@ -1,26 +1,29 @@
 """`Suggester`: the phrases that answer a customer's message, ranked by BM25 over words, synonym
 groups and character bigrams, with fuzzy 客户问法 matching, homophones, anger and learned pairs.
 
-Why a scorer of our own and not bm25s: bm25s needs numpy and scipy (~60 MB in the bundle, ~150 ms
-to import) for sparse matrices a message of ~30 terms does not need; postings with their BM25 weight
-precomputed make a query a sum over a few short lists (bench/suggest_speed.py has the figures).
+Why a scorer of our own and not bm25s: bm25s 0.3.16 brings numpy (73 MB installed, ~0.5 s and +26 MB
+to import, measured here) for sparse matrices a message of ~30 terms does not need; postings with
+their BM25 weight precomputed make a query a sum over a few short lists, p95 ~1-4 ms at 10,000
+phrases (bench/suggest_speed.py).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from palette.core.model import LibraryKind, Phrase
+from palette.core.store import StoreChange
 from palette.core.suggest.synonyms import Synonyms, shipped_groups
 from palette.core.suggest.text import Token, add_words, anger, bigrams, normalise, pairs, small_talk, tokens, words
 
 if TYPE_CHECKING:
-    from palette.core.store import Store, StoreChange
+    from palette.core.store import Store
 
 K1 = 1.2
 B = 0.5  # phrases are short and of similar length: length matters less than in documents
@@ -32,14 +35,16 @@ HOMOPHONE = 0.6  # a pair of the message read as a word it sounds like (宽待 �
 QUESTION_END = 1.5  # a long message's last clause (where customers put the question) weighs this much more
 LONG_MESSAGE = 30  # characters from which a message is long
 MAX_MESSAGE = 1_000  # characters of a message read (its end: the question comes last)
-COMMON_SHARE = 0.5  # a term in more than this share of the phrases says nothing (and costs the most) …
-COMMON_POSTINGS = 0.02  # … one in more than this share only re-weighs the phrases rarer terms found
+COMMON_SHARE = 0.5  # a term in more than this share of the phrases says nothing (and costs the most)
+SCAN_BUDGET = 10_000  # postings summed for one message; past it the commoner terms …
+RESCORE = 300  # … only re-weigh this many of the best phrases found so far
 # Words of the categories an angry message raises (not tags: 电话开场 tagged 致歉 apologises for a wait).
 SOOTHING = ("安抚", "致歉", "投诉")
 CONFIDENT_EVIDENCE = 2.0  # nor a best match whose matched terms carry less weight × idf than this
 CONFIDENT_SCORE = 3.5  # below it a best match is noise (calibrated on tests/data/suggest_messages.toml)
 CONFIDENT_SHARE = 0.6  # a hit this close to the best one is confident too
-QUESTION_RATIO = 62.0  # rapidfuzz partial_ratio from which a 客户问法 counts as matched
+QUESTION_RATIO = 62.0  # rapidfuzz partial_ratio from which a 客户问法 counts as matched …
+QUESTION_TAKE = 50  # … by one of the phrases that score best before it
 LEARNED = 0.75  # a learned (word → phrase) pair adds this share of the best score times log(1 + count) …
 LEARNED_CAP = 1.2  # … up to this share
 _REPEATED = ("category", "tags")  # fields whose texts repeat across phrases: their terms are made once
@@ -79,17 +84,16 @@ def _with_original_words(p: Phrase, original: Phrase | None) -> Phrase:
     """An override answers what its original answered: it keeps the original's 客户问法 and 关键词."""
     if original is None or p.questions or p.keywords:
         return p
-    from dataclasses import replace
-
     return replace(p, questions=original.questions, keywords=original.keywords)
 
 
 class _Doc:
-    __slots__ = ("key", "questions", "soothing", "uid")
+    """What a suggestion needs of a phrase besides its postings."""
+
+    __slots__ = ("questions", "soothing", "uid")
 
     def __init__(self, p: Phrase) -> None:
         self.uid = p.uid
-        self.key = p.usage_key
         self.questions = tuple(normalise(q) for q in p.questions)
         self.soothing = any(s in p.category for s in SOOTHING)
 
@@ -263,11 +267,8 @@ class Suggester:
         """Count (word → phrase) for the words of `message` the index holds; the message is not kept."""
         words = sorted({t.word for t in tokens(message) if self._learnable(t.word)})
         store.count_pairs(words, uid)
-        key = store.get(uid)
-        slot = key.usage_key if key else uid
-        for w in words:
-            counts = self.learned.setdefault(w, {})
-            counts[slot] = counts.get(slot, 0) + 1
+        phrase = store.get(uid)
+        self._relearn(StoreChange(uids=[phrase.usage_key if phrase else uid], usage=True), store)
 
     # -- suggesting ---------------------------------------------------------------------------------
 
@@ -287,8 +288,9 @@ class Suggester:
         q = self.query_terms(message)
         scores = self._score(q)
         learned = self._learned_bonus(q, scores)
-        self._question_bonus(message, scores)
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        best_few = heapq.nlargest(max(limit, QUESTION_TAKE), scores, key=scores.__getitem__)
+        self._question_bonus(message, scores, best_few)
+        ranked = sorted(((d, scores[d]) for d in best_few), key=lambda kv: (-kv[1], kv[0]))[:limit]
         level, angry = anger(message)
         if level:
             ranked = self._soothe(ranked, scores, limit)
@@ -331,23 +333,33 @@ class Suggester:
         return sum(q.weights.get(t, 0.0) * self.idf.get(t, 0.0) for t in terms)
 
     def _score(self, q: _Query) -> dict[int, float]:
-        """BM25 over the message's terms. Rare terms first, by their postings; then the common ones
-        (more than `COMMON_POSTINGS`) only for the phrases already found, so a message of common
-        words costs little at 100,000 phrases."""
+        """BM25 over the message's terms, rarest first. Their postings are summed until `SCAN_BUDGET`
+        postings are spent; the commoner terms then only re-weigh the `RESCORE` best phrases found
+        so far (a lookup each), so a long message costs little at 100,000 phrases."""
         scores: dict[int, float] = {}
         postings = self.postings
         ordered = sorted((t for t in q.weights if t in postings), key=lambda t: len(postings[t][0]))
-        common = max(256, int(COMMON_POSTINGS * len(self.docs)))
-        for term in ordered:
-            qw = q.weights[term]
+        spent = at = 0
+        while at < len(ordered):
+            docs, weights = postings[ordered[at]]
+            if scores and spent + len(docs) > SCAN_BUDGET:
+                break
+            spent += len(docs)
+            qw = q.weights[ordered[at]]
+            get = scores.get
+            for d, w in zip(docs, weights, strict=True):
+                scores[d] = get(d, 0.0) + qw * w
+            at += 1
+        if at == len(ordered):
+            return scores
+        best = heapq.nlargest(RESCORE, scores, key=scores.__getitem__)
+        for term in ordered[at:]:
             docs, weights = postings[term]
-            if len(docs) <= common or not scores:
-                get = scores.get
-                for d, w in zip(docs, weights, strict=True):
-                    scores[d] = get(d, 0.0) + qw * w
-            else:
-                for d in scores.keys() & set(docs):
-                    scores[d] += qw * weights[bisect_left(docs, d)]
+            qw, n = q.weights[term], len(docs)
+            for d in best:
+                i = bisect_left(docs, d)
+                if i < n and docs[i] == d:
+                    scores[d] += qw * weights[i]
         return scores
 
     def _matched(self, q: _Query, d: int) -> set[str]:
@@ -392,15 +404,15 @@ class Suggester:
             (self.idf.get(f"g{g}", 0.0) for g in self.synonyms.of(word)), default=1.0
         )
 
-    def _question_bonus(self, message: str, scores: dict[int, float]) -> None:
-        """A message close to one of a phrase's 客户问法 (rapidfuzz) lifts it: the candidates only."""
-        if not scores:
+    def _question_bonus(self, message: str, scores: dict[int, float], candidates: list[int]) -> None:
+        """A message close to one of a phrase's 客户问法 (rapidfuzz) lifts it: the best candidates only."""
+        if not candidates:
             return
         from rapidfuzz import fuzz
 
         text = normalise(message)
-        top = max(scores.values())
-        for d in sorted(scores, key=lambda d: -scores[d])[:50]:
+        top = scores[candidates[0]]
+        for d in candidates[:QUESTION_TAKE]:
             questions = self.docs[d].questions
             if questions:
                 ratio = max(fuzz.partial_ratio(q, text) for q in questions)

@@ -1,7 +1,7 @@
 """Text to index terms: words (rjieba), synonym groups, character bigrams, each with where it sits.
 
 rjieba (the jieba-rs binding) is imported on the first segmentation, never at app start: import and
-dictionary cost ~110 ms and ~34 MB, against ~600 ms and ~80 MB for jieba, and a cut is ~25x faster
+dictionary cost ~95 ms and ~33 MB, against ~650 ms and ~81 MB for jieba, and a cut is ~25x faster
 (bench/suggest_speed.py). Offsets are those of the original text: normalising (NFKC, lower case) is
 done character by character, so a matched word is a substring of the customer's message.
 """
