@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from palette.core.search import PreparedIndex
     from palette.core.store import Store, StoreChange
+    from palette.core.suggest import Suggester
     from palette.platform import Backends
     from palette.ui.background import Job
     from palette.ui.first_run import FirstRunDialog
@@ -27,6 +28,7 @@ _STARTED = time.perf_counter()
 IDLE_TRIM_MS = 5_000  # after the palette closes (or the index lands), return freed memory to the OS
 EXTERNAL_POLL_MS = 400  # `palette add` in a terminal shows in the palette within half a second
 REPORT_WAIT_S = 5.0  # at quit, for a report write still going to a slow share
+SUGGEST_REBUILD_MS = 1_000  # phrases changed: rebuild the suggestions once the edits have settled
 
 
 def _configure_logging() -> None:
@@ -98,6 +100,11 @@ class PaletteApp:
         self._report = QTimer(interval=self.settings.config().report_minutes * 60_000)
         self._report.timeout.connect(self.write_report)
         self._report_job: Job | None = None  # the write in flight: the one at quit must come after it
+        self.suggester: Suggester | None = None  # built after the search index, in the background
+        self._suggest_generation = 0
+        self._suggest_rebuild = QTimer(singleShot=True, interval=SUGGEST_REBUILD_MS)
+        self._suggest_rebuild.timeout.connect(self._build_suggester)
+        store.listen(self._follow_suggestions)
         app.aboutToQuit.connect(self.stop)
 
     def start(self) -> None:
@@ -168,6 +175,8 @@ class PaletteApp:
         if change is None:
             return
         events.emit("store.external", uids=len(change.uids), everything=change.everything)
+        if change.usage and not (change.everything or change.libraries) and self.suggester is not None:
+            self.suggester.apply(change, self.store)  # `palette usage reset`, or another app's learning
         if self.window.isVisible() and not self.window.loading:
             self.window.refresh()
 
@@ -188,6 +197,41 @@ class PaletteApp:
         events.emit("index.ready", ms=events.ms_since(_STARTED))
         self.window.results_ready()  # the agent may have been quicker than the build
         self.warm()
+        if self.suggester is None and not self._suggest_generation:
+            self._build_suggester()  # the search comes first: the segmenter loads after it
+
+    def _build_suggester(self) -> None:
+        """Snapshot the phrases, synonyms and learned pairs here; segment and index on a pool thread
+        (the segmenter is imported there, never before the hotkey is armed). Until a build lands the
+        previous suggester answers."""
+        from palette.core.suggest import Suggester, SuggestSource
+        from palette.ui.background import run_in_background
+
+        self._suggest_generation += 1
+        generation, started = self._suggest_generation, time.perf_counter()
+        source = SuggestSource.from_store(self.store)
+        run_in_background(
+            lambda: Suggester.build(source),
+            lambda built: self._install_suggester(built, generation, started),
+            name="suggest",
+        )
+
+    def _install_suggester(self, built: Suggester, generation: int, started: float) -> None:
+        from palette.core import events
+
+        if generation != self._suggest_generation:
+            return  # the phrases changed again meanwhile: a newer build is on its way
+        self.suggester = built
+        self.controller.set_suggester(built)
+        events.emit("suggest.ready", ms=events.ms_since(started), phrases=len(built.docs))
+
+    def _follow_suggestions(self, change: StoreChange) -> None:
+        """Phrases, libraries or synonyms changed: a rebuild in the background, so an edit never stalls
+        the palette. A paste here needs nothing: `learn` counted it in memory too (re-reading every
+        learned pair takes ~0.8 s at the store's cap); other processes' usage: see `poll_external`."""
+        phrases = change.everything or bool(change.libraries) or (bool(change.uids) and not change.usage)
+        if phrases and self._suggest_generation:  # before the first build there is nothing to follow
+            self._suggest_rebuild.start()
 
     def write_report(self, *, wait: bool = False) -> None:
         """Today's usage report into `report_dir`, if one is set: read here, written off the GUI thread (a

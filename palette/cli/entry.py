@@ -16,7 +16,7 @@ from palette.cli.guard import cmd_forbidden, cmd_lint, cmd_render
 from palette.cli.gui import cmd_gui
 from palette.cli.library import cmd_export, cmd_import, cmd_library
 from palette.cli.parser import build_parser
-from palette.cli.phrases import cmd_add, cmd_config, cmd_profile, cmd_search
+from palette.cli.phrases import cmd_add, cmd_config, cmd_profile, cmd_search, cmd_suggest, cmd_usage
 from palette.cli.report import cmd_report
 from palette.core.escaping import one_line
 
@@ -26,6 +26,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "manage": cmd_gui,
     "settings": cmd_gui,
     "search": cmd_search,
+    "suggest": cmd_suggest,
+    "usage": cmd_usage,
     "add": cmd_add,
     "profile": cmd_profile,
     "config": cmd_config,

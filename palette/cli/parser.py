@@ -46,6 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=10, metavar="N")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    p = sub.add_parser("suggest", help="the phrases that answer a customer's message (建议)")
+    p.add_argument("text", metavar="TEXT", nargs="+", help="the customer's message")
+    p.add_argument("--limit", type=int, default=10, metavar="N")
+    p.add_argument("--json", action="store_true", help='print JSON: the fields of search, plus "why" and "confident"')
+
+    p = sub.add_parser("usage", help="usage statistics (frecency, next phrase, learned suggestions)")
+    psub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    psub.add_parser("reset", help="forget them all: counts, paste history and learned suggestion words")
+
     p = sub.add_parser("add", help="add a personal phrase; prints its uid")
     p.add_argument("--category", required=True, metavar="C")
     p.add_argument("--title", required=True, metavar="T")

@@ -1,19 +1,25 @@
-"""search, add, profile, config: the agent's own phrases and settings."""
+"""search, suggest, usage, add, profile, config: the agent's own phrases and settings."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING, Any
 
 from palette.cli.common import EXIT_OK, UsageError, open_store, print_json
 from palette.cli.guard import check_new_body, render_context
 from palette.core.escaping import escaped
 from palette.core.phrase_rules import SHORTCUT, split_tags
 
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+    from palette.core.model import Phrase
+    from palette.core.placeholders import Context
+
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from palette.core.placeholders import render
     from palette.core.search import SearchIndex
 
     if args.limit < 1:
@@ -27,33 +33,79 @@ def cmd_search(args: argparse.Namespace) -> int:
         marked = store.team_updates()
     for word in unknown:
         print(f'palette: note: no category matches "{word}"', file=sys.stderr)
-    rendered = {h.phrase.uid: render(h.phrase.body, context) for h in hits}
+    rows = [_hit_row(h.phrase, h.score, context, marked) for h in hits]
+    if args.json:
+        print_json(rows)
+    else:
+        _print_rows(rows)
+        if not rows and not unknown:
+            print("no phrase matches", file=sys.stderr)
+    return EXIT_OK
+
+
+def _hit_row(phrase: Phrase, score: float, context: Context, marked: Collection[str]) -> dict[str, Any]:
+    """One hit as `search --json` prints it (and `suggest --json`, which adds why and confident)."""
+    from palette.core.placeholders import render
+
+    rendered = render(phrase.body, context)
+    return {
+        "uid": phrase.uid,
+        "library": phrase.library,
+        "category": phrase.category,
+        "title": phrase.title,
+        "body": phrase.body,
+        "shortcut": phrase.shortcut,
+        "score": round(score, 4),
+        "rendered": rendered.text,
+        "missing": list(rendered.missing),
+        "team_updated": phrase.usage_key in marked,
+        "valid_until": phrase.valid_until,
+    }
+
+
+def _print_rows(rows: list[dict[str, Any]]) -> None:
+    for n, row in enumerate(rows, start=1):
+        code = f" [{row['shortcut']}]" if row["shortcut"] else ""
+        mark = "  [团队已更新]" if row["team_updated"] else ""
+        print(escaped(f"{n:2}. {row['category']} › {row['title']}{code}  ({row['uid']}){mark}"))
+        if row.get("why"):
+            print(escaped(f"    matched: {'、'.join(row['why'])}" + ("" if row["confident"] else " (not confident)")))
+        print(escaped(f"    {row['rendered']}", keep="\n\t"))
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    """Never logs the message: it is the customer's words."""
+    from palette.core.suggest import build_suggester
+
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    message = " ".join(args.text)
+    if not message.strip():
+        raise UsageError("TEXT: the message is empty")
+    with open_store() as store:
+        suggester = build_suggester(store)
+        found = suggester.suggest(message, limit=args.limit)
+        phrases = {p.uid: p for p in store.visible_phrases()} if found else {}
+        context = render_context(store)
+        marked = store.team_updates()
     rows = [
-        {
-            "uid": h.phrase.uid,
-            "library": h.phrase.library,
-            "category": h.phrase.category,
-            "title": h.phrase.title,
-            "body": h.phrase.body,
-            "shortcut": h.phrase.shortcut,
-            "score": round(h.score, 4),
-            "rendered": rendered[h.phrase.uid].text,
-            "missing": list(rendered[h.phrase.uid].missing),
-            "team_updated": h.phrase.usage_key in marked,
-            "valid_until": h.phrase.valid_until,
-        }
-        for h in hits
+        _hit_row(phrases[s.uid], s.score, context, marked) | {"why": list(s.why), "confident": s.confident}
+        for s in found
+        if s.uid in phrases
     ]
     if args.json:
         print_json(rows)
     else:
-        for n, row in enumerate(rows, start=1):
-            code = f" [{row['shortcut']}]" if row["shortcut"] else ""
-            mark = "  [团队已更新]" if row["team_updated"] else ""
-            print(escaped(f"{n:2}. {row['category']} › {row['title']}{code}  ({row['uid']}){mark}"))
-            print(escaped(f"    {row['rendered']}", keep="\n\t"))
-        if not rows and not unknown:
-            print("no phrase matches", file=sys.stderr)
+        _print_rows(rows)
+        if not rows:
+            print("no confident suggestion", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_usage(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        store.reset_usage()
+    print("usage statistics reset: counts, paste history and learned suggestion words")
     return EXIT_OK
 
 

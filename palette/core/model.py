@@ -32,6 +32,8 @@ class Phrase:
     hidden: bool = False
     valid_from: str = ""  # 生效日期, ISO YYYY-MM-DD; "" = always (see core.validity)
     valid_until: str = ""  # 失效日期, the last day it is offered; "" = never expires
+    questions: tuple[str, ...] = ()  # 客户问法: wordings customers use for what this phrase answers (suggestions)
+    keywords: tuple[str, ...] = ()  # 关键词: words a suggestion for this phrase should react to
 
     @property
     def usage_key(self) -> str:

@@ -25,7 +25,8 @@ written as `[[名称]]` is exempt.
 
 `Conversation` holds the values typed in the fill-in form for the current customer only: in memory,
 never persisted, never in a repr or a log line; forgotten on `reset()` and after `idle_minutes`
-without `remember()`/`touch()`.
+without `remember()`/`touch()`. The values found in the customer's message (`from_message`) live and
+die with them, apart: the form offers them, nothing pastes them unasked.
 """
 
 from __future__ import annotations
@@ -391,15 +392,28 @@ class Conversation(Mapping[str, str]):
         self.idle_minutes = idle_minutes
         self._clock = clock
         self._values: dict[str, str] = {}
+        self._from_message: dict[str, str] = {}
         self._last = clock()
 
     def __repr__(self) -> str:
         return f"Conversation({len(self._values)} values, idle after {self.idle_minutes} min)"
 
     def _current(self) -> dict[str, str]:
-        if self._values and self._clock() - self._last >= self.idle_minutes * 60:
+        if (self._values or self._from_message) and self._clock() - self._last >= self.idle_minutes * 60:
             self._values.clear()
+            self._from_message.clear()
         return self._values
+
+    @property
+    def from_message(self) -> Mapping[str, str]:
+        """Values found in the customer's messages of this conversation (`message.extract_values`)."""
+        self._current()
+        return MappingProxyType(self._from_message)
+
+    def take_from_message(self, values: Mapping[str, str]) -> None:
+        """A new message from this customer: its values join (and outrank) the ones seen before."""
+        self.touch()
+        self._from_message.update(values)
 
     def __getitem__(self, name: str) -> str:
         return self._current()[name]
@@ -425,4 +439,5 @@ class Conversation(Mapping[str, str]):
     def reset(self) -> None:
         """A new conversation (a new customer): forget every value."""
         self._values.clear()
+        self._from_message.clear()
         self._last = self._clock()

@@ -88,6 +88,7 @@ class TeamLayer:
     phrases: tuple[Phrase, ...]
     forbidden: tuple[ForbiddenWord, ...]
     warnings: tuple[str, ...] = ()
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
 
 def load_library(
@@ -127,6 +128,7 @@ def team_layer(store: Store, data: LibraryData, *, source: str | None = None) ->
         phrases,
         forbidden,
         data.warnings + tuple(_guard_warnings(store, name, checked, forbidden)) + tuple(collisions),
+        data.synonyms,
     )
 
 
@@ -134,7 +136,7 @@ def _placed(p: Phrase, uid: str, library: str, order: int) -> Phrase:
     """`p`'s content under another uid, library and position (no agent state: that is kept by uid)."""
     return Phrase(
         uid, library, p.category, p.title, p.body, p.shortcut, p.tags, order,
-        valid_from=p.valid_from, valid_until=p.valid_until,
+        valid_from=p.valid_from, valid_until=p.valid_until, questions=p.questions, keywords=p.keywords,
     )  # fmt: skip
 
 
@@ -210,7 +212,12 @@ def apply_layer(store: Store, layer: TeamLayer, *, source_digest: str = "", orig
     `origin` is the path or URL the version log names when the library is not subscribed.
     """
     diff = store.replace_layer(
-        layer.library, layer.phrases, layer.forbidden, source_digest=source_digest, origin=origin
+        layer.library,
+        layer.phrases,
+        layer.forbidden,
+        source_digest=source_digest,
+        origin=origin,
+        synonyms=layer.synonyms,
     )
     return replace(diff, warnings=layer.warnings)
 
@@ -237,7 +244,8 @@ def library_data(store: Store, name: str) -> LibraryData:
         raise LibraryNameError(f"no library named {name!r} (libraries: {known})")
     phrases = tuple(_placed(p, local_id(name, p.uid), name, n) for n, p in enumerate(store.phrases(library=name)))
     forbidden = tuple(w for w in store.forbidden_words() if w.source == name)
-    return LibraryData(name=name, version=lib.version, phrases=phrases, forbidden=forbidden)
+    synonyms = tuple(g for lib_name, g in store.synonym_groups() if lib_name == name)
+    return LibraryData(name=name, version=lib.version, phrases=phrases, forbidden=forbidden, synonyms=synonyms)
 
 
 class ExportRefusedError(LibraryFileError):

@@ -8,6 +8,13 @@ asks for the list of formats first and for the text afterwards, and a loaded mac
 than the quiet time between the two (restoring in between pasted nothing, 1 run in 50). Nothing is
 restored if the clipboard changed meanwhile (the agent copied something new). Clipboard contents are
 never logged.
+
+The same snapshot says where the customer's message is (`message_at_open`): the X11 PRIMARY selection
+when it changed since the last paste (the agent just selected the customer's line), else the clipboard
+when it did (they copied it). Changed: another program took it since (Qt's `changed` signal, so the same
+line selected again counts), or it holds other text than at the last paste. Content Palette put there
+itself, or still owns, never counts. Windows and macOS have no PRIMARY selection (Qt says so through
+`supportsSelection`): the clipboard only.
 """
 
 from __future__ import annotations
@@ -81,6 +88,12 @@ class ClipboardKeeper(QObject):
         self._saved: dict[QClipboard.Mode, QMimeData | None] = {}
         self._snapshot_taken = False
         self._text_at_open = ""
+        self._candidates: tuple[tuple[QClipboard.Mode, str], ...] = ()  # (mode, text) others put there
+        self._at_last_paste: dict[QClipboard.Mode, str] = {}
+        self._taken: set[QClipboard.Mode] = set()  # another program took the selection since the last paste
+        self._taken_at_open: set[QClipboard.Mode] = set()
+        self._writing = False  # our own put or restore: its `changed` is not the agent's doing
+        self._own = ""  # the last text Palette put on the clipboard
         self._ours = ""  # non-empty while a restore is pending
         self._modes: list[QClipboard.Mode] = []
         self._armed = False
@@ -89,10 +102,16 @@ class ClipboardKeeper(QObject):
         self._fallback = QTimer(self, singleShot=True, interval=NO_READ_FALLBACK_MS)
         self._fallback.timeout.connect(self._restore)
         self._filter: _SelectionRequestFilter | None = None
+        self._cb.changed.connect(self._on_changed)
         app = QGuiApplication.instance()
         if QGuiApplication.platformName() == "xcb" and app is not None:
             self._filter = _SelectionRequestFilter(self._on_read_request)
             app.installNativeEventFilter(self._filter)
+
+    def _on_changed(self, mode: QClipboard.Mode) -> None:
+        """Someone else put something on the clipboard or a selection (its content is not read here)."""
+        if not self._writing and not self._owns(mode):
+            self._taken.add(mode)
 
     def _on_read_request(self, data: bool) -> None:
         if not self._armed:
@@ -112,7 +131,26 @@ class ClipboardKeeper(QObject):
             self._saved[QClipboard.Mode.Selection] = _copy(self._cb.mimeData(QClipboard.Mode.Selection))
         saved = self._saved[QClipboard.Mode.Clipboard]
         self._text_at_open = saved.text() if saved is not None and saved.hasText() else ""
+        candidates = []
+        for mode in (QClipboard.Mode.Selection, QClipboard.Mode.Clipboard):
+            mime = self._saved.get(mode)
+            if mime is not None and mime.hasText() and not self._owns(mode):
+                candidates.append((mode, mime.text()))
+        self._candidates = tuple(candidates)
+        self._taken_at_open = set(self._taken)
         self._snapshot_taken = True
+
+    def _owns(self, mode: QClipboard.Mode) -> bool:
+        return self._cb.ownsSelection() if mode == QClipboard.Mode.Selection else self._cb.ownsClipboard()
+
+    def message_at_open(self) -> str:
+        """Text another program put on PRIMARY (first) or the clipboard since the last paste, as the
+        snapshot saw it; "" when neither changed. Customer data: never logged."""
+        for mode, text in self._candidates:
+            changed = mode in self._taken_at_open or text != self._at_last_paste.get(mode)
+            if changed and text != self._own:
+                return text
+        return ""
 
     def ensure_snapshot(self) -> None:
         if not self._snapshot_taken:
@@ -124,6 +162,7 @@ class ClipboardKeeper(QObject):
             self._saved = {}
             self._snapshot_taken = False
             self._text_at_open = ""
+            self._candidates = ()
 
     @property
     def text_at_open(self) -> str:
@@ -141,12 +180,20 @@ class ClipboardKeeper(QObject):
         self._armed = False
         self._quiet.stop()
         self._fallback.stop()
-        self._ours = text
+        if self._candidates:  # what the agent had selected is answered now (a second put keeps that)
+            self._at_last_paste = dict(self._candidates)
+        self._candidates = ()
+        self._taken.clear()
+        self._own = self._ours = text
         self._modes = [QClipboard.Mode.Clipboard]
         if selection_too and self._cb.supportsSelection():
             self._modes.append(QClipboard.Mode.Selection)
-        for mode in self._modes:
-            self._cb.setText(text, mode)
+        self._writing = True
+        try:
+            for mode in self._modes:
+                self._cb.setText(text, mode)
+        finally:
+            self._writing = False
 
     def restore_later(self, quiet_ms: int) -> None:
         """Restore once reads have stopped for `quiet_ms`, or after a fallback delay if none is seen."""
@@ -177,10 +224,14 @@ class ClipboardKeeper(QObject):
             if not still_ours:
                 continue  # the agent copied something new meanwhile: theirs wins
             copy = _copy(self._saved.get(mode))
-            if copy is None:
-                self._cb.clear(mode)
-            else:
-                self._cb.setMimeData(copy, mode)
+            self._writing = True
+            try:
+                if copy is None:
+                    self._cb.clear(mode)
+                else:
+                    self._cb.setMimeData(copy, mode)
+            finally:
+                self._writing = False
             put_back = True
         self._ours = ""
         self._saved = {}

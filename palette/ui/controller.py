@@ -1,15 +1,18 @@
 """The main flow, hotkey to paste: remember the target, show the palette, fill, check, paste, record.
 
 This is the one object that knows the order of things; the palette window, the fill-in form, the
-paster and the engines stay ignorant of each other. Everything here runs on the GUI thread: the
-hotkey thread only reaches it through the queued signal of `HotkeyBridge`.
+paster and the engines stay ignorant of each other. When the agent selected or copied the customer's
+message before the hotkey, the empty query lists the suggester's confident answers first (建议), the
+form offers the values the message carries, and the phrase pasted after it is learned for its words.
+Everything here runs on the GUI thread: the hotkey thread only reaches it through the queued signal
+of `HotkeyBridge`.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -19,6 +22,7 @@ from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from palette.core import events
 from palette.core.config import Settings, paste_key_for
 from palette.core.guard import Decision, Guard, Kind, apply_suggestions, decide
+from palette.core.message import extract_values, field_value, looks_like_message
 from palette.core.model import Phrase, UsageKind
 from palette.core.placeholders import (
     PROFILE_KEYS,
@@ -39,6 +43,7 @@ from palette.ui.fill_form import FillForm
 from palette.ui.palette_window import FULL_HEIGHT, Choice, ChoiceMode, PaletteWindow
 from palette.ui.placement import Rect, place
 from palette.ui.rows import Row
+from palette.ui.suggestions import LIMIT, SuggesterLike, word_spans
 
 Span = tuple[int, int]
 
@@ -51,6 +56,9 @@ class SearchHit(Protocol):
 
     @property
     def spans(self) -> Mapping[str, tuple[Span, ...]]: ...
+
+    @property
+    def kind(self) -> str: ...
 
 
 Search = Callable[[str, int], Sequence[SearchHit]]
@@ -111,6 +119,10 @@ class PaletteController(QObject):
         self.form = FillForm(guard=self.guard)
         window.set_form(self.form)
         self._form_for: tuple[Row, ChoiceMode] | None = None
+        self._suggester: SuggesterLike | None = None  # built in the background by the app
+        self._snapshot_due = False  # the palette opened and the clipboard is still to be read
+        self._message = ""  # the customer's message of this opening (customer data: never logged)
+        self._suggested: list[tuple[Phrase, tuple[str, ...]]] = []  # confident answers to it, with why
 
         self.bridge = HotkeyBridge(self)
         self.bridge.activated.connect(self.open, Qt.ConnectionType.QueuedConnection)
@@ -128,6 +140,10 @@ class PaletteController(QObject):
 
     def attach_hotkey(self, hotkey: HotkeyBackend) -> None:
         self._hotkey = hotkey
+
+    def set_suggester(self, suggester: SuggesterLike | None) -> None:
+        """The suggestion engine, once built (None: none yet, or being rebuilt)."""
+        self._suggester = suggester
 
     # -- opening -------------------------------------------------------------------------------------
 
@@ -153,6 +169,7 @@ class PaletteController(QObject):
             (int(remembered[0]), int(remembered[1])) if remembered else None,
         )
         self.window.present(geo, QPoint(x, y))
+        self._snapshot_due = True
         QTimer.singleShot(0, self._snapshot_clipboard)
 
     def _target_screen(self) -> tuple[QScreen, Rect | None]:
@@ -177,9 +194,33 @@ class PaletteController(QObject):
         self.settings.set("palette_positions", positions)
 
     def _snapshot_clipboard(self) -> None:
+        if not self._snapshot_due:
+            return
+        self._snapshot_due = False
         self.paster.clipboard.snapshot()
         if self.paster.clipboard.text_at_open:  # [剪贴板] can only be filled once we have read it
             self._context = self._new_context()
+        self._take_message()
+
+    def _take_message(self) -> None:
+        """The customer's message the agent selected or copied: its values for the form, and the
+        suggestions the empty query shows (none unless confident)."""
+        message = self.paster.clipboard.message_at_open().strip()
+        found = looks_like_message(message) and self.window.isVisible()
+        events.emit("message.read", found=found)  # whether there was one; never what it says
+        if not found:
+            return
+        started = time.perf_counter()
+        self._message = message
+        self.conversation.take_from_message(extract_values(message))
+        self._suggested = []
+        for s in self._suggester.suggest(message, LIMIT) if self._suggester is not None else ():
+            phrase = self.store.get(s.uid)
+            if s.confident and phrase is not None and not phrase.hidden:
+                self._suggested.append((phrase, tuple(s.why)))
+        events.emit("suggest.shown", hits=len(self._suggested), ms=events.ms_since(started))
+        if self._suggested:
+            self.window.set_message(message)
 
     def _new_context(self) -> Context:
         return Context(
@@ -194,6 +235,7 @@ class PaletteController(QObject):
         if self._opened_at:
             events.emit("palette.shown", ms=events.ms_since(self._opened_at))
             self._opened_at = 0.0
+        self._snapshot_clipboard()  # an Enter typed with the hotkey must see the suggestions first
         if self._hotkey is not None:
             early = self._hotkey.palette_ready()
             if early:  # replayed before control returns to the event loop, so order is kept
@@ -208,34 +250,58 @@ class PaletteController(QObject):
         self.form.clear()
         if not self._pasting:
             self.paster.clipboard.forget_snapshot()
+            self._forget_message()
+
+    def _forget_message(self) -> None:
+        self._message = ""
+        self._suggested = []
 
     # -- results -------------------------------------------------------------------------------------
 
     def rows(self, query: str) -> list[Row]:
-        """The hits for `query`, rendered with what is known now, matches and gaps marked."""
-        out = []
+        """The hits for `query`, rendered with what is known now, matches and gaps marked. With a
+        customer's message and nothing typed: its suggestions first, then the pinned and next phrases."""
+        hits = self._search(query, 9)
         marked = self.store.team_updates()
-        for hit in self._search(query, 9):
-            p = hit.phrase
-            r = render(p.body, self._context)
-            text_spans, gaps = display_spans(p.body, r, hit.spans.get("body", ()))
-            out.append(
-                Row(
-                    uid=p.uid,
-                    category=p.category,
-                    title=p.title,
-                    shortcut=p.shortcut,
-                    text=r.text,
-                    missing=r.missing,
-                    title_spans=tuple(hit.spans.get("title", ())),
-                    text_spans=text_spans,
-                    gap_spans=gaps,
-                    forbidden=tuple(self.guard.forbidden(r.text)),
-                    team_updated=p.usage_key in marked,
-                    phrase=p,
-                )
-            )
+        if query or not self._suggested:
+            return [self._row(h.phrase, tuple(h.spans.get("title", ())), h.spans.get("body", ()), marked) for h in hits]
+        out = [
+            self._row(p, word_spans(p.title, why), word_spans(p.body, why), marked, why=why)
+            for p, why in self._suggested
+        ]
+        shown = {row.uid for row in out}
+        for h in hits:
+            if h.kind in ("pinned", "next") and h.phrase.uid not in shown:
+                out.append(self._row(h.phrase, tuple(h.spans.get("title", ())), h.spans.get("body", ()), marked))
         return out
+
+    def _row(
+        self,
+        p: Phrase,
+        title: tuple[Span, ...],
+        body: Sequence[Span],
+        marked: Collection[str],
+        *,
+        why: tuple[str, ...] | None = None,
+    ) -> Row:
+        r = render(p.body, self._context)
+        text_spans, gaps = display_spans(p.body, r, body)
+        return Row(
+            uid=p.uid,
+            category=p.category,
+            title=p.title,
+            shortcut=p.shortcut,
+            text=r.text,
+            missing=r.missing,
+            title_spans=title,
+            text_spans=text_spans,
+            gap_spans=gaps,
+            forbidden=tuple(self.guard.forbidden(r.text)),
+            team_updated=p.usage_key in marked,
+            suggested=why is not None,
+            why=why or (),
+            phrase=p,
+        )
 
     def new_conversation(self) -> None:
         """A new customer: forget every value typed for the last one."""
@@ -260,7 +326,9 @@ class PaletteController(QObject):
             return
         self._form_for = (row, mode)
         profile = [name for name in rendered.missing if name in PROFILE_KEYS]
-        self.form.load(phrase.body, rendered.missing, self._context, profile_fields=profile)
+        taken = self.conversation.from_message
+        prefill = {name: value for name in rendered.missing if (value := field_value(name, taken))}
+        self.form.load(phrase.body, rendered.missing, self._context, profile_fields=profile, prefill=prefill)
         self.window.show_form()
         events.emit("form.shown", fields=len(rendered.missing))  # how many names, never which values
 
@@ -322,7 +390,8 @@ class PaletteController(QObject):
             self.store.record_guard_override(phrase.uid, listed)
         if self.settings.config().normalize_punctuation:
             text = to_full_width(text)  # after the guard: its matching folds full-width to half-width anyway
-        self._paste(phrase, text, mode)
+        answered = row.suggested or bool(self.window.search.text())  # not a pinned row under the 建议 ones
+        self._paste(phrase, text, mode, learn=answered)
 
     def _on_shelf(self, phrase: Phrase) -> bool:
         """Whether `phrase` (and the team phrase it customises) is inside its validity dates today."""
@@ -330,7 +399,7 @@ class PaletteController(QObject):
         original = self.store.get(phrase.override_of) if phrase.override_of else None
         return in_window(phrase, day) and (original is None or in_window(original, day))
 
-    def _paste(self, phrase: Phrase, text: str, mode: ChoiceMode) -> None:
+    def _paste(self, phrase: Phrase, text: str, mode: ChoiceMode, *, learn: bool) -> None:
         self._pasting = True
         self._paste_uid = phrase.uid  # before pasting: an outcome may be told at once (no target window)
         self.window.dismiss()
@@ -345,6 +414,9 @@ class PaletteController(QObject):
             self.paster.paste(text, self.target, combo, restore_ms=restore)
         self.conversation.touch()
         self.store.record_use(phrase.uid)
+        if learn and self._message and self._suggester is not None:
+            self._suggester.learn(self.store, self._message, phrase.uid)  # the words only, never the text
+        self._forget_message()
 
     def _pasted(self, outcome: PasteOutcome) -> None:
         self._pasting = False

@@ -7,11 +7,13 @@ A plain QWidget so the palette window can embed it in place of its result list. 
 and no conversation: `load()` gets the body, the missing names and the render `Context`; `accepted`
 hands back what was typed (and which profile fields to save), and the palette decides what to keep.
 Typed values are customer data: they are cleared from the fields once handed back or cancelled.
+A value found in the customer's message comes in already typed (`prefill`), marked 取自客户消息 so the
+agent checks it rather than trusts it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -82,33 +84,47 @@ class FillForm(QWidget):
         context: Context,
         *,
         profile_fields: Collection[str] = (),
+        prefill: Mapping[str, str] | None = None,
     ) -> None:
         """Ask for `missing` (canonical names, as `Rendered.missing` gives them) in `body`.
 
         `profile_fields`: those of `missing` that belong in the profile; each gets a "save" checkbox,
-        ticked, so the agent's own 工号 is asked once, not once per conversation.
+        ticked, so the agent's own 工号 is asked once, not once per conversation. `prefill`: values taken
+        from the customer's message, typed in and marked as such.
         """
         self.clear()
         self._body, self._context = body, context
+        prefill = prefill or {}
         for name in missing:
             edit = QLineEdit()
             edit.setObjectName(f"field:{name}")
             edit.setPlaceholderText(name)
+            taken = prefill.get(name, "")
+            if taken:
+                edit.setText(taken)
+                edit.setToolTip(self.tr("取自客户消息,请核对"))
             edit.textChanged.connect(self._refresh)
             edit.installEventFilter(self)
             self._edits[name] = edit
             row: QWidget = edit
+            extra: QWidget | None = None
             if name in profile_fields:
                 save = QCheckBox(self.tr("保存到个人资料"))
                 save.setObjectName(f"save:{name}")
                 save.setChecked(True)
                 save.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes field to field
                 self._save[name] = save
+                extra = save
+            elif taken:
+                extra = QLabel(self.tr("取自客户消息"))
+                extra.setObjectName(f"taken:{name}")
+                extra.setStyleSheet("color: palette(placeholder-text);")
+            if extra is not None:
                 row = QWidget()
                 box = QHBoxLayout(row)
                 box.setContentsMargins(0, 0, 0, 0)
                 box.addWidget(edit, 1)
-                box.addWidget(save)
+                box.addWidget(extra)
             self._form.addRow(name, row)
         self._refresh()
         self.focus_first_blank()

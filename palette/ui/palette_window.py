@@ -4,7 +4,9 @@ It knows nothing of the database or the OS: it asks a `rows` callable for what m
 emits `chosen` with the row and a `Choice` (paste or copy, confirmed past a warning or not). Missing
 placeholder values are asked in an embedded form page; a 禁语 is marked on its row and in the preview
 before Enter, a warning is shown inline and confirmed with a second Enter, and Ctrl+R swaps the
-suggested wording in for this paste.
+suggested wording in for this paste. With a customer's message (`set_message`) and nothing typed, the
+rows come first as 建议 and the message shows above them, the current row's matched words marked;
+typing searches as always, and Ctrl+J (建议, jiànyì) toggles between the suggestions and the query.
 """
 
 from __future__ import annotations
@@ -31,10 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from palette.ui.rows import WARN, Row, RowDelegate, RowModel, marked_html, readable
+from palette.ui.suggestions import word_spans
 
 MAX_ROWS = 9
 FULL_HEIGHT = 600
 STATUS_MS = 4000
+MESSAGE_CHARS = 120  # of the customer's message shown above the suggestions
 
 
 class ChoiceMode(StrEnum):
@@ -88,6 +92,8 @@ class PaletteWindow(QWidget):
         self._rows: Callable[[str], list[Row]] = lambda _query: []
         self._unknown_categories: Callable[[str], list[str]] = lambda _query: []
         self._form: QWidget | None = None
+        self._message = ""  # the customer's message the empty query answers (customer data: never logged)
+        self._stashed = ""  # the query Ctrl+J put aside to show the suggestions
         self._list_height = 0  # the height to return to from the (shorter) form page
         self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         self.setObjectName("palette")
@@ -142,9 +148,17 @@ class PaletteWindow(QWidget):
         hint.setObjectName("hint")
         hint.setStyleSheet("QLabel#hint { color: palette(placeholder-text); }")
 
+        self.message = QLabel(self)
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.RichText)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.message.hide()
+
         list_page = QWidget(self)
         lay = QVBoxLayout(list_page)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.message)
         lay.addWidget(self.list, 1)
         lay.addWidget(self.empty)
         lay.addWidget(self.warning)
@@ -177,11 +191,15 @@ class PaletteWindow(QWidget):
         """Visible strings in the current language (again on a language switch)."""
         self.setWindowTitle(self.tr("快捷话术板"))
         self.search.setPlaceholderText(self.tr("输入拼音、首字母、快捷码或关键词…"))
-        self.hint.setText(
-            self.tr("Enter 粘贴 · Ctrl+Enter 复制 · Alt+1…9 直接粘贴 · Tab 填写 · Ctrl+Shift+N 新会话 · Esc 关闭")
-        )
+        self._update_hint()
         self.hint.setToolTip(self.tr("Ctrl+Shift+M 管理话术 · Ctrl+, 设置 · 拖动边缘可移动话术板"))
         self._update_preview()
+
+    def _update_hint(self) -> None:
+        keys = self.tr("Enter 粘贴 · Ctrl+Enter 复制 · Alt+1…9 直接粘贴 · Tab 填写 · Ctrl+Shift+N 新会话 · Esc 关闭")
+        if self._message:
+            keys = self.tr("Ctrl+J 建议/搜索") + " · " + keys
+        self.hint.setText(keys)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -191,6 +209,25 @@ class PaletteWindow(QWidget):
     def set_rows(self, rows: Callable[[str], list[Row]]) -> None:
         """Where hits come from: `rows(query)`, best first."""
         self._rows = rows
+
+    def set_message(self, text: str) -> None:
+        """The customer's message the suggestions answer ("" for none): shown while nothing is typed."""
+        self._message = text
+        self._stashed = ""
+        self._update_hint()
+        self.refresh()
+
+    def toggle_suggestions(self) -> None:
+        """Ctrl+J: from the query to the suggestions for the customer's message, and back."""
+        if not self._message:
+            return
+        query = self.search.text()
+        if query:
+            self._stashed = query
+            self.search.clear()
+        elif self._stashed:
+            self.search.setText(self._stashed)
+            self.search.end(False)
 
     def set_unknown_categories(self, unknown: Callable[[str], list[str]]) -> None:
         """The query's `#category` words that match no category (`SearchIndex.unknown_categories`), so an
@@ -203,6 +240,8 @@ class PaletteWindow(QWidget):
         """Show at `position` (the caller's placement), else centred on the given screen (default: the
         one under the pointer) a fifth of the way down; empty and ready to type."""
         self.back_to_list()
+        self._message = self._stashed = ""  # the caller brings this opening's message, if there is one
+        self._update_hint()
         self.search.clear()
         self.refresh()
         if position is None:
@@ -322,8 +361,27 @@ class PaletteWindow(QWidget):
         index = self.list.currentIndex()
         return self.model.rows[index.row()] if index.isValid() else None
 
+    def _update_message(self, row: Row | None) -> None:
+        """The customer's message above the 建议 rows, with the current row's matched words marked."""
+        shown = bool(self._message) and not self.search.text()
+        self.message.setVisible(shown)
+        if not shown:
+            self.message.clear()
+            return
+        text = self._message.strip()
+        cut = text if len(text) <= MESSAGE_CHARS else text[: MESSAGE_CHARS - 1] + "…"
+        pal = self.palette()
+        bg = pal.color(QPalette.ColorRole.Window)
+        accent = readable(pal.color(QPalette.ColorRole.Link), bg).name()
+        muted = readable(pal.color(QPalette.ColorRole.PlaceholderText), bg).name()
+        words = row.why if row is not None and row.suggested else ()
+        body = marked_html(cut, word_spans(cut, words), accent=accent, warn=muted, underline=True)
+        label = html.escape(self.tr("客户消息:"))
+        self.message.setText(f'<span style="color:{muted}">{label}</span>{body}')
+
     def _update_preview(self) -> None:
         row = self.current_row()
+        self._update_message(row)
         if row is None:
             self.preview.clear()
             return
@@ -334,6 +392,8 @@ class PaletteWindow(QWidget):
         text, hits, gaps, bans, suggested = row.shown()
         body = marked_html(text, hits, gaps, accent=accent, warn=warn, bans=bans, suggested=suggested)
         notes = []
+        if row.suggested and row.why:
+            notes.append(self.tr("建议依据:") + "、".join(row.why))
         if row.missing:
             notes.append(self.tr("待填写:") + "、".join(row.missing))
         if row.replace:
@@ -388,6 +448,9 @@ class PaletteWindow(QWidget):
             return True
         if ctrl and key == Qt.Key.Key_R:
             self.toggle_replace()
+            return True
+        if ctrl and key == Qt.Key.Key_J:
+            self.toggle_suggestions()
             return True
         if ctrl and shift and key == Qt.Key.Key_N:
             self.new_conversation.emit()

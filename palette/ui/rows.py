@@ -45,6 +45,8 @@ class Row:
     forbidden: tuple[Finding, ...] = ()  # 禁语 in `text` (spans into it)
     replace: bool = False  # Ctrl+R: paste with the suggested wording instead of the 禁语, this time only
     team_updated: bool = False  # the agent's version of a team phrase the team has changed since (团队已更新)
+    suggested: bool = False  # suggested for the customer's message: the 建议 section, with its badge
+    why: tuple[str, ...] = ()  # for a suggested row: the words of the customer's message that matched
     phrase: Phrase | None = field(default=None, compare=False)  # the phrase the hit is for (None: a bare row)
 
     def replaceable(self) -> bool:
@@ -60,6 +62,7 @@ class Row:
 
 BAN_STYLE = "color:#922b21;background-color:#fadbd8;font-weight:600;text-decoration:line-through"
 SUGGESTED_STYLE = "color:#1e6f3f;background-color:#d5f5e3;font-weight:600"
+ADVICE_STYLE = "color:#1a5276;background-color:#d6eaf8;font-weight:600"  # the 建议 badge
 
 
 MIN_CONTRAST = 4.5  # WCAG AA for normal text
@@ -228,6 +231,14 @@ def team_mark(row: Row, muted: str) -> str:
     return f' &nbsp;<span style="color:{muted}">↻\u00a0{words}</span>'
 
 
+def advice_mark(row: Row) -> str:
+    """The 建议 badge before the title of a row suggested for the customer's message."""
+    if not row.suggested:
+        return ""
+    label = html.escape(QCoreApplication.translate("RowDelegate", "建议"))
+    return f'<span style="{ADVICE_STYLE}">&nbsp;{label}&nbsp;</span> '
+
+
 def ban_mark(row: Row) -> str:
     """The small mark a row with a 禁语 carries in the list: the word(s), or ✓ once replaced."""
     if not row.forbidden:
@@ -253,7 +264,7 @@ class RowDelegate(QStyledItemDelegate):
         bold.setBold(True)
         plain, strong = QFontMetrics(font), QFontMetrics(bold)
         width = option.rect.width() - 2 * MARGIN - 4  # the document's margins, and a little slack
-        lead = f"{number}\u00a0 {row.category} › "
+        lead = f"{number}\u00a0 {'建议  ' if row.suggested else ''}{row.category} › "
         code = f" {row.shortcut}" if row.shortcut else ""
         title_room = width - plain.horizontalAdvance(lead) - plain.horizontalAdvance(code)
         title, title_spans = elide(row.title, row.title_spans, strong, title_room)
@@ -266,7 +277,7 @@ class RowDelegate(QStyledItemDelegate):
 
         shortcut = f' <span style="color:{muted}">{html.escape(row.shortcut)}</span>' if row.shortcut else ""
         head = (
-            f'<span style="color:{muted}">{number}</span>&nbsp; <span style="color:{muted}">'
+            f'<span style="color:{muted}">{number}</span>&nbsp; {advice_mark(row)}<span style="color:{muted}">'
             f"{html.escape(row.category)} ›</span> "
             f"<b>{marked_html(title, title_spans, accent=accent, warn=warn, underline=c.underline)}</b>{shortcut}"
             f"{team_mark(row, muted)}{ban_mark(row)}"

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -180,15 +181,17 @@ class _ChatPage(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _serve_chat_page(out: Path) -> str:
+def _serve_chat_page(out: Path, message: str = "") -> str:
     handler = type("Handler", (_ChatPage,), {"out": out})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(TARGETS)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/chat.html"
+    query = f"?msg={urllib.parse.quote(message)}" if message else ""
+    return f"http://127.0.0.1:{server.server_address[1]}/chat.html{query}"
 
 
-def start_target(session: XSession, kind: str, workdir: Path) -> Target:
-    """Start a paste target: our own Qt and Tk programs, or Debian's xterm, mousepad or chromium."""
+def start_target(session: XSession, kind: str, workdir: Path, *, message: str = "") -> Target:
+    """Start a paste target: our own Qt and Tk programs, or Debian's xterm, mousepad or chromium
+    (`message`: the customer's line the chat page shows above its input box)."""
     out, keylog = workdir / f"{kind}.txt", workdir / f"{kind}.keys"
     save_keys = ""
     errors = (workdir / f"{kind}.err").open("wb")  # what a target says when it fails to start
@@ -209,7 +212,7 @@ def start_target(session: XSession, kind: str, workdir: Path) -> Target:
         session.spawn("mousepad", "--disable-server", str(out), **quiet)
         title, save_keys = out.name, "ctrl+s"
     elif kind == "chromium":  # a web chat box, what most agents type into
-        url = _serve_chat_page(out)
+        url = _serve_chat_page(out, message)
         profile = workdir / "chromium-profile"
         session.spawn(
             "chromium", "--no-sandbox", "--test-type", "--no-first-run", "--disable-gpu", "--disable-quic",

@@ -381,6 +381,22 @@ def test_conversation_idle_time_can_change() -> None:
     assert len(conv) == 0
 
 
+def test_values_from_the_message_go_with_the_conversation() -> None:
+    clock = FakeClock()
+    conv = Conversation(idle_minutes=30, clock=clock)
+    conv.take_from_message({"手机号": "13812345678", "金额": "58"})
+    conv.take_from_message({"金额": "60"})  # the customer's newer message wins
+    assert dict(conv.from_message) == {"手机号": "13812345678", "金额": "60"}
+    assert len(conv) == 0  # offered in the form, never filled in unasked
+    assert render("[金额]元", ctx(conversation=conv)).missing == ("金额",)
+    assert "13812345678" not in repr(conv)
+    clock.now += 30 * 60
+    assert not conv.from_message  # idle: gone with the typed values
+    conv.take_from_message({"金额": "5"})
+    conv.reset()
+    assert not conv.from_message
+
+
 def test_display_spans_map_matches_and_gaps_onto_the_finished_text() -> None:
     from palette.core.placeholders import display_spans
 

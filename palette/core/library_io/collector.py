@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from palette.core.escaping import one_line
 from palette.core.library_io.common import (
-    EXPORT_FIELDS,
+    FIELDS,
     MAX_FIELD_CHARS,
     MAX_ROWS,
     LibraryData,
     LibraryFileError,
     cell_text,
+    split_questions,
+    split_words,
 )
 from palette.core.model import ForbiddenWord, Phrase
 from palette.core.phrase_rules import (
@@ -30,7 +32,8 @@ from palette.core.validity import DateError, parse_date
 
 # A cell longer than its field's limit skips the row; a shortcut cell is read up to a body's length,
 # and a code the rule refuses is dropped from its row with a warning (the row is kept).
-_FIELD_LIMITS = {**LIMITS, "shortcut": MAX_BODY_CHARS}  # else (id) MAX_FIELD_CHARS
+_FIELD_LIMITS = {**LIMITS, "shortcut": MAX_BODY_CHARS, "questions": MAX_BODY_CHARS, "keywords": MAX_BODY_CHARS}
+MAX_SYNONYM_GROUPS = 10_000  # 同义词 rows kept; a longer list is no synonym table
 
 
 class Collector:
@@ -41,6 +44,7 @@ class Collector:
         self.name = name
         self.phrases: list[Phrase] = []
         self.forbidden: list[ForbiddenWord] = []
+        self.synonyms: list[tuple[str, ...]] = []
         self.warnings: list[str] = []
         self._ids: dict[str, str] = {}  # id → where it was first seen
         self._shortcuts: dict[str, str] = {}
@@ -72,7 +76,7 @@ class Collector:
     def add(self, where: str, cells: Mapping[str, tuple[str, object]], default_category: str) -> bool:
         """One row: field → (column name, raw value). Returns False when the row was skipped."""
         values: dict[str, str] = {}
-        for fld in EXPORT_FIELDS:
+        for fld in FIELDS:
             column, raw = cells.get(fld, ("", None))
             text = self._clean(where, column or fld, raw, _FIELD_LIMITS.get(fld, MAX_FIELD_CHARS))
             if text is None:
@@ -112,6 +116,8 @@ class Collector:
                 sort_order=len(self.phrases),
                 valid_from=window[0],
                 valid_until=window[1],
+                questions=split_questions(values["questions"]),
+                keywords=split_tags(values["keywords"]),
             )
         )
         return True
@@ -178,10 +184,33 @@ class Collector:
         self._words.add(w)
         self.forbidden.append(ForbiddenWord(w, s, self.name))
 
+    def add_synonyms(self, where: str, cells: Sequence[object]) -> None:
+        """One 同义词 row: its words, in one cell or several (separated by spaces, `;` or `；`)."""
+        words: list[str] = []
+        for value in cells:
+            text = self._clean(where, "同义词", value, MAX_BODY_CHARS)
+            if text is None:
+                return
+            words.extend(split_words(text))
+        group = tuple(dict.fromkeys(w for w in words if len(w) <= MAX_FIELD_CHARS))
+        if len(group) == 1:
+            self.warn(where, f"synonym group of one word ({group[0]!r}); skipped")
+        elif group and len(self.synonyms) >= MAX_SYNONYM_GROUPS:
+            raise LibraryFileError(f"{self.label}: more than {MAX_SYNONYM_GROUPS:,} synonym groups")
+        elif group:
+            self.synonyms.append(group)
+
     def result(self, version: str) -> LibraryData:
         if not self.phrases:
             raise LibraryFileError(f"{self.label}: no phrases found (every row is empty or was skipped)")
-        return LibraryData(self.name, version, tuple(self.phrases), tuple(self.forbidden), tuple(self.warnings))
+        return LibraryData(
+            self.name,
+            version,
+            tuple(self.phrases),
+            tuple(self.forbidden),
+            tuple(self.warnings),
+            tuple(self.synonyms),
+        )
 
 
 def _title_from(body: str) -> str:

@@ -30,20 +30,29 @@ FIELD_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "title": ("标题", "名称", "title", "话术标题", "话术名称", "name", "主题"),
     "body": ("内容", "话术", "话术内容", "正文", "回复内容", "body", "text", "回复", "content", "话术正文"),
     "shortcut": ("快捷码", "快捷键", "缩写", "code", "shortcut", "快捷词", "简码", "短码"),
-    "tags": ("标签", "tags", "tag", "关键词", "关键字"),
+    "tags": ("标签", "tags", "tag"),
     "valid_from": ("生效日期", "validfrom", "生效时间", "开始日期", "起始日期", "有效期起", "生效"),
     "valid_until": ("失效日期", "validuntil", "失效时间", "截止日期", "到期日期", "结束日期", "有效期至", "失效"),
+    # for suggestions (palette.core.suggest): wordings customers use, and words to react to
+    "questions": ("客户问法", "问法", "客户问题", "questions", "question", "常见问法", "客户提问"),
+    "keywords": ("关键词", "关键字", "keywords", "keyword"),
 }
 FORBIDDEN_SHEETS = ("禁语", "服务禁语", "禁用语", "敏感词", "forbidden", "forbiddenwords")
 FORBIDDEN_FIELDS: Mapping[str, tuple[str, ...]] = {
     "word": ("禁语", "服务禁语", "禁用语", "敏感词", "词语", "word", "forbidden"),
     "suggestion": ("建议", "建议用语", "建议话术", "推荐用语", "替换", "替代用语", "suggestion"),
 }
+SYNONYM_SHEETS = ("同义词", "近义词", "synonyms")  # one group a row (a sheet, or a JSON key)
 IGNORE = "ignore"  # `--map 备注=ignore` leaves a column out
 EXPORT_HEADER = ("编号", "分类", "标题", "内容", "快捷码", "标签", "生效日期", "失效日期")
 EXPORT_FIELDS = ("id", "category", "title", "body", "shortcut", "tags", "valid_from", "valid_until")
 DATE_FIELDS = ("valid_from", "valid_until")
+SUGGEST_HEADER = ("客户问法", "关键词")  # written only when a phrase has some (older files stay as they were)
+SUGGEST_FIELDS = ("questions", "keywords")
+FIELDS = (*EXPORT_FIELDS, *SUGGEST_FIELDS)
 FORBIDDEN_HEADER = ("禁语", "建议")
+_QUESTION_SPLIT = re.compile(r"[\n;；]")
+_WORD_SPLIT = re.compile(r"[\s;；,，、]+")
 
 
 class LibraryFileError(Exception):
@@ -62,6 +71,7 @@ class LibraryData:
     phrases: tuple[Phrase, ...]
     forbidden: tuple[ForbiddenWord, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    synonyms: tuple[tuple[str, ...], ...] = ()  # 同义词 groups, each two or more words
 
     def checksum(self) -> str:
         """sha256 of the content (not of file bytes), so the same library always sums the same.
@@ -75,7 +85,15 @@ class LibraryData:
             for p in self.phrases
         )
         words = "\x01".join(f"{w.word}\x00{w.suggestion}" for w in self.forbidden)
-        return hashlib.sha256(f"{phrases}\x03{words}".encode()).hexdigest()
+        text = f"{phrases}\x03{words}"
+        suggest = "\x01".join(
+            "\x00".join((p.uid, "\x02".join(p.questions), "\x02".join(p.keywords)))
+            for p in self.phrases
+            if p.questions or p.keywords
+        )
+        if suggest or self.synonyms:  # a library without them sums as before they existed
+            text += f"\x04{suggest}\x04" + "\x01".join("\x02".join(g) for g in self.synonyms)
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -185,6 +203,28 @@ def check_format_version(path: str, value: object) -> None:
         raise LibraryFileError(f"{path}: field format_version is {text}; no Palette wrote that")
 
 
+def split_questions(text: str) -> tuple[str, ...]:
+    """客户问法 as written in a cell: one a line, or separated by `;` or `；`; no repeats."""
+    return tuple(dict.fromkeys(q for q in (s.strip() for s in _QUESTION_SPLIT.split(text)) if q))
+
+
+def split_words(text: str) -> tuple[str, ...]:
+    """A 同义词 cell's words: separated by whitespace, `;` or `；` (or commas, `、`); no repeats."""
+    return tuple(dict.fromkeys(w for w in _WORD_SPLIT.split(text) if w))
+
+
+def export_header(data: LibraryData) -> tuple[str, ...]:
+    """The columns an export writes: the suggestion columns only when a phrase fills them."""
+    if any(p.questions or p.keywords for p in data.phrases):
+        return (*EXPORT_HEADER, *SUGGEST_HEADER)
+    return EXPORT_HEADER
+
+
 def phrase_rows(data: LibraryData) -> Iterator[list[str]]:
+    """One row a phrase, in `export_header`'s columns."""
+    wide = len(export_header(data)) > len(EXPORT_HEADER)
     for p in sorted(data.phrases, key=lambda p: p.sort_order):
-        yield [p.uid, p.category, p.title, p.body, p.shortcut, ", ".join(p.tags), p.valid_from, p.valid_until]
+        row = [p.uid, p.category, p.title, p.body, p.shortcut, ", ".join(p.tags), p.valid_from, p.valid_until]
+        if wide:
+            row += ["\n".join(p.questions), ", ".join(p.keywords)]
+        yield row

@@ -13,13 +13,13 @@ from palette.core.atomic import write_atomic
 from palette.core.library_io.collector import Collector
 from palette.core.library_io.common import (
     DEFAULT_CATEGORY,
-    EXPORT_HEADER,
     FORBIDDEN_HEADER,
     LibraryBytes,
     LibraryData,
     LibraryFileError,
     ReadOptions,
     decode_text,
+    export_header,
     phrase_rows,
 )
 from palette.core.library_io.tables import check_mapping, no_body, read_forbidden, read_table
@@ -65,7 +65,7 @@ def write_csv(data: LibraryData, path: Path, *, overwrite: bool) -> list[Path]:
     """The phrases at `path`; the 禁语 (or an empty list over stale ones) in its companion file."""
     companion = companion_path(path)
     stale = os.path.lexists(companion)  # never leave stale words to be read back
-    write_atomic(path, _csv_bytes(phrase_rows(data), EXPORT_HEADER), overwrite=overwrite)
+    write_atomic(path, _csv_bytes(phrase_rows(data), export_header(data)), overwrite=overwrite)
     if data.forbidden or stale:
         words = _csv_bytes(([w.word, w.suggestion] for w in data.forbidden), FORBIDDEN_HEADER)
         write_atomic(companion, words, overwrite=overwrite)

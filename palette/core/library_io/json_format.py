@@ -9,7 +9,7 @@ from typing import Any
 from palette.core.library_io.collector import Collector
 from palette.core.library_io.common import (
     DEFAULT_CATEGORY,
-    EXPORT_FIELDS,
+    FIELDS,
     IGNORE,
     LIBRARY_FORMAT,
     LIBRARY_FORMAT_VERSION,
@@ -48,11 +48,11 @@ def parse_json(source: LibraryBytes, options: ReadOptions, library: str | None) 
         bad = ""
         for key, value in item.items():
             k = header_key(key)
-            fld = mapping.get(k) or (k if k in EXPORT_FIELDS else SYNONYM_INDEX.get(k))
+            fld = mapping.get(k) or (k if k in FIELDS else SYNONYM_INDEX.get(k))
             if fld is None or fld == IGNORE or fld in cells:
                 continue
-            if fld == "tags" and isinstance(value, list) and all(type(v) in (str, int) for v in value):
-                value = ",".join(map(str, value))
+            if fld in _LISTS and isinstance(value, list) and all(type(v) in (str, int) for v in value):
+                value = _LISTS[fld].join(map(str, value))
             elif not (value is None or type(value) is str or (fld in ("id", "shortcut") and type(value) is int)):
                 bad = bad or f"field {key!r}: expected text, found {_json_type(value)}; row skipped"
             cells[fld] = (str(key), value)
@@ -73,7 +73,26 @@ def parse_json(source: LibraryBytes, options: ReadOptions, library: str | None) 
                 collector.add_forbidden(f"forbidden word {n}", w.get("word"), w.get("suggestion"))
             else:
                 raise LibraryFileError(f"{label}: forbidden word {n}: expected text or an object of text")
+    _json_synonyms(collector, label, _json_key(meta, ("synonyms", "同义词")))
     return collector.result(_json_text(meta.get("version")))
+
+
+_LISTS = {"tags": ",", "keywords": ",", "questions": "\n"}  # a list of text is read as the cell it joins to
+
+
+def _json_synonyms(collector: Collector, label: str, groups: object) -> None:
+    """`"synonyms"`: a list of groups, each a list of words or one text of them."""
+    if groups is None:
+        return
+    if not isinstance(groups, list):
+        raise LibraryFileError(f'{label}: "synonyms" should be a list of groups')
+    for n, g in enumerate(groups, start=1):
+        if isinstance(g, str):
+            collector.add_synonyms(f"synonym group {n}", [g])
+        elif isinstance(g, list) and all(type(w) is str for w in g):
+            collector.add_synonyms(f"synonym group {n}", g)
+        else:
+            raise LibraryFileError(f"{label}: synonym group {n}: expected text or a list of text")
 
 
 def _json_key(meta: Mapping[str, Any], keys: Sequence[str]) -> Any:
@@ -104,11 +123,14 @@ def json_bytes(data: LibraryData) -> bytes:
                 "body": p.body,
                 "shortcut": p.shortcut,
                 "tags": list(p.tags),
+                **({"questions": list(p.questions)} if p.questions else {}),
+                **({"keywords": list(p.keywords)} if p.keywords else {}),
             }
             | ({"valid_from": p.valid_from} if p.valid_from else {})
             | ({"valid_until": p.valid_until} if p.valid_until else {})
             for p in sorted(data.phrases, key=lambda p: p.sort_order)
         ],
         "forbidden": [{"word": w.word, "suggestion": w.suggestion} for w in data.forbidden],
+        **({"synonyms": [list(g) for g in data.synonyms]} if data.synonyms else {}),
     }
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")

@@ -1,7 +1,8 @@
 """The SQLite library database (the standard library ships as one): read-only, its schema checked first.
 
-It has `meta` (format, name, version), `phrases` and `forbidden_words`. `read_library_db` reads it
-as stored; an import (`parse_db`) then passes every row through the shared `Collector`.
+It has `meta` (format, name, version), `phrases` and `forbidden_words`, and since suggestions the
+optional `questions`/`keywords` columns and `synonyms` table (an older file without them still reads).
+`read_library_db` reads it as stored; an import (`parse_db`) then passes every row through the shared `Collector`.
 """
 
 from __future__ import annotations
@@ -38,9 +39,12 @@ CREATE TABLE phrases (
     tags TEXT NOT NULL DEFAULT '[]',
     sort_order INTEGER NOT NULL DEFAULT 0,
     valid_from TEXT NOT NULL DEFAULT '',
-    valid_until TEXT NOT NULL DEFAULT ''
+    valid_until TEXT NOT NULL DEFAULT '',
+    questions TEXT NOT NULL DEFAULT '[]',
+    keywords TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE forbidden_words (word TEXT PRIMARY KEY, suggestion TEXT NOT NULL DEFAULT '');
+CREATE TABLE synonyms (position INTEGER PRIMARY KEY, words TEXT NOT NULL);
 """
 _PHRASE_COLUMNS = {"uid", "category", "title", "body", "shortcut", "tags", "sort_order"}
 _DATE_COLUMNS = ("valid_from", "valid_until")  # optional: libraries written before validity dates lack them
@@ -63,10 +67,14 @@ def parse_db(source: LibraryBytes, library: str | None) -> LibraryData:
             "tags": ("tags", ",".join(p.tags)),
             "valid_from": ("valid_from", p.valid_from),
             "valid_until": ("valid_until", p.valid_until),
+            "questions": ("questions", "\n".join(p.questions)),
+            "keywords": ("keywords", ",".join(p.keywords)),
         }
         collector.add(f"phrase {n} ({p.uid})", cells, DEFAULT_CATEGORY)
     for n, w in enumerate(raw.forbidden, start=1):
         collector.add_forbidden(f"forbidden word {n}", w.word, w.suggestion)
+    for n, group in enumerate(raw.synonyms, start=1):
+        collector.add_synonyms(f"synonym group {n}", group)
     return collector.result(raw.version)
 
 
@@ -134,20 +142,21 @@ def _read(conn: sqlite3.Connection, path: str, library: str | None, fallback_nam
     phrases: list[Phrase] = []
     warnings: list[str] = []
     dates = ", ".join(c if c in columns else "''" for c in _DATE_COLUMNS)
+    extra = ", ".join(c if c in columns else "'[]'" for c in ("questions", "keywords"))  # older files lack them
     rows = conn.execute(
-        f"SELECT uid, category, title, body, shortcut, tags, sort_order, {dates}"
+        f"SELECT uid, category, title, body, shortcut, tags, sort_order, {dates}, {extra}"
         " FROM phrases ORDER BY sort_order, rowid"
     )
-    for n, (uid, category, title, body, shortcut, tags, order, start, end) in enumerate(rows, start=1):
+    for n, (uid, category, title, body, shortcut, tags, order, start, end, questions, keywords) in enumerate(
+        rows, start=1
+    ):
         if n > MAX_ROWS:
             raise LibraryFileError(f"{path}: more than {MAX_ROWS:,} phrases; split the library")
         try:
-            tag_list = _db_tags(_db_text("tags", tags))
-            if tag_list is None:
-                tag_list = ()
-                warnings.append(
-                    one_line(f"{path}: table phrases, row {n}: column tags is not a JSON list of text; tags emptied")
-                )
+            tag_list, question_list, keyword_list = (
+                _db_list(path, n, column, value, warnings)
+                for column, value in (("tags", tags), ("questions", questions), ("keywords", keywords))
+            )
             phrases.append(
                 Phrase(
                     uid=_db_text("uid", uid),
@@ -160,6 +169,8 @@ def _read(conn: sqlite3.Connection, path: str, library: str | None, fallback_nam
                     sort_order=order if type(order) is int else len(phrases),
                     valid_from=_db_text("valid_from", start),
                     valid_until=_db_text("valid_until", end),
+                    questions=question_list,
+                    keywords=keyword_list,
                 )
             )
         except _SkipRow as e:
@@ -171,7 +182,26 @@ def _read(conn: sqlite3.Connection, path: str, library: str | None, fallback_nam
                 forbidden.append(ForbiddenWord(_db_text("word", w, required=True), _db_text("suggestion", s), name))
             except _SkipRow as e:
                 warnings.append(one_line(f"{path}: table forbidden_words, row {n}: {e}"))
-    return LibraryData(name, version, tuple(phrases), tuple(forbidden), tuple(warnings))
+    synonyms: list[tuple[str, ...]] = []
+    if "synonyms" in tables:
+        for n, (words,) in enumerate(conn.execute("SELECT words FROM synonyms ORDER BY position"), 1):
+            group = _db_tags(words) if type(words) is str else None
+            if group is None:
+                warnings.append(one_line(f"{path}: table synonyms, row {n}: not a JSON list of text; skipped"))
+            else:
+                synonyms.append(group)
+    return LibraryData(name, version, tuple(phrases), tuple(forbidden), tuple(warnings), tuple(synonyms))
+
+
+def _db_list(path: str, n: int, column: str, value: object, warnings: list[str]) -> tuple[str, ...]:
+    """A column holding a JSON list of text (tags, questions, keywords); emptied with a warning if not."""
+    items = _db_tags(_db_text(column, value))
+    if items is None:
+        warnings.append(
+            one_line(f"{path}: table phrases, row {n}: column {column} is not a JSON list of text; {column} emptied")
+        )
+        return ()
+    return items
 
 
 def _db_tags(text: str) -> tuple[str, ...] | None:
@@ -207,7 +237,7 @@ def _build_library_db(data: LibraryData, tmp: Path) -> None:
                 ],
             )
             conn.executemany(
-                "INSERT INTO phrases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO phrases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         p.uid,
@@ -219,12 +249,18 @@ def _build_library_db(data: LibraryData, tmp: Path) -> None:
                         p.sort_order,
                         p.valid_from,
                         p.valid_until,
+                        json.dumps(list(p.questions), ensure_ascii=False),
+                        json.dumps(list(p.keywords), ensure_ascii=False),
                     )
                     for p in data.phrases
                 ],
             )
             conn.executemany(
                 "INSERT INTO forbidden_words VALUES (?, ?)", [(w.word, w.suggestion) for w in data.forbidden]
+            )
+            conn.executemany(
+                "INSERT INTO synonyms VALUES (?, ?)",
+                [(i, json.dumps(list(g), ensure_ascii=False)) for i, g in enumerate(data.synonyms)],
             )
     finally:
         conn.close()

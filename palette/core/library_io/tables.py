@@ -11,6 +11,7 @@ from palette.core.library_io.common import (
     FORBIDDEN_INDEX,
     IGNORE,
     SYNONYM_INDEX,
+    SYNONYM_SHEETS,
     LibraryFileError,
     cell_text,
     header_key,
@@ -145,6 +146,15 @@ def read_forbidden(collector: Collector, where_prefix: str, rows: Iterator[tuple
         word = row[word_i] if word_i < len(row) else None
         sugg = row[sugg_i] if sugg_i < len(row) else None
         collector.add_forbidden(f"{where_prefix}row {n}", word, sugg)
+
+
+def read_synonyms(collector: Collector, where_prefix: str, rows: Iterator[tuple[int, Sequence[object]]]) -> None:
+    """A 同义词 sheet: one group a row, its words in one cell or across cells; a header row is skipped."""
+    for n, row in rows:
+        cells = [c for c in row if cell_text(c).strip()]
+        if not cells or (n == 1 and len(cells) == 1 and header_key(cells[0]) in (*SYNONYM_SHEETS, "同义词组")):
+            continue
+        collector.add_synonyms(f"{where_prefix}row {n}", cells)
 
 
 def _chain(

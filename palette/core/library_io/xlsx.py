@@ -13,18 +13,19 @@ from typing import Any
 from palette.core.atomic import write_atomic
 from palette.core.library_io.collector import Collector
 from palette.core.library_io.common import (
-    EXPORT_HEADER,
     FORBIDDEN_HEADER,
     FORBIDDEN_SHEETS,
     MAX_ROWS,
+    SYNONYM_SHEETS,
     LibraryBytes,
     LibraryData,
     LibraryFileError,
     ReadOptions,
+    export_header,
     header_key,
     phrase_rows,
 )
-from palette.core.library_io.tables import check_mapping, no_body, read_forbidden, read_table
+from palette.core.library_io.tables import check_mapping, no_body, read_forbidden, read_synonyms, read_table
 
 # Workbook limits, checked from the zip directory before anything is inflated. A 100,000-phrase sheet
 # is 20-60 MB of XML; openpyxl streams sheets but holds the shared strings (and styles, workbook…) whole,
@@ -71,12 +72,13 @@ def parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None) 
         collector = Collector(label, library or source.stem)
         sheets = list(wb.sheetnames)
         forbidden = [s for s in sheets if header_key(s) in FORBIDDEN_SHEETS]
+        synonyms = [s for s in sheets if header_key(s) in SYNONYM_SHEETS]
         if options.sheet is not None:
             if options.sheet not in sheets:
                 raise LibraryFileError(f"{label}: no sheet {options.sheet!r} (sheets: {'、'.join(sheets)})")
             phrase_sheets = [options.sheet]
         else:
-            phrase_sheets = [s for s in sheets if s not in forbidden]
+            phrase_sheets = [s for s in sheets if s not in forbidden and s not in synonyms]
         mapping = dict(options.mapping)
         found = False
         first_seen: list[str] = []
@@ -99,6 +101,9 @@ def parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None) 
             if not hasattr(wb[name], "iter_rows"):
                 continue  # a chart sheet
             read_forbidden(collector, f"sheet {name}, ", _numbered(collector, name, wb[name], budget))
+        for name in synonyms:
+            if hasattr(wb[name], "iter_rows"):  # not a chart sheet
+                read_synonyms(collector, f"sheet {name}, ", _numbered(collector, name, wb[name], budget))
         version = str(wb.properties.version or "")
     except LibraryFileError:
         raise
@@ -235,7 +240,7 @@ def write_xlsx(data: LibraryData, path: Path, *, overwrite: bool) -> None:
         return out
 
     ws = wb.create_sheet("话术")
-    ws.append(cells(ws, EXPORT_HEADER))
+    ws.append(cells(ws, export_header(data)))
     for row in phrase_rows(data):
         ws.append(cells(ws, row))
     if data.forbidden:
@@ -243,4 +248,8 @@ def write_xlsx(data: LibraryData, path: Path, *, overwrite: bool) -> None:
         fw.append(cells(fw, FORBIDDEN_HEADER))
         for w in data.forbidden:
             fw.append(cells(fw, [w.word, w.suggestion]))
+    if data.synonyms:
+        sw = wb.create_sheet("同义词")
+        for group in data.synonyms:
+            sw.append(cells(sw, [" ".join(group)]))
     write_atomic(path, wb.save, overwrite=overwrite)

@@ -16,6 +16,7 @@ from palette.core.store.phrases import PhrasesArea
 from palette.core.store.rows import diff_phrases, effective_phrases
 from palette.core.store.schema import MIGRATIONS, SCHEMA_VERSION, StoreBase
 from palette.core.store.settings import SettingsArea
+from palette.core.store.suggest import SuggestArea
 from palette.core.store.usage import NEXT_PHRASE_WINDOW_S, UsageArea, decayed
 
 __all__ = [
@@ -35,7 +36,7 @@ __all__ = [
 ]
 
 
-class Store(UsageArea, PhrasesArea, LibrariesArea, SettingsArea, ChangesArea, StoreBase):
+class Store(SuggestArea, UsageArea, PhrasesArea, LibrariesArea, SettingsArea, ChangesArea, StoreBase):
     """One open user database. Use from one thread (SQLite connections refuse others anyway).
 
     The areas are a chain, each built on the one before it names (phrases read libraries, usage reads

@@ -159,12 +159,25 @@ class HistoryArea(SettingsArea):
 # A layer's rows joined by control characters that stored text never holds (`phrase_rules`): at 100,000
 # phrases several times faster than JSON, and level-1 zlib, so keeping a version costs an import little.
 _FIELD, _ROW, _TAG, _PART = "\x00", "\x01", "\x02", "\x03"
-_FIELDS = 8
+_FIELDS = 10
 
 
 def _packed(phrases: Sequence[Phrase], forbidden: Sequence[ForbiddenWord]) -> str:
     rows = _ROW.join(
-        _FIELD.join((p.uid, p.category, p.title, p.body, p.shortcut, _TAG.join(p.tags), p.valid_from, p.valid_until))
+        _FIELD.join(
+            (
+                p.uid,
+                p.category,
+                p.title,
+                p.body,
+                p.shortcut,
+                _TAG.join(p.tags),
+                p.valid_from,
+                p.valid_until,
+                _TAG.join(p.questions),
+                _TAG.join(p.keywords),
+            )
+        )
         for p in phrases
     )
     words = _ROW.join(f"{w.word}{_FIELD}{w.suggestion}" for w in forbidden)
@@ -181,8 +194,23 @@ def _unpacked(name: str, text: str) -> tuple[tuple[Phrase, ...], tuple[Forbidden
         f = row.split(_FIELD)
         if len(f) != _FIELDS:
             raise ValueError(f"row {n}")
-        tags = tuple(f[5].split(_TAG)) if f[5] else ()
-        phrases.append(Phrase(f[0], name, f[1], f[2], f[3], f[4], tags, n, valid_from=f[6], valid_until=f[7]))
+        tags, questions, keywords = (tuple(f[i].split(_TAG)) if f[i] else () for i in (5, 8, 9))
+        phrases.append(
+            Phrase(
+                f[0],
+                name,
+                f[1],
+                f[2],
+                f[3],
+                f[4],
+                tags,
+                n,
+                valid_from=f[6],
+                valid_until=f[7],
+                questions=questions,
+                keywords=keywords,
+            )
+        )
     forbidden = []
     for w in words.split(_ROW) if words else []:
         word, sep, suggestion = w.partition(_FIELD)

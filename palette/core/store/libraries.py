@@ -16,7 +16,7 @@ from palette.core.model import ForbiddenWord, LayerDiff, Library, LibraryKind, P
 from palette.core.store.changes import StoreChange
 from palette.core.store.errors import StoreError
 from palette.core.store.history import HistoryArea
-from palette.core.store.rows import UPSERT_PHRASE, checked, clean_row, diff_rows, layer_row
+from palette.core.store.rows import UPSERT_PHRASE, checked, clean_row, diff_rows, layer_row, words_json
 
 DISABLED_LIBRARIES_SETTING = "disabled_libraries"  # names of libraries out of the search and the palette
 SOURCE_DIGESTS_SETTING = "source_digests"  # library → digest of the source bytes its layer came from
@@ -74,7 +74,8 @@ class LibrariesArea(HistoryArea):
     def diff_layer(self, name: str, phrases: Sequence[Phrase]) -> LayerDiff:
         """What `replace_layer(name, phrases)` would change, without writing."""
         rows = self.db.execute(
-            "SELECT uid, category, title, body, shortcut, tags, valid_from, valid_until, sort_order FROM phrases"
+            "SELECT uid, category, title, body, shortcut, tags, valid_from, valid_until, questions, keywords,"
+            " sort_order FROM phrases"
             " WHERE library = ? ORDER BY sort_order, rowid",
             [name],
         )
@@ -85,7 +86,18 @@ class LibrariesArea(HistoryArea):
             tags = tags_json.get(p.tags)
             if tags is None:
                 tags = tags_json[p.tags] = json.dumps(list(p.tags), ensure_ascii=False)
-            return (p.category, p.title, p.body, p.shortcut, tags, p.valid_from, p.valid_until, p.sort_order)
+            return (
+                p.category,
+                p.title,
+                p.body,
+                p.shortcut,
+                tags,
+                p.valid_from,
+                p.valid_until,
+                words_json(p.questions),
+                words_json(p.keywords),
+                p.sort_order,
+            )
 
         return diff_rows({r[0]: r[1:] for r in rows}, phrases, stored_form)
 
@@ -114,14 +126,15 @@ class LibrariesArea(HistoryArea):
         *,
         source_digest: str = "",
         origin: str = "",
+        synonyms: Sequence[tuple[str, ...]] | None = None,
     ) -> LayerDiff:
         """Make `library`'s layer exactly `phrases` in one transaction; other layers and agent state stay.
 
         Only what differs is written: added and changed rows, deleted ones; an unchanged phrase costs a
-        comparison. `forbidden`, when given, replaces the library's own 禁语 list. `source_digest`
-        names the source bytes this layer came from, so importing them again can be skipped unread.
-        A team layer's write is kept as a version (`origin`: where it came from when the library keeps
-        no source), and marks the overrides whose team text it changes (团队已更新).
+        comparison. `forbidden` and `synonyms`, when given, replace the library's own 禁语 list and
+        同义词 groups. `source_digest` names the source bytes this layer came from, so importing them
+        again can be skipped unread. A team layer's write is kept as a version (`origin`: where it came
+        from when the library keeps no source), and marks the overrides whose team text it changes (团队已更新).
         """
         if library.kind is LibraryKind.PERSONAL:
             raise StoreError("the personal library is edited phrase by phrase, not replaced")
@@ -168,6 +181,8 @@ class LibrariesArea(HistoryArea):
                 )
             if forbidden is not None:
                 self._replace_forbidden(library.name, forbidden)
+            if synonyms is not None:
+                self._replace_synonyms(library.name, synonyms)
             self._set_source_digest(library.name, source_digest)
             self._mark_team_updates(bases, phrases, diff)
             if library.kind is LibraryKind.TEAM and (
@@ -201,6 +216,7 @@ class LibrariesArea(HistoryArea):
         with self.transaction():
             self.db.execute("DELETE FROM phrases WHERE library = ?", [name])
             self.db.execute("DELETE FROM forbidden_words WHERE source = ?", [name])
+            self.db.execute("DELETE FROM synonyms WHERE library = ?", [name])
             self.db.execute("DELETE FROM libraries WHERE name = ?", [name])
             self.db.execute("DELETE FROM library_versions WHERE library = ?", [name])
             self.db.execute(
@@ -211,6 +227,18 @@ class LibrariesArea(HistoryArea):
                 self._write_disabled(disabled)
             self._set_source_digest(name, "")
         self._notify(StoreChange(uids=uids, libraries=[name]))
+
+    def synonym_groups(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(library, words) of every team library's 同义词 groups, in each library's order."""
+        rows = self.db.execute("SELECT library, words FROM synonyms ORDER BY library, position")
+        return [(str(lib), tuple(json.loads(words))) for lib, words in rows]
+
+    def _replace_synonyms(self, library: str, groups: Sequence[tuple[str, ...]]) -> None:
+        self.db.execute("DELETE FROM synonyms WHERE library = ?", [library])
+        self.db.conn.executemany(
+            "INSERT INTO synonyms (library, position, words) VALUES (?, ?, ?)",
+            [(library, i, json.dumps(list(g), ensure_ascii=False)) for i, g in enumerate(groups)],
+        )
 
     def _uids_elsewhere(self, uids: set[str], library: str) -> tuple[str, str] | None:
         found: tuple[str, str] | None = None

@@ -18,7 +18,8 @@ from palette.core.validity import check_window, in_window
 
 _PHRASE_COLUMNS = "p.uid, p.library, p.category, p.title, p.body, p.shortcut, p.tags, p.sort_order, p.override_of"
 PHRASE_SELECT = f"""
-    SELECT {_PHRASE_COLUMNS}, COALESCE(f.pinned, 0), COALESCE(f.hidden, 0), p.valid_from, p.valid_until
+    SELECT {_PHRASE_COLUMNS}, COALESCE(f.pinned, 0), COALESCE(f.hidden, 0), p.valid_from, p.valid_until,
+        p.questions, p.keywords
     FROM phrases p LEFT JOIN phrase_flags f ON f.uid = COALESCE(p.override_of, p.uid)
 """
 
@@ -38,7 +39,21 @@ def row_to_phrase(row: Sequence[Any]) -> Phrase:
         hidden=bool(row[10]),
         valid_from=row[11],
         valid_until=row[12],
+        questions=_words(row[13]),
+        keywords=_words(row[14]),
     )
+
+
+_NO_WORDS = "[]"
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """A questions/keywords column: most rows hold none, and skip the JSON parse."""
+    return () if text == _NO_WORDS else tuple(json.loads(text))
+
+
+def words_json(words: tuple[str, ...]) -> str:
+    return json.dumps(list(words), ensure_ascii=False) if words else _NO_WORDS
 
 
 def _content(p: Phrase) -> tuple[object, ...]:
@@ -46,7 +61,18 @@ def _content(p: Phrase) -> tuple[object, ...]:
 
     `sort_order` stays last: `diff_rows` tells a moved phrase from an edited one by it.
     """
-    return (p.category, p.title, p.body, p.shortcut, tuple(p.tags), p.valid_from, p.valid_until, p.sort_order)
+    return (
+        p.category,
+        p.title,
+        p.body,
+        p.shortcut,
+        tuple(p.tags),
+        p.valid_from,
+        p.valid_until,
+        p.questions,
+        p.keywords,
+        p.sort_order,
+    )
 
 
 def diff_phrases(old: Iterable[Phrase], new: Sequence[Phrase]) -> LayerDiff:
@@ -120,6 +146,8 @@ _PHRASE_ROW_COLUMNS = (
     "updated_at",
     "valid_from",
     "valid_until",
+    "questions",
+    "keywords",
 )
 UPSERT_PHRASE = (
     f"INSERT INTO phrases ({', '.join(_PHRASE_ROW_COLUMNS)}) VALUES ({', '.join('?' * len(_PHRASE_ROW_COLUMNS))})"
@@ -133,7 +161,21 @@ def layer_row(p: Phrase, library: str, now: float, tags_json: dict[tuple[str, ..
     if tags is None:
         tags = tags_json[p.tags] = json.dumps([clean_text(t) for t in p.tags], ensure_ascii=False)
     text = (clean_text(p.category), clean_text(p.title), clean_text(p.body), clean_text(p.shortcut))
-    return (p.uid, library, *text, tags, p.sort_order, p.override_of, now, p.valid_from, p.valid_until)
+    questions = tuple(clean_text(q) for q in p.questions)
+    keywords = tuple(clean_text(k) for k in p.keywords)
+    return (
+        p.uid,
+        library,
+        *text,
+        tags,
+        p.sort_order,
+        p.override_of,
+        now,
+        p.valid_from,
+        p.valid_until,
+        words_json(questions),
+        words_json(keywords),
+    )
 
 
 def clean_row(p: Phrase) -> Phrase:
@@ -162,6 +204,8 @@ def phrase_row(p: Phrase, now: float) -> dict[str, Any]:
         "updated_at": now,
         "valid_from": p.valid_from,
         "valid_until": p.valid_until,
+        "questions": words_json(p.questions),
+        "keywords": words_json(p.keywords),
     }
 
 

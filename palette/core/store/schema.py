@@ -19,7 +19,7 @@ import sqlite_utils
 from palette.core.model import PERSONAL_LIBRARY, LibraryKind
 from palette.core.store.errors import StoreError, explain
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_S = 5.0
 
 
@@ -141,17 +141,50 @@ def _migrate_3_to_4(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_4_to_5(db: sqlite_utils.Database) -> None:
+    """Suggestions (palette.core.suggest): a team library's 客户问法 and 关键词 per phrase, its 同义词
+    groups, and the learned (word → phrase) counts. The counted words are index words, never a message."""
+    db.executescript(
+        """
+        ALTER TABLE phrases ADD COLUMN questions TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE phrases ADD COLUMN keywords TEXT NOT NULL DEFAULT '[]';
+        CREATE TABLE synonyms (
+            library TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            words TEXT NOT NULL,
+            PRIMARY KEY (library, position)
+        );
+        CREATE TABLE suggest_pairs (
+            word TEXT NOT NULL,
+            uid TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (word, uid)
+        );
+        CREATE INDEX suggest_pairs_uid ON suggest_pairs(uid);
+        """
+    )
+
+
 # MIGRATIONS[n] takes a database at schema n to n + 1; append, never edit a released step.
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migrate_0_to_1,
     _migrate_1_to_2,
     _migrate_2_to_3,
     _migrate_3_to_4,
+    _migrate_4_to_5,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 _FIRST_TABLES = {"libraries", "phrases", "phrase_flags", "usage", "usage_events", "profile", "settings"}
-_OUR_TABLES = {*_FIRST_TABLES, "changes", "usage_daily", "team_updates", "library_versions"}
+_OUR_TABLES = {
+    *_FIRST_TABLES,
+    "changes",
+    "usage_daily",
+    "team_updates",
+    "library_versions",
+    "synonyms",
+    "suggest_pairs",
+}
 """Every table of the current schema; a database at an older version need only have the first ones
 (the steps after create the rest)."""
 
