@@ -11,11 +11,13 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from palette.core.model import LayerDiff, Phrase
+from palette.core.model import LayerDiff, Phrase, SendMode
 from palette.core.phrase_rules import check_phrase, clean_line, clean_text
 from palette.core.store.errors import InvalidPhraseError
 
-_PHRASE_COLUMNS = "p.uid, p.library, p.category, p.title, p.body, p.shortcut, p.tags, p.sort_order, p.override_of"
+_PHRASE_COLUMNS = (
+    "p.uid, p.library, p.category, p.title, p.body, p.shortcut, p.tags, p.sort_order, p.override_of, p.send"
+)
 PHRASE_SELECT = f"""
     SELECT {_PHRASE_COLUMNS}, COALESCE(f.pinned, 0), COALESCE(f.hidden, 0)
     FROM phrases p LEFT JOIN phrase_flags f ON f.uid = COALESCE(p.override_of, p.uid)
@@ -33,8 +35,9 @@ def row_to_phrase(row: Sequence[Any]) -> Phrase:
         tags=tuple(json.loads(row[6])),
         sort_order=row[7],
         override_of=row[8],
-        pinned=bool(row[9]),
-        hidden=bool(row[10]),
+        send=SendMode(row[9]) if row[9] else None,
+        pinned=bool(row[10]),
+        hidden=bool(row[11]),
     )
 
 
@@ -43,7 +46,8 @@ def _content(p: Phrase) -> tuple[object, ...]:
 
     `sort_order` stays last: `diff_rows` tells a moved phrase from an edited one by it.
     """
-    return (p.category, p.title, p.body, p.shortcut, tuple(p.tags), p.sort_order)
+    images = tuple(r.sha256 for r in p.images)
+    return (p.category, p.title, p.body, p.shortcut, tuple(p.tags), p.send, images, p.sort_order)
 
 
 def diff_phrases(old: Iterable[Phrase], new: Sequence[Phrase]) -> LayerDiff:
@@ -107,6 +111,7 @@ _PHRASE_ROW_COLUMNS = (
     "tags",
     "sort_order",
     "override_of",
+    "send",
     "updated_at",
 )
 UPSERT_PHRASE = (
@@ -121,7 +126,7 @@ def layer_row(p: Phrase, library: str, now: float, tags_json: dict[tuple[str, ..
     if tags is None:
         tags = tags_json[p.tags] = json.dumps([clean_text(t) for t in p.tags], ensure_ascii=False)
     text = (clean_text(p.category), clean_text(p.title), clean_text(p.body), clean_text(p.shortcut))
-    return (p.uid, library, *text, tags, p.sort_order, p.override_of, now)
+    return (p.uid, library, *text, tags, p.sort_order, p.override_of, p.send, now)
 
 
 def clean_row(p: Phrase) -> Phrase:
@@ -147,6 +152,7 @@ def phrase_row(p: Phrase, now: float) -> dict[str, Any]:
         "tags": json.dumps(list(p.tags), ensure_ascii=False),
         "sort_order": p.sort_order,
         "override_of": p.override_of,
+        "send": p.send,
         "updated_at": now,
     }
 
@@ -164,6 +170,10 @@ def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         out["body"] = clean_text(out["body"])
     if "tags" in out:
         out["tags"] = tuple(t for t in (clean_line(t) for t in out["tags"]) if t)
+    if "images" in out:
+        out["images"] = tuple(out["images"])
+    if "send" in out:
+        out["send"] = SendMode(out["send"]) if out["send"] else None
     return out
 
 

@@ -19,7 +19,7 @@ import sqlite_utils
 from palette.core.model import PERSONAL_LIBRARY, LibraryKind
 from palette.core.store.errors import StoreError, explain
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 5.0
 
 
@@ -93,11 +93,49 @@ def _migrate_1_to_2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_2_to_3(db: sqlite_utils.Database) -> None:
+    """Image phrases and send modes. A picture is stored once by its SHA-256 and shared by the phrases
+    that link to it; `send` NULL on a phrase means its library's default."""
+    db.executescript(
+        """
+        CREATE TABLE images (
+            sha256 TEXT PRIMARY KEY,
+            mime TEXT NOT NULL CHECK (mime IN ('image/png', 'image/jpeg', 'image/gif')),
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE TABLE phrase_images (
+            uid TEXT NOT NULL REFERENCES phrases(uid) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            sha256 TEXT NOT NULL REFERENCES images(sha256),
+            PRIMARY KEY (uid, position)
+        );
+        CREATE INDEX phrase_images_sha256 ON phrase_images(sha256);
+        ALTER TABLE phrases ADD COLUMN send TEXT CHECK (send IN ('never', 'enter', 'ctrl+enter'));
+        ALTER TABLE libraries ADD COLUMN send TEXT NOT NULL DEFAULT 'never'
+            CHECK (send IN ('never', 'enter', 'ctrl+enter'));
+        ALTER TABLE libraries ADD COLUMN send_each INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+
+
 # MIGRATIONS[n] takes a database at schema n to n + 1; append, never edit a released step.
-MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migrate_0_to_1, _migrate_1_to_2)
+MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
-_OUR_TABLES = {"libraries", "phrases", "phrase_flags", "usage", "usage_events", "profile", "settings", "changes"}
+_OUR_TABLES = {
+    "libraries",
+    "phrases",
+    "phrase_flags",
+    "usage",
+    "usage_events",
+    "profile",
+    "settings",
+    "changes",
+    "images",
+    "phrase_images",
+}
 
 
 def _wal_mode(conn: sqlite3.Connection) -> str:
