@@ -3,15 +3,11 @@ blobs in a library .db; what cannot be used is a row warning, and export writes 
 
 from __future__ import annotations
 
-import io
 import json
 import os
-import zipfile
 from pathlib import Path
 
-import openpyxl
 import pytest
-from openpyxl.drawing.image import Image
 from openpyxl.drawing.spreadsheet_drawing import AbsoluteAnchor, AnchorMarker, OneCellAnchor, TwoCellAnchor
 from openpyxl.drawing.xdr import XDRPoint2D, XDRPositiveSize2D
 
@@ -21,42 +17,9 @@ from palette.core.model import PERSONAL_LIBRARY, SendMode
 from palette.core.sources import fetch
 from palette.core.store import Store
 from palette.core.team_library import ExportRefusedError, apply_layer, export_library, team_layer
-from tests.pictures import damaged_png, picture, png, png_bomb
+from tests.pictures import damaged_png, picture, png, png_bomb, swap_media, workbook
 
 RED, GREEN, BLUE = png(10, 8, (255, 0, 0)), png(12, 8, (0, 255, 0)), picture("JPEG", 14, 9, (0, 0, 255))
-
-
-def _picture(data: bytes, anchor: object) -> Image:
-    img = Image(io.BytesIO(data))
-    img.anchor = anchor
-    return img
-
-
-def workbook(path: Path, pictures: list[tuple[bytes, object]], rows: list[list[str]] | None = None) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "话术"
-    default = [["分类", "标题", "内容", "发送"], ["指引", "扫码", "请扫码", "回车"], ["指引", "截图", "看图", ""]]
-    for row in rows or default:
-        ws.append(row)
-    for data, anchor in pictures:
-        ws.add_image(_picture(data, anchor))
-    wb.save(path)
-    return path
-
-
-def swap_media(path: Path, media: dict[str, bytes]) -> Path:
-    """Replace pictures inside a saved workbook (openpyxl itself opens every picture it adds with
-    Pillow, so a bomb goes in afterwards, as a hostile file would carry it)."""
-    with zipfile.ZipFile(path) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    assert set(media) <= set(parts), sorted(parts)
-    parts.update(media)
-    with zipfile.ZipFile(path, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
-    return path
 
 
 def _two_cell(col: int, row: int) -> TwoCellAnchor:
