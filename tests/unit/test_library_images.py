@@ -12,6 +12,7 @@ from openpyxl.drawing.spreadsheet_drawing import AbsoluteAnchor, AnchorMarker, O
 from openpyxl.drawing.xdr import XDRPoint2D, XDRPositiveSize2D
 
 from palette.core.images import MAX_PHRASE_IMAGES, probe
+from palette.core.library_io import DEFAULT_OPTIONS as DEFAULT
 from palette.core.library_io import LibraryBytes, images_folder, parse_library, write_library
 from palette.core.model import PERSONAL_LIBRARY, SendMode
 from palette.core.sources import fetch
@@ -186,3 +187,25 @@ def test_team_import_stores_pictures_export_refuses_to_overwrite_them(home: Path
     store.remove_library("组")
     assert store.image_count() == 0
     assert store.library(PERSONAL_LIBRARY) is not None
+
+
+def test_a_changed_picture_beside_an_unchanged_csv_is_seen_by_import_and_subscription(
+    store: Store, tmp_path: Path
+) -> None:
+    from palette.core.subscribe import SubscriptionChecker, subscribe
+    from palette.core.team_library import import_digest, load_library, unchanged_import
+
+    (tmp_path / "qr.png").write_bytes(RED)
+    path = tmp_path / "组.csv"
+    path.write_text("编号,内容,图片\n1,请扫码,qr.png\n", encoding="utf-8")
+    raw = fetch(str(path))
+    apply_layer(store, team_layer(store, load_library(str(path))), source_digest=import_digest(raw, DEFAULT, None))
+    assert unchanged_import(store, import_digest(raw, DEFAULT, None)) is None  # never skipped unread
+    subscribe(store, "组", str(path), DEFAULT)
+    checker = SubscriptionChecker(store)
+    assert checker.check_all() == []  # the same content: nothing to apply
+    (tmp_path / "qr.png").write_bytes(BLUE)  # the CSV's bytes stay the same
+    notices = checker.check_all()
+    assert [n.library for n in notices] == ["组"]
+    assert [r.sha256 for r in store.phrases("组")[0].images] == [probe(BLUE).sha256]
+    assert store.image_count() == 1
