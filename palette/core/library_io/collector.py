@@ -88,8 +88,8 @@ class Collector:
     ) -> bool:
         """One row: field → (column name, raw value), and the pictures anchored in it (xlsx). Returns
         False when the row was skipped."""
-        values: dict[str, str] = {}
-        for fld in (*EXPORT_FIELDS, *_EXTRA_FIELDS):
+        values: dict[str, str] = dict.fromkeys(_EXTRA_FIELDS, "")
+        for fld in (*EXPORT_FIELDS, *(f for f in _EXTRA_FIELDS if f in cells)):
             column, raw = cells.get(fld, ("", None))
             text = self._clean(where, column or fld, raw, _FIELD_LIMITS.get(fld, MAX_FIELD_CHARS))
             if text is None:
@@ -124,8 +124,8 @@ class Collector:
                 shortcut=shortcut,
                 tags=split_tags(values["tags"]),
                 sort_order=len(self.phrases),
-                images=self._pictures(where, values["images"], pictures),
-                send=self._send(where, cells.get("send", ("", None))[0] or "send", values["send"]),
+                images=self._pictures(where, values["images"], pictures) if values["images"] or pictures else (),
+                send=self._send(where, cells["send"][0] or "send", values["send"]) if values["send"] else None,
             )
         )
         return True

@@ -119,7 +119,9 @@ def read_table(
         cells = columns.cells(row)
         text = cell_text(cells["category"][1]).replace("\ufeff", "").strip() if "category" in cells else ""
         category = text or category  # an empty category cell (a merged cell) continues the one above
-        if collector.add(f"{where_prefix}row {n}", cells, category, pictures.get(n, ())):
+        if not pictures:  # the common sheet: no per-row bookkeeping
+            collector.add(f"{where_prefix}row {n}", cells, category)
+        elif collector.add(f"{where_prefix}row {n}", cells, category, pictures.get(n, ())):
             used.add(n)
     for n in sorted(set(pictures) - used):
         collector.warn(f"{where_prefix}row {n}", "a picture in a row that holds no phrase; left out")

@@ -156,7 +156,8 @@ class LibrariesArea(ImagesArea):
                 raise StoreError(f"{library.name}: duplicate uid {p.uid!r}")
             seen.add(p.uid)
             checked(clean_row(p), where=f"{library.name}: phrase {p.uid!r}")
-            check_images(p.images, where=f"{library.name}: phrase {p.uid!r}")
+            if p.images:
+                check_images(p.images, where=f"{library.name}: phrase {p.uid!r}")
         now = time.time()
         with self.transaction():
             diff = self.diff_layer(library.name, phrases)  # inside: a concurrent import cannot leave a mix
@@ -194,10 +195,11 @@ class LibrariesArea(ImagesArea):
                     UPSERT_PHRASE,
                     (layer_row(p, library.name, now, tags_json) for p in phrases if p.uid in write),
                 )
-                linked = set(self._images_of(library=library.name))  # usually none: no per-row work
-                for p in phrases:
-                    if p.uid in write and (p.images or p.uid in linked):
-                        self._link_images(p.uid, p.images, fresh=p.uid not in linked)
+                linked = set(self._images_of(library=library.name))
+                if linked or any(p.images for p in phrases):  # usually neither: no per-row work
+                    for p in phrases:
+                        if p.uid in write and (p.images or p.uid in linked):
+                            self._link_images(p.uid, p.images, fresh=p.uid not in linked)
             if diff.removed or diff.changed or images:
                 self.drop_unlinked_images()
             if forbidden is not None:

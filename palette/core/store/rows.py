@@ -24,6 +24,9 @@ PHRASE_SELECT = f"""
 """
 
 
+_SEND_MODES = {m.value: m for m in SendMode}  # anything else in the column is the library's default
+
+
 def row_to_phrase(row: Sequence[Any]) -> Phrase:
     return Phrase(
         uid=row[0],
@@ -35,7 +38,7 @@ def row_to_phrase(row: Sequence[Any]) -> Phrase:
         tags=tuple(json.loads(row[6])),
         sort_order=row[7],
         override_of=row[8],
-        send=SendMode(row[9]) if row[9] else None,
+        send=_SEND_MODES.get(row[9]),
         pinned=bool(row[10]),
         hidden=bool(row[11]),
     )
