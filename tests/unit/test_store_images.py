@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from palette.core.images import MAX_IMAGE_BYTES, MAX_PHRASE_IMAGES, probe
 from palette.core.model import PERSONAL_LIBRARY, Library, LibraryKind, Phrase, SendMode
-from palette.core.store import InvalidImageStoreError, Store, StoreError
+from palette.core.store import MIGRATIONS, InvalidImageStoreError, Store, StoreError
 from tests.pictures import damaged_png, picture, png, png_bomb
+from tests.stored import stored
 
 TEAM = Library("客服一组", LibraryKind.TEAM, send=SendMode.ENTER, send_each=True)
 
@@ -143,3 +147,26 @@ def test_bad_picture_in_a_layer_is_refused_whole(store: Store) -> None:
     with pytest.raises(InvalidImageStoreError):
         store.replace_layer(TEAM, [team_phrase("t-1")], images={"x": bomb})
     assert store.dump() == before
+
+
+def test_a_schema_2_database_upgrades_with_its_phrases_kept(tmp_path: Path) -> None:
+    """A palette.db written before pictures and send modes: step 2→3 adds them, nothing is lost."""
+    path = tmp_path / "palette.db"
+    conn = sqlite3.connect(path)
+    db = sqlite_utils.Database(conn)
+    for step in MIGRATIONS[:2]:
+        step(db)
+    conn.execute(
+        "INSERT INTO phrases (uid, library, category, title, body) VALUES ('p-1', ?, '指引', '旧的', '以前的话术')",
+        [PERSONAL_LIBRARY],
+    )
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    with Store(path) as s:
+        old = s.get("p-1")
+        assert old is not None and (old.body, old.images, old.send) == ("以前的话术", (), None)
+        lib = s.library(PERSONAL_LIBRARY)
+        assert lib is not None and (lib.send, lib.send_each) == (SendMode.NEVER, False)
+        s.update_phrase("p-1", images=[s.add_image(png())], send=SendMode.CTRL_ENTER)
+        assert stored(s, "p-1").send is SendMode.CTRL_ENTER

@@ -139,6 +139,10 @@ _OUR_TABLES = {
     "phrase_images",
 }
 
+# The schema step that made a table, for those not made by the first: a database at an older schema
+# lacks them until it is upgraded, and is not damaged for it.
+_ADDED_IN = {"changes": 2, "images": 3, "phrase_images": 3}
+
 
 def _wal_mode(conn: sqlite3.Connection) -> str:
     """Switch to WAL. On a brand-new file two processes switching at once make one of them fail with
@@ -224,8 +228,9 @@ class StoreBase:
             )
         if version == 0 and tables:
             raise StoreError(f"{self.path}: not a Palette database (it has tables {', '.join(sorted(tables))})")
-        if version > 0 and not tables >= _OUR_TABLES:
-            raise StoreError(f"{self.path}: damaged Palette database (missing {_OUR_TABLES - tables})")
+        expected = {t for t in _OUR_TABLES if _ADDED_IN.get(t, 1) <= version}  # an older schema has fewer
+        if version > 0 and not tables >= expected:
+            raise StoreError(f"{self.path}: damaged Palette database (missing {expected - tables})")
         return version
 
     def files(self) -> list[Path]:
