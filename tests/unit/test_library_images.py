@@ -209,3 +209,21 @@ def test_a_changed_picture_beside_an_unchanged_csv_is_seen_by_import_and_subscri
     assert [n.library for n in notices] == ["组"]
     assert [r.sha256 for r in store.phrases("组")[0].images] == [probe(BLUE).sha256]
     assert store.image_count() == 1
+
+
+def test_a_library_db_with_a_bomb_blob_or_a_dangling_link_warns_on_the_row(tmp_path: Path) -> None:
+    import sqlite3
+
+    data = parse_library(fetch(str(workbook(tmp_path / "组.xlsx", [(RED, "E2"), (BLUE, "E3")]))))
+    path = tmp_path / "组.db"
+    write_library(data, path)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE images SET data = ? WHERE sha256 = ?", [png_bomb(), probe(RED).sha256])
+    conn.execute("DELETE FROM images WHERE sha256 = ?", [probe(BLUE).sha256])
+    conn.commit()
+    conn.close()
+    back = parse_library(fetch(str(path)))
+    assert [p.images for p in back.phrases] == [(), ()] and back.images == {}
+    text = "\n".join(back.warnings)
+    assert f"image {probe(RED).sha256[:12]}: image is more than the 24 megapixels allowed; left out" in text
+    assert f"table phrase_images: phrase {data.phrases[1].uid!r}: image {probe(BLUE).sha256[:12]} is missing" in text
