@@ -63,6 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tags", default="", metavar="a,b")
     p.add_argument("--valid-from", default="", metavar="DATE", help="offered from this day (YYYY-MM-DD)")
     p.add_argument("--valid-until", default="", metavar="DATE", help="offered through this day (YYYY-MM-DD)")
+    p.add_argument(
+        "--image", action="append", default=[], metavar="PATH", help="a PNG, JPEG or GIF pasted before the text"
+    )
+    p.add_argument(
+        "--send",
+        choices=["never", "enter", "ctrl+enter"],
+        help="press a chat's send key after pasting (default: the library's)",
+    )
 
     p = sub.add_parser("profile", help="the agent's profile (公司名称, 工号 …)")
     psub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
@@ -160,6 +168,16 @@ def _add_library_commands(sub: Any) -> None:
     )
     q.add_argument("name", metavar="NAME")
     q.add_argument("--to", type=int, metavar="VERSION", help="the version to restore (default: the one before)")
+
+    q = lsub.add_parser("send", help="the send mode of a library's phrases that name none (default never)")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("mode", choices=["never", "enter", "ctrl+enter"])
+    q.add_argument(
+        "--each",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a phrase with pictures: a send after each picture and the text (default: one after all)",
+    )
 
 
 def _add_report_commands(sub: Any) -> None:

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import sys
 from typing import TYPE_CHECKING, Any
 
 from palette.cli.common import EXIT_OK, UsageError, open_store, print_json
 from palette.cli.guard import check_new_body, render_context
 from palette.core.escaping import escaped
+from palette.core.model import ImageRef, SendMode
 from palette.core.phrase_rules import SHORTCUT, split_tags
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Collection, Mapping
 
-    from palette.core.model import Phrase
+    from palette.core.model import Library, Phrase
     from palette.core.placeholders import Context
+    from palette.core.store import Store
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -31,9 +35,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         unknown = index.unknown_categories(query) if not hits else []
         context = render_context(store)
         marked = store.team_updates()
+        libraries = {lib.name: lib for lib in store.libraries()}
     for word in unknown:
         print(f'palette: note: no category matches "{word}"', file=sys.stderr)
-    rows = [_hit_row(h.phrase, h.score, context, marked) for h in hits]
+    rows = [_hit_row(h.phrase, h.score, context, marked, libraries) for h in hits]
     if args.json:
         print_json(rows)
     else:
@@ -43,7 +48,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _hit_row(phrase: Phrase, score: float, context: Context, marked: Collection[str]) -> dict[str, Any]:
+def _hit_row(
+    phrase: Phrase, score: float, context: Context, marked: Collection[str], libraries: Mapping[str, Library]
+) -> dict[str, Any]:
     """One hit as `search --json` prints it (and `suggest --json`, which adds why and confident)."""
     from palette.core.placeholders import render
 
@@ -60,6 +67,8 @@ def _hit_row(phrase: Phrase, score: float, context: Context, marked: Collection[
         "missing": list(rendered.missing),
         "team_updated": phrase.usage_key in marked,
         "valid_until": phrase.valid_until,
+        "images": [{"sha256": r.sha256, "mime": r.mime, "width": r.width, "height": r.height} for r in phrase.images],
+        "send": libraries[phrase.library].send_of(phrase).value,
     }
 
 
@@ -67,7 +76,8 @@ def _print_rows(rows: list[dict[str, Any]]) -> None:
     for n, row in enumerate(rows, start=1):
         code = f" [{row['shortcut']}]" if row["shortcut"] else ""
         mark = "  [团队已更新]" if row["team_updated"] else ""
-        print(escaped(f"{n:2}. {row['category']} › {row['title']}{code}  ({row['uid']}){mark}"))
+        pics = f" +{len(row['images'])} 图" if row["images"] else ""
+        print(escaped(f"{n:2}. {row['category']} › {row['title']}{code}{pics}  ({row['uid']}){mark}"))
         if row.get("why"):
             print(escaped(f"    matched: {'、'.join(row['why'])}" + ("" if row["confident"] else " (not confident)")))
         print(escaped(f"    {row['rendered']}", keep="\n\t"))
@@ -88,8 +98,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         phrases = {p.uid: p for p in store.visible_phrases()} if found else {}
         context = render_context(store)
         marked = store.team_updates()
+        libraries = {lib.name: lib for lib in store.libraries()}
     rows = [
-        _hit_row(phrases[s.uid], s.score, context, marked) | {"why": list(s.why), "confident": s.confident}
+        _hit_row(phrases[s.uid], s.score, context, marked, libraries) | {"why": list(s.why), "confident": s.confident}
         for s in found
         if s.uid in phrases
     ]
@@ -118,17 +129,22 @@ def cmd_add(args: argparse.Namespace) -> int:
     if shortcut and not SHORTCUT.fullmatch(shortcut):
         raise UsageError(f"--shortcut {shortcut!r}: use 1-20 letters, digits, '_', '.' or '-'")
     valid_from, valid_until = _window(args.valid_from, args.valid_until)
+    pictures = [(path, _read_image(path)) for path in args.image]
     with open_store() as store:  # a shortcut already in use: the store refuses it under its write lock
         warnings = check_new_body(store, args.body)
-        phrase = store.add_phrase(
-            category=args.category.strip(),
-            title=args.title.strip(),
-            body=args.body,
-            shortcut=shortcut,
-            tags=split_tags(args.tags),
-            valid_from=valid_from,
-            valid_until=valid_until,
-        )
+        with store.transaction():  # the pictures and the phrase that links them, or nothing
+            refs = [_add_image(store, path, data) for path, data in pictures]
+            phrase = store.add_phrase(
+                category=args.category.strip(),
+                title=args.title.strip(),
+                body=args.body,
+                shortcut=shortcut,
+                tags=split_tags(args.tags),
+                valid_from=valid_from,
+                valid_until=valid_until,
+                images=refs,
+                send=SendMode(args.send) if args.send else None,
+            )
     for line in warnings:
         print(escaped(f"palette: warning: --body: {line}"), file=sys.stderr)
     print(phrase.uid)
@@ -149,6 +165,32 @@ def _window(start: str, end: str) -> tuple[str, str]:
     if problem is not None:
         raise UsageError(f"--valid-until: {problem}")
     return dates[0], dates[1]
+
+
+def _read_image(path: str) -> bytes:
+    """An --image file's bytes, refused in one line before more than the size limit is read."""
+    from palette.core.images import MAX_IMAGE_BYTES
+
+    try:  # O_NONBLOCK: opening a FIFO never blocks; then regular files only
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise UsageError(f"--image {path}: not a regular file")
+            data = f.read(MAX_IMAGE_BYTES + 1)
+    except OSError as e:
+        raise UsageError(f"--image {path}: cannot read ({e.strerror or e})") from None
+    if len(data) > MAX_IMAGE_BYTES:
+        raise UsageError(f"--image {path}: more than the {MAX_IMAGE_BYTES // 1048576} MB allowed")
+    return data
+
+
+def _add_image(store: Store, path: str, data: bytes) -> ImageRef:
+    from palette.core.store import InvalidImageStoreError
+
+    try:
+        return store.add_image(data)
+    except InvalidImageStoreError as e:
+        raise UsageError(f"--image {path}: {e}") from None
 
 
 def cmd_profile(args: argparse.Namespace) -> int:

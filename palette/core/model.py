@@ -15,6 +15,24 @@ class LibraryKind(StrEnum):
     PERSONAL = "personal"  # the agent's own phrases and overrides, editable
 
 
+class SendMode(StrEnum):
+    """What is pressed after a phrase is pasted: nothing (a paste only), or a chat's send key."""
+
+    NEVER = "never"
+    ENTER = "enter"
+    CTRL_ENTER = "ctrl+enter"
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRef:
+    """A picture a phrase carries, stored once in the user database by the SHA-256 of its bytes."""
+
+    sha256: str
+    mime: str  # image/png, image/jpeg or image/gif
+    width: int
+    height: int
+
+
 @dataclass(frozen=True, slots=True)
 class Phrase:
     """One approved phrase. `uid` is stable across edits and re-imports; all user state is keyed on it."""
@@ -34,6 +52,8 @@ class Phrase:
     valid_until: str = ""  # 失效日期, the last day it is offered; "" = never expires
     questions: tuple[str, ...] = ()  # 客户问法: wordings customers use for what this phrase answers (suggestions)
     keywords: tuple[str, ...] = ()  # 关键词: words a suggestion for this phrase should react to
+    images: tuple[ImageRef, ...] = ()  # pasted before the text, in this order
+    send: SendMode | None = None  # None: the library's default
 
     @property
     def usage_key(self) -> str:
@@ -51,6 +71,12 @@ class Library:
     checksum: str = ""  # sha256 of the source bytes that produced this layer
     read_only: bool = True
     enabled: bool = True  # a disabled library stays stored but is out of the search and the palette
+    send: SendMode = SendMode.NEVER  # the send mode of its phrases that name none
+    send_each: bool = False  # a phrase with images: a send after each image and the text, or one after all
+
+    def send_of(self, phrase: Phrase) -> SendMode:
+        """`phrase`'s own send mode, or this library's default when it names none."""
+        return phrase.send or self.send
 
 
 class UsageKind(StrEnum):

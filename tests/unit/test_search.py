@@ -49,8 +49,9 @@ def test_cli_nh_puts_the_seed_greeting_first(home: Path) -> None:
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
     assert rows[0]["uid"] == "std-open-phone"
-    keys = {"uid", "library", "category", "title", "body", "shortcut", "score", "rendered", "missing"}
+    keys = {"uid", "library", "category", "title", "body", "shortcut", "score", "rendered", "missing", "images", "send"}
     assert set(rows[0]) == keys | {"team_updated", "valid_until"}
+    assert (rows[0]["images"], rows[0]["send"]) == ([], "never")
 
 
 @pytest.mark.parametrize("query", ["tousu", "ts", "投述"])

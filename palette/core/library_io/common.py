@@ -11,9 +11,10 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from pathlib import Path
 
 from palette.core.escaping import one_line
-from palette.core.model import ForbiddenWord, Phrase
+from palette.core.model import ForbiddenWord, Phrase, SendMode
 
 LIBRARY_FORMAT = "palette-library"
 LIBRARY_FORMAT_VERSION = 1
@@ -36,6 +37,8 @@ FIELD_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     # for suggestions (palette.core.suggest): wordings customers use, and words to react to
     "questions": ("客户问法", "问法", "客户问题", "questions", "question", "常见问法", "客户提问"),
     "keywords": ("关键词", "关键字", "keywords", "keyword"),
+    "send": ("发送", "send", "发送方式", "发送模式"),
+    "images": ("图片", "images", "image", "配图", "截图"),
 }
 FORBIDDEN_SHEETS = ("禁语", "服务禁语", "禁用语", "敏感词", "forbidden", "forbiddenwords")
 FORBIDDEN_FIELDS: Mapping[str, tuple[str, ...]] = {
@@ -50,6 +53,26 @@ DATE_FIELDS = ("valid_from", "valid_until")
 SUGGEST_HEADER = ("客户问法", "关键词")  # written only when a phrase has some (older files stay as they were)
 SUGGEST_FIELDS = ("questions", "keywords")
 FIELDS = (*EXPORT_FIELDS, *SUGGEST_FIELDS)
+SEND_HEADER, IMAGES_HEADER = "发送", "图片"  # export columns, written only when some phrase uses them
+# What a 发送 cell may say (after `header_key`); an empty cell is the library's default.
+SEND_WORDS: Mapping[str, SendMode] = {
+    "不发送": SendMode.NEVER,
+    "never": SendMode.NEVER,
+    "否": SendMode.NEVER,
+    "回车": SendMode.ENTER,
+    "enter": SendMode.ENTER,
+    "回车发送": SendMode.ENTER,
+    "ctrl+enter": SendMode.CTRL_ENTER,
+    "ctrl+回车": SendMode.CTRL_ENTER,
+    "ctrlenter": SendMode.CTRL_ENTER,
+    "ctrl+回车发送": SendMode.CTRL_ENTER,
+}
+SEND_LABELS: Mapping[SendMode, str] = {
+    SendMode.NEVER: "不发送",
+    SendMode.ENTER: "回车",
+    SendMode.CTRL_ENTER: "ctrl+enter",
+}
+MAX_LIBRARY_IMAGE_BYTES = 200 * 1024 * 1024  # the distinct pictures of one library, held while it imports
 FORBIDDEN_HEADER = ("禁语", "建议")
 _QUESTION_SPLIT = re.compile(r"[\n;；]")
 _WORD_SPLIT = re.compile(r"[\s;；,，、]+")
@@ -72,6 +95,10 @@ class LibraryData:
     forbidden: tuple[ForbiddenWord, ...] = ()
     warnings: tuple[str, ...] = field(default=())
     synonyms: tuple[tuple[str, ...], ...] = ()  # 同义词 groups, each two or more words
+    images: Mapping[str, bytes] = field(default_factory=dict)  # sha256 → bytes of the phrases' pictures
+    send: SendMode | None = None  # the library's default send mode; None: the file does not say
+    send_each: bool | None = None
+    from_files: bool = False  # some pictures came from files beside it: the same bytes may import differently
 
     def checksum(self) -> str:
         """sha256 of the content (not of file bytes), so the same library always sums the same.
@@ -80,12 +107,17 @@ class LibraryData:
         four times faster than a canonical JSON at 100,000 phrases.
         """
         phrases = "\x01".join(
-            "\x00".join((p.uid, p.category, p.title, p.body, p.shortcut, "\x02".join(p.tags), str(p.sort_order)))
+            "\x00".join(
+                (p.uid, p.category, p.title, p.body, p.shortcut, "\x02".join(p.tags), str(p.sort_order))
+                + ((p.send or "", *(r.sha256 for r in p.images)) if p.send or p.images else ())
+            )
             + (f"\x04{p.valid_from}\x04{p.valid_until}" if p.valid_from or p.valid_until else "")  # undated: as before
             for p in self.phrases
         )
         words = "\x01".join(f"{w.word}\x00{w.suggestion}" for w in self.forbidden)
         text = f"{phrases}\x03{words}"
+        if self.send or self.send_each:
+            text += f"\x03{self.send}\x00{self.send_each}"
         suggest = "\x01".join(
             "\x00".join((p.uid, "\x02".join(p.questions), "\x02".join(p.keywords)))
             for p in self.phrases
@@ -116,6 +148,7 @@ class LibraryBytes:
     stem: str  # the default library name
     data: bytes
     companion: bytes | None = None
+    folder: Path | None = None  # a local file's folder: where its 图片 paths are read from (None: a URL)
 
     def digest(self) -> str:
         h = hashlib.sha256(self.data)
@@ -213,18 +246,32 @@ def split_words(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for w in _WORD_SPLIT.split(text) if w))
 
 
-def export_header(data: LibraryData) -> tuple[str, ...]:
-    """The columns an export writes: the suggestion columns only when a phrase fills them."""
-    if any(p.questions or p.keywords for p in data.phrases):
-        return (*EXPORT_HEADER, *SUGGEST_HEADER)
-    return EXPORT_HEADER
+def _suggest_columns(data: LibraryData) -> bool:
+    return any(p.questions or p.keywords for p in data.phrases)
+
+
+def _send_column(data: LibraryData) -> bool:
+    return any(p.send for p in data.phrases)
+
+
+def export_header(data: LibraryData) -> list[str]:
+    """The export columns: those of every library, then 客户问法 and 关键词 when a phrase fills them and
+    发送 when a phrase names a send mode (older files stay as they were)."""
+    header = list(EXPORT_HEADER)
+    if _suggest_columns(data):
+        header += SUGGEST_HEADER
+    if _send_column(data):
+        header.append(SEND_HEADER)
+    return header
 
 
 def phrase_rows(data: LibraryData) -> Iterator[list[str]]:
-    """One row a phrase, in `export_header`'s columns."""
-    wide = len(export_header(data)) > len(EXPORT_HEADER)
+    """The rows under `export_header(data)`, in the library's order."""
+    with_suggest, with_send = _suggest_columns(data), _send_column(data)
     for p in sorted(data.phrases, key=lambda p: p.sort_order):
         row = [p.uid, p.category, p.title, p.body, p.shortcut, ", ".join(p.tags), p.valid_from, p.valid_until]
-        if wide:
+        if with_suggest:
             row += ["\n".join(p.questions), ", ".join(p.keywords)]
+        if with_send:
+            row.append(SEND_LABELS[p.send] if p.send else "")
         yield row

@@ -2,7 +2,7 @@
 
 All SQL lives in this package, one module per concern: `schema` opens and upgrades the database,
 `changes` tells listeners and other processes what changed, and the data areas (`settings`,
-`libraries`, `phrases`, `usage`) each add their tables' reads and writes to `Store`. Multi-row
+`images`, `libraries`, `phrases`, `usage`) each add their tables' reads and writes to `Store`. Multi-row
 changes run in one `BEGIN IMMEDIATE` transaction (nested work uses sqlite-utils savepoints), so a
 crash or a bad file leaves either the old state or the new one.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from palette.core.store.changes import CHANGE_LOG_CAP, ChangeListener, ChangesArea, StoreChange
 from palette.core.store.errors import InvalidPhraseError, ShortcutTakenError, StoreError
+from palette.core.store.images import ImagesArea, InvalidImageStoreError
 from palette.core.store.libraries import LibrariesArea
 from palette.core.store.phrases import PhrasesArea
 from palette.core.store.rows import diff_phrases, effective_phrases
@@ -25,6 +26,8 @@ __all__ = [
     "NEXT_PHRASE_WINDOW_S",
     "SCHEMA_VERSION",
     "ChangeListener",
+    "ImagesArea",
+    "InvalidImageStoreError",
     "InvalidPhraseError",
     "ShortcutTakenError",
     "Store",

@@ -13,10 +13,19 @@ import getpass
 import json
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from palette.core.model import ForbiddenWord, LayerDiff, Library, LibraryVersion, Phrase, TeamUpdate
+from palette.core.model import (
+    ForbiddenWord,
+    ImageRef,
+    LayerDiff,
+    Library,
+    LibraryVersion,
+    Phrase,
+    SendMode,
+    TeamUpdate,
+)
 from palette.core.store.changes import StoreChange
 from palette.core.store.errors import StoreError
 from palette.core.store.settings import SettingsArea
@@ -99,8 +108,14 @@ class HistoryArea(SettingsArea):
             raise StoreError(f"{name}: no version {version} (see palette library log {name})")
         if row[0] is None:
             raise StoreError(f"{name}: version {version} was too big to keep its phrases; it cannot be restored")
+        refs = self.db.execute(
+            "SELECT sha256, mime, width, height FROM images WHERE sha256 IN"
+            " (SELECT sha256 FROM version_images WHERE library = ? AND version = ?)",
+            [name, version],
+        )
+        pictures = {r[0]: ImageRef(*r) for r in refs}
         try:
-            return _unpacked(name, zlib.decompress(row[0]).decode("utf-8"))
+            return _unpacked(name, zlib.decompress(row[0]).decode("utf-8"), pictures)
         except (zlib.error, ValueError):
             raise StoreError(f"{name}: version {version} is damaged; it cannot be restored") from None
 
@@ -141,9 +156,13 @@ class HistoryArea(SettingsArea):
                 blob,
             ],
         )
-        self.db.execute(
-            "DELETE FROM library_versions WHERE library = ? AND version <= ?", [name, version - VERSIONS_KEPT]
+        shas = {r.sha256 for p in phrases for r in p.images} if blob is not None else set()
+        self.db.conn.executemany(  # its pictures stay stored while the version is kept (drop_unlinked_images)
+            "INSERT OR IGNORE INTO version_images (library, version, sha256) VALUES (?, ?, ?)",
+            [(name, version, sha) for sha in sorted(shas)],
         )
+        for table in ("library_versions", "version_images"):
+            self.db.execute(f"DELETE FROM {table} WHERE library = ? AND version <= ?", [name, version - VERSIONS_KEPT])
 
     def _who(self) -> str:
         """Who applied it: the profile's 工号, else the OS user (a lead reads the log of an agent's PC)."""
@@ -159,7 +178,8 @@ class HistoryArea(SettingsArea):
 # A layer's rows joined by control characters that stored text never holds (`phrase_rules`): at 100,000
 # phrases several times faster than JSON, and level-1 zlib, so keeping a version costs an import little.
 _FIELD, _ROW, _TAG, _PART = "\x00", "\x01", "\x02", "\x03"
-_FIELDS = 10
+_FIELDS = 12
+_SEND_VALUES = {m.value for m in SendMode}
 
 
 def _packed(phrases: Sequence[Phrase], forbidden: Sequence[ForbiddenWord]) -> str:
@@ -176,6 +196,8 @@ def _packed(phrases: Sequence[Phrase], forbidden: Sequence[ForbiddenWord]) -> st
                 p.valid_until,
                 _TAG.join(p.questions),
                 _TAG.join(p.keywords),
+                p.send or "",
+                _TAG.join(r.sha256 for r in p.images),
             )
         )
         for p in phrases
@@ -184,8 +206,11 @@ def _packed(phrases: Sequence[Phrase], forbidden: Sequence[ForbiddenWord]) -> st
     return f"{rows}{_PART}{words}"
 
 
-def _unpacked(name: str, text: str) -> tuple[tuple[Phrase, ...], tuple[ForbiddenWord, ...]]:
-    """`_packed` read back; ValueError when it is not what `_packed` wrote."""
+def _unpacked(
+    name: str, text: str, pictures: Mapping[str, ImageRef]
+) -> tuple[tuple[Phrase, ...], tuple[ForbiddenWord, ...]]:
+    """`_packed` read back (`pictures`: the stored refs by sha256); ValueError when it is not what
+    `_packed` wrote."""
     rows, part, words = text.partition(_PART)
     if not part:
         raise ValueError("no parts")
@@ -194,7 +219,7 @@ def _unpacked(name: str, text: str) -> tuple[tuple[Phrase, ...], tuple[Forbidden
         f = row.split(_FIELD)
         if len(f) != _FIELDS:
             raise ValueError(f"row {n}")
-        tags, questions, keywords = (tuple(f[i].split(_TAG)) if f[i] else () for i in (5, 8, 9))
+        tags, questions, keywords, shas = (tuple(f[i].split(_TAG)) if f[i] else () for i in (5, 8, 9, 11))
         phrases.append(
             Phrase(
                 f[0],
@@ -209,6 +234,8 @@ def _unpacked(name: str, text: str) -> tuple[tuple[Phrase, ...], tuple[Forbidden
                 valid_until=f[7],
                 questions=questions,
                 keywords=keywords,
+                send=SendMode(f[10]) if f[10] in _SEND_VALUES else None,
+                images=tuple(pictures[sha] for sha in shas if sha in pictures),
             )
         )
     forbidden = []

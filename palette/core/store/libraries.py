@@ -8,31 +8,44 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from palette.core.model import ForbiddenWord, LayerDiff, Library, LibraryKind, Phrase
+from palette.core.model import ForbiddenWord, LayerDiff, Library, LibraryKind, Phrase, SendMode
 from palette.core.store.changes import StoreChange
 from palette.core.store.errors import StoreError
 from palette.core.store.history import HistoryArea
+from palette.core.store.images import ImagesArea, check_images
 from palette.core.store.rows import UPSERT_PHRASE, checked, clean_row, diff_rows, layer_row, words_json
 
 DISABLED_LIBRARIES_SETTING = "disabled_libraries"  # names of libraries out of the search and the palette
 SOURCE_DIGESTS_SETTING = "source_digests"  # library → digest of the source bytes its layer came from
 
 
-class LibrariesArea(HistoryArea):
+class LibrariesArea(HistoryArea, ImagesArea):
     """The libraries table and whole-layer writes (the enabled flags and source digests live in settings)."""
 
     def libraries(self) -> list[Library]:
         rows = self.db.execute(
-            "SELECT name, kind, source, version, imported_at, checksum, read_only FROM libraries"
+            "SELECT name, kind, source, version, imported_at, checksum, read_only, send, send_each FROM libraries"
             " ORDER BY CASE kind WHEN 'standard' THEN 0 WHEN 'team' THEN 1 ELSE 2 END, name"
         ).fetchall()
         disabled = self.disabled_libraries()
         return [
-            Library(r[0], LibraryKind(r[1]), r[2], r[3], r[4], r[5], bool(r[6]), r[0] not in disabled) for r in rows
+            Library(
+                name=r[0],
+                kind=LibraryKind(r[1]),
+                source=r[2],
+                version=r[3],
+                imported_at=r[4],
+                checksum=r[5],
+                read_only=bool(r[6]),
+                enabled=r[0] not in disabled,
+                send=SendMode(r[7]),
+                send_each=bool(r[8]),
+            )
+            for r in rows
         ]
 
     def library(self, name: str) -> Library | None:
@@ -64,6 +77,17 @@ class LibrariesArea(HistoryArea):
             [DISABLED_LIBRARIES_SETTING, json.dumps(sorted(names), ensure_ascii=False)],
         )
 
+    def set_library_send(self, name: str, send: SendMode, *, send_each: bool | None = None) -> None:
+        """The send mode of a library's phrases that name none (and, with pictures, a send after each part
+        or one after all). A team library's re-import sets it again from its file."""
+        with self.transaction():
+            cur = self.db.execute("UPDATE libraries SET send = ? WHERE name = ?", [SendMode(send).value, name])
+            if cur.rowcount == 0:
+                raise StoreError(f"no library named {name!r} (see palette library list)")
+            if send_each is not None:
+                self.db.execute("UPDATE libraries SET send_each = ? WHERE name = ?", [int(send_each), name])
+        self._notify(StoreChange(libraries=[name]))
+
     def set_library_source(self, name: str, source: str) -> None:
         with self.transaction():
             cur = self.db.execute("UPDATE libraries SET source = ? WHERE name = ?", [source, name])
@@ -75,10 +99,11 @@ class LibrariesArea(HistoryArea):
         """What `replace_layer(name, phrases)` would change, without writing."""
         rows = self.db.execute(
             "SELECT uid, category, title, body, shortcut, tags, valid_from, valid_until, questions, keywords,"
-            " sort_order FROM phrases"
+            " send, sort_order FROM phrases"
             " WHERE library = ? ORDER BY sort_order, rowid",
             [name],
         )
+        images = {uid: tuple(r.sha256 for r in refs) for uid, refs in self._images_of(library=name).items()}
         # raw rows, compared with the stored tags JSON: at 100,000 phrases several times faster than Phrases
         tags_json: dict[tuple[str, ...], str] = {}
 
@@ -86,6 +111,7 @@ class LibrariesArea(HistoryArea):
             tags = tags_json.get(p.tags)
             if tags is None:
                 tags = tags_json[p.tags] = json.dumps(list(p.tags), ensure_ascii=False)
+            shas = tuple(r.sha256 for r in p.images) if p.images else ()
             return (
                 p.category,
                 p.title,
@@ -96,10 +122,13 @@ class LibrariesArea(HistoryArea):
                 p.valid_until,
                 words_json(p.questions),
                 words_json(p.keywords),
+                p.send,
+                shas,
                 p.sort_order,
             )
 
-        return diff_rows({r[0]: r[1:] for r in rows}, phrases, stored_form)
+        before = {r[0]: (*r[1:11], images.get(r[0], ()), r[11]) for r in rows}
+        return diff_rows(before, phrases, stored_form)
 
     def layer_bodies(self, name: str) -> dict[str, str]:
         """uid → body of one layer: enough to tell which phrases an import really changes."""
@@ -127,6 +156,7 @@ class LibrariesArea(HistoryArea):
         source_digest: str = "",
         origin: str = "",
         synonyms: Sequence[tuple[str, ...]] | None = None,
+        images: Mapping[str, bytes] | None = None,
     ) -> LayerDiff:
         """Make `library`'s layer exactly `phrases` in one transaction; other layers and agent state stay.
 
@@ -135,6 +165,8 @@ class LibrariesArea(HistoryArea):
         同义词 groups. `source_digest` names the source bytes this layer came from, so importing them
         again can be skipped unread. A team layer's write is kept as a version (`origin`: where it came
         from when the library keeps no source), and marks the overrides whose team text it changes (团队已更新).
+        `images` holds the bytes (by sha256) of the pictures the phrases carry that may not be stored yet;
+        the library's send default and send_each come from `library`.
         """
         if library.kind is LibraryKind.PERSONAL:
             raise StoreError("the personal library is edited phrase by phrase, not replaced")
@@ -144,6 +176,8 @@ class LibrariesArea(HistoryArea):
                 raise StoreError(f"{library.name}: duplicate uid {p.uid!r}")
             seen.add(p.uid)
             checked(clean_row(p), where=f"{library.name}: phrase {p.uid!r}")
+            if p.images:
+                check_images(p.images, where=f"{library.name}: phrase {p.uid!r}")
         now = time.time()
         library = replace(library, imported_at=library.imported_at or _utc_now())
         with self.transaction():
@@ -156,10 +190,11 @@ class LibrariesArea(HistoryArea):
                     uid, other = clash
                     raise StoreError(f"{library.name}: uid {uid!r} already belongs to library {other!r}")
             self.db.conn.execute(
-                "INSERT INTO libraries (name, kind, source, version, imported_at, checksum, read_only)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET kind = excluded.kind,"
+                "INSERT INTO libraries (name, kind, source, version, imported_at, checksum, read_only, send, send_each)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET kind = excluded.kind,"
                 " source = excluded.source, version = excluded.version, imported_at = excluded.imported_at,"
-                " checksum = excluded.checksum, read_only = excluded.read_only",
+                " checksum = excluded.checksum, read_only = excluded.read_only, send = excluded.send,"
+                " send_each = excluded.send_each",
                 [
                     library.name,
                     library.kind.value,
@@ -168,8 +203,12 @@ class LibrariesArea(HistoryArea):
                     library.imported_at,
                     library.checksum,
                     int(library.read_only),
+                    SendMode(library.send).value,
+                    int(library.send_each),
                 ],
             )
+            for data in (images or {}).values():
+                self.add_image(data)
             if diff.removed:
                 self.db.conn.executemany("DELETE FROM phrases WHERE uid = ?", [(u,) for u in diff.removed])
             write = set(diff.added) | set(diff.changed)
@@ -179,6 +218,13 @@ class LibrariesArea(HistoryArea):
                     UPSERT_PHRASE,
                     (layer_row(p, library.name, now, tags_json) for p in phrases if p.uid in write),
                 )
+                linked = set(self._images_of(library=library.name))
+                if linked or any(p.images for p in phrases):  # usually neither: no per-row work
+                    for p in phrases:
+                        if p.uid in write and (p.images or p.uid in linked):
+                            self._link_images(p.uid, p.images, fresh=p.uid not in linked)
+            if diff.removed or diff.changed or images:
+                self.drop_unlinked_images()
             if forbidden is not None:
                 self._replace_forbidden(library.name, forbidden)
             if synonyms is not None:
@@ -219,9 +265,11 @@ class LibrariesArea(HistoryArea):
             self.db.execute("DELETE FROM synonyms WHERE library = ?", [name])
             self.db.execute("DELETE FROM libraries WHERE name = ?", [name])
             self.db.execute("DELETE FROM library_versions WHERE library = ?", [name])
+            self.db.execute("DELETE FROM version_images WHERE library = ?", [name])
             self.db.execute(
                 "DELETE FROM team_updates WHERE uid IN (SELECT value FROM json_each(?))", [json.dumps(uids)]
             )
+            self.drop_unlinked_images()
             if name in (disabled := set(self.disabled_libraries())):  # a later import of the name starts enabled
                 disabled.discard(name)
                 self._write_disabled(disabled)

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from palette.core.model import PERSONAL_LIBRARY, Phrase
+from palette.core.model import PERSONAL_LIBRARY, ImageRef, Phrase, SendMode
 from palette.core.phrase_rules import shortcut_key
 from palette.core.store.changes import StoreChange
 from palette.core.store.errors import ShortcutTakenError, StoreError
+from palette.core.store.images import check_images
 from palette.core.store.libraries import LibrariesArea
 from palette.core.store.rows import (
     PHRASE_SELECT,
@@ -45,7 +46,7 @@ class PhrasesArea(LibrariesArea):
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [row_to_phrase(r) for r in self.db.execute(sql, params)]
+        return self._attach_images([row_to_phrase(r) for r in self.db.execute(sql, params)], library=library)
 
     def category_counts(self) -> list[tuple[str, str, int]]:
         """(library, category, phrases) without reading the phrases, overrides left out, categories in
@@ -58,7 +59,7 @@ class PhrasesArea(LibrariesArea):
 
     def get(self, uid: str) -> Phrase | None:
         row = self.db.execute(PHRASE_SELECT + " WHERE p.uid = ?", [uid]).fetchone()
-        return row_to_phrase(row) if row else None
+        return self._attach_images([row_to_phrase(row)])[0] if row else None
 
     def visible_phrases(self, *, day: str | None = None) -> list[Phrase]:
         """What the palette offers on `day` (ISO; default today): personal overrides replace their
@@ -85,7 +86,7 @@ class PhrasesArea(LibrariesArea):
         rows = self.db.execute(f"{PHRASE_SELECT} WHERE {condition} ORDER BY p.library, p.sort_order, p.rowid", params)
         libraries = self.libraries()
         return effective_phrases(
-            map(row_to_phrase, rows),
+            self._attach_images(list(map(row_to_phrase, rows))),
             [lib.name for lib in libraries],
             disabled={lib.name for lib in libraries if not lib.enabled},
             today=today,
@@ -102,9 +103,12 @@ class PhrasesArea(LibrariesArea):
         override_of: str | None = None,
         valid_from: str = "",
         valid_until: str = "",
+        images: Sequence[ImageRef] = (),
+        send: SendMode | None = None,
     ) -> Phrase:
         """A new personal phrase (or a personal override of a read-only one); returns it with its uid.
-        `valid_from`/`valid_until`: ISO dates of its window ("" = open-ended)."""
+        `valid_from`/`valid_until`: ISO dates of its window ("" = open-ended); `images` are refs
+        `add_image` returned (in the same transaction when other processes write)."""
         if override_of is not None:
             base = self.get(override_of)
             if base is None:
@@ -114,6 +118,7 @@ class PhrasesArea(LibrariesArea):
         fields = clean_fields({"category": category, "title": title, "body": body, "shortcut": shortcut, "tags": tags})
         fields |= {"valid_from": valid_from, "valid_until": valid_until}
         checked(Phrase("", PERSONAL_LIBRARY, **fields))
+        check_images(images)
         with self.transaction():  # the shortcut check and the insert under one lock: two adds cannot both win
             self._claim_shortcut(fields["shortcut"], exclude=override_of)
             order = self.db.execute(
@@ -124,12 +129,15 @@ class PhrasesArea(LibrariesArea):
                 library=PERSONAL_LIBRARY,
                 sort_order=order,
                 override_of=override_of,
+                images=tuple(images),
+                send=SendMode(send) if send else None,
                 **fields,
             )
             try:
                 self.db.table("phrases").insert(phrase_row(phrase, time.time()))
             except sqlite3.IntegrityError:
                 raise StoreError(f"{override_of!r} is already customised") from None
+            self._link_images(phrase.uid, phrase.images, fresh=True)
         self._notify(StoreChange(uids=[phrase.uid] + ([override_of] if override_of else [])))
         return phrase
 
@@ -141,23 +149,38 @@ class PhrasesArea(LibrariesArea):
 
     def update_phrase(self, uid: str, **fields: Any) -> Phrase:
         """Edit a personal phrase's content fields (category, title, body, shortcut, tags, sort_order,
-        validity dates)."""
+        validity dates, images, send)."""
         current = self.get(uid)
         if current is None:
             raise StoreError(f"no phrase with uid {uid!r}")
         if current.library != PERSONAL_LIBRARY:
             raise StoreError(f"{uid!r} belongs to the read-only library {current.library!r}; customise it instead")
-        allowed = {"category", "title", "body", "shortcut", "tags", "sort_order", "valid_from", "valid_until"}
+        allowed = {
+            "category",
+            "title",
+            "body",
+            "shortcut",
+            "tags",
+            "sort_order",
+            "valid_from",
+            "valid_until",
+            "images",
+            "send",
+        }
         unknown = set(fields) - allowed
         if unknown:
             raise StoreError(f"cannot edit {', '.join(sorted(unknown))}")
         updated = replace(current, **clean_fields(fields))
         same_code = shortcut_key(updated.shortcut) == shortcut_key(current.shortcut)
         checked(updated, keep_shortcut=updated.shortcut == current.shortcut)
+        check_images(updated.images)
         with self.transaction():
             if not same_code:
                 self._claim_shortcut(updated.shortcut, exclude=uid)
             self.db.table("phrases").update(uid, phrase_row(updated, time.time()))
+            if updated.images != current.images:
+                self._link_images(uid, updated.images)
+                self.drop_unlinked_images()
         self._notify(StoreChange(uids=[uid]))
         return updated
 
@@ -169,17 +192,22 @@ class PhrasesArea(LibrariesArea):
         if current.library != PERSONAL_LIBRARY:
             raise StoreError(f"{uid!r} belongs to the read-only library {current.library!r}; hide it instead")
         with self.transaction():
-            self.db.execute("DELETE FROM phrases WHERE uid = ?", [uid])
+            self.db.execute("DELETE FROM phrases WHERE uid = ?", [uid])  # its image links go with it
+            self.drop_unlinked_images()
             if current.override_of:  # no version of the agent's left to be out of date
                 self.db.execute("DELETE FROM team_updates WHERE uid = ?", [current.override_of])
         self._notify(StoreChange(uids=[uid] + ([current.override_of] if current.override_of else [])))
         return current
 
-    def restore_phrase(self, phrase: Phrase) -> None:
-        """Put back a personal phrase exactly as `delete_phrase` returned it (undo)."""
+    def restore_phrase(self, phrase: Phrase, images: dict[str, bytes] | None = None) -> None:
+        """Put back a personal phrase exactly as `delete_phrase` returned it (undo). Its pictures were
+        dropped with it when nothing else used them: `images` (sha256 → bytes) stores them again."""
         phrase = checked(replace(phrase, **clean_fields(content_fields(phrase))), keep_shortcut=True)
         with self.transaction():
+            for data in (images or {}).values():
+                self.add_image(data)
             self.db.table("phrases").insert(phrase_row(phrase, time.time()), replace=True)
+            self._link_images(phrase.uid, phrase.images)
         self._notify(StoreChange(uids=[phrase.uid] + ([phrase.override_of] if phrase.override_of else [])))
 
     def set_flags(self, uid: str, *, pinned: bool | None = None, hidden: bool | None = None) -> None:

@@ -11,17 +11,22 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from palette.core.model import LayerDiff, Phrase
+from palette.core.model import LayerDiff, Phrase, SendMode
 from palette.core.phrase_rules import check_phrase, clean_line, clean_text
 from palette.core.store.errors import InvalidPhraseError, StoreError
 from palette.core.validity import check_window, in_window
 
-_PHRASE_COLUMNS = "p.uid, p.library, p.category, p.title, p.body, p.shortcut, p.tags, p.sort_order, p.override_of"
+_PHRASE_COLUMNS = (
+    "p.uid, p.library, p.category, p.title, p.body, p.shortcut, p.tags, p.sort_order, p.override_of, p.send"
+)
 PHRASE_SELECT = f"""
     SELECT {_PHRASE_COLUMNS}, COALESCE(f.pinned, 0), COALESCE(f.hidden, 0), p.valid_from, p.valid_until,
         p.questions, p.keywords
     FROM phrases p LEFT JOIN phrase_flags f ON f.uid = COALESCE(p.override_of, p.uid)
 """
+
+
+_SEND_MODES = {m.value: m for m in SendMode}  # anything else in the column is the library's default
 
 
 def row_to_phrase(row: Sequence[Any]) -> Phrase:
@@ -35,12 +40,13 @@ def row_to_phrase(row: Sequence[Any]) -> Phrase:
         tags=tuple(json.loads(row[6])),
         sort_order=row[7],
         override_of=row[8],
-        pinned=bool(row[9]),
-        hidden=bool(row[10]),
-        valid_from=row[11],
-        valid_until=row[12],
-        questions=_words(row[13]),
-        keywords=_words(row[14]),
+        send=_SEND_MODES.get(row[9]),
+        pinned=bool(row[10]),
+        hidden=bool(row[11]),
+        valid_from=row[12],
+        valid_until=row[13],
+        questions=_words(row[14]),
+        keywords=_words(row[15]),
     )
 
 
@@ -61,6 +67,7 @@ def _content(p: Phrase) -> tuple[object, ...]:
 
     `sort_order` stays last: `diff_rows` tells a moved phrase from an edited one by it.
     """
+    images = tuple(r.sha256 for r in p.images)
     return (
         p.category,
         p.title,
@@ -71,6 +78,8 @@ def _content(p: Phrase) -> tuple[object, ...]:
         p.valid_until,
         p.questions,
         p.keywords,
+        p.send,
+        images,
         p.sort_order,
     )
 
@@ -143,6 +152,7 @@ _PHRASE_ROW_COLUMNS = (
     "tags",
     "sort_order",
     "override_of",
+    "send",
     "updated_at",
     "valid_from",
     "valid_until",
@@ -170,6 +180,7 @@ def layer_row(p: Phrase, library: str, now: float, tags_json: dict[tuple[str, ..
         tags,
         p.sort_order,
         p.override_of,
+        p.send,
         now,
         p.valid_from,
         p.valid_until,
@@ -201,6 +212,7 @@ def phrase_row(p: Phrase, now: float) -> dict[str, Any]:
         "tags": json.dumps(list(p.tags), ensure_ascii=False),
         "sort_order": p.sort_order,
         "override_of": p.override_of,
+        "send": p.send,
         "updated_at": now,
         "valid_from": p.valid_from,
         "valid_until": p.valid_until,
@@ -222,6 +234,10 @@ def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
         out["body"] = clean_text(out["body"])
     if "tags" in out:
         out["tags"] = tuple(t for t in (clean_line(t) for t in out["tags"]) if t)
+    if "images" in out:
+        out["images"] = tuple(out["images"])
+    if "send" in out:
+        out["send"] = SendMode(out["send"]) if out["send"] else None
     return out
 
 

@@ -19,7 +19,7 @@ import sqlite_utils
 from palette.core.model import PERSONAL_LIBRARY, LibraryKind
 from palette.core.store.errors import StoreError, explain
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_S = 5.0
 
 
@@ -165,6 +165,42 @@ def _migrate_4_to_5(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_5_to_6(db: sqlite_utils.Database) -> None:
+    """Image phrases and send modes. A picture is stored once by its SHA-256 and shared by the phrases
+    that link to it, and kept while a kept library version names it (`version_images`, for a rollback).
+    `send` NULL on a phrase means its library's default. No CHECK on phrases.send: it made a
+    100,000-row import 40% slower; every write goes through `SendMode`, and a read of an unknown
+    value is the default."""
+    db.executescript(
+        """
+        CREATE TABLE images (
+            sha256 TEXT PRIMARY KEY,
+            mime TEXT NOT NULL CHECK (mime IN ('image/png', 'image/jpeg', 'image/gif')),
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE TABLE phrase_images (
+            uid TEXT NOT NULL REFERENCES phrases(uid) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            sha256 TEXT NOT NULL REFERENCES images(sha256),
+            PRIMARY KEY (uid, position)
+        );
+        CREATE INDEX phrase_images_sha256 ON phrase_images(sha256);
+        CREATE TABLE version_images (
+            library TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            PRIMARY KEY (library, version, sha256)
+        );
+        ALTER TABLE phrases ADD COLUMN send TEXT;
+        ALTER TABLE libraries ADD COLUMN send TEXT NOT NULL DEFAULT 'never'
+            CHECK (send IN ('never', 'enter', 'ctrl+enter'));
+        ALTER TABLE libraries ADD COLUMN send_each INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+
+
 # MIGRATIONS[n] takes a database at schema n to n + 1; append, never edit a released step.
 MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migrate_0_to_1,
@@ -172,21 +208,24 @@ MIGRATIONS: Sequence[Callable[[sqlite_utils.Database], None]] = (
     _migrate_2_to_3,
     _migrate_3_to_4,
     _migrate_4_to_5,
+    _migrate_5_to_6,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
-_FIRST_TABLES = {"libraries", "phrases", "phrase_flags", "usage", "usage_events", "profile", "settings"}
-_OUR_TABLES = {
-    *_FIRST_TABLES,
-    "changes",
-    "usage_daily",
-    "team_updates",
-    "library_versions",
-    "synonyms",
-    "suggest_pairs",
+# The schema step that made a table, for those not made by the first: a database at an older schema
+# lacks them until it is upgraded, and is not damaged for it.
+_ADDED_IN = {
+    "changes": 2,
+    "usage_daily": 3,
+    "team_updates": 4,
+    "library_versions": 4,
+    "synonyms": 5,
+    "suggest_pairs": 5,
+    "images": 6,
+    "phrase_images": 6,
+    "version_images": 6,
 }
-"""Every table of the current schema; a database at an older version need only have the first ones
-(the steps after create the rest)."""
+_OUR_TABLES = {"libraries", "phrases", "phrase_flags", "usage", "usage_events", "profile", "settings", *_ADDED_IN}
 
 
 def _wal_mode(conn: sqlite3.Connection) -> str:
@@ -273,9 +312,9 @@ class StoreBase:
             )
         if version == 0 and tables:
             raise StoreError(f"{self.path}: not a Palette database (it has tables {', '.join(sorted(tables))})")
-        required = _OUR_TABLES if version == SCHEMA_VERSION else _FIRST_TABLES
-        if version > 0 and not tables >= required:
-            raise StoreError(f"{self.path}: damaged Palette database (missing {required - tables})")
+        expected = {t for t in _OUR_TABLES if _ADDED_IN.get(t, 1) <= version}  # an older schema has fewer
+        if version > 0 and not tables >= expected:
+            raise StoreError(f"{self.path}: damaged Palette database (missing {expected - tables})")
         return version
 
     def files(self) -> list[Path]:
