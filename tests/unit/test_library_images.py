@@ -208,7 +208,25 @@ def test_a_changed_picture_beside_an_unchanged_csv_is_seen_by_import_and_subscri
     notices = checker.check_all()
     assert [n.library for n in notices] == ["组"]
     assert [r.sha256 for r in store.phrases("组")[0].images] == [probe(BLUE).sha256]
-    assert store.image_count() == 1
+    assert store.image_count() == 2  # the red one stays while the first version is kept (a rollback)
+
+
+def test_a_rollback_brings_back_the_pictures_and_send_modes_of_the_version(store: Store, tmp_path: Path) -> None:
+    from palette.core.history import rollback
+    from palette.core.team_library import load_library
+
+    (tmp_path / "qr.png").write_bytes(RED)
+    path = tmp_path / "组.csv"
+    path.write_text("编号,内容,图片,发送\n1,请扫码,qr.png,回车\n", encoding="utf-8")
+    apply_layer(store, team_layer(store, load_library(str(path))))
+    path.write_text("编号,内容\n1,请扫码\n", encoding="utf-8")
+    apply_layer(store, team_layer(store, load_library(str(path))))
+    assert store.phrases("组")[0].images == () and store.phrases("组")[0].send is None
+    assert store.image_count() == 1  # kept for version 1
+    rollback(store, "组", 1)
+    restored = store.phrases("组")[0]
+    assert [r.sha256 for r in restored.images] == [probe(RED).sha256] and restored.send is SendMode.ENTER
+    assert store.image_bytes(probe(RED).sha256) == RED
 
 
 def test_a_library_db_with_a_bomb_blob_or_a_dangling_link_warns_on_the_row(tmp_path: Path) -> None:
