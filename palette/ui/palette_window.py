@@ -38,9 +38,11 @@ STATUS_MS = 4000
 
 
 class ChoiceMode(StrEnum):
-    """What Enter (paste into the agent's window) or Ctrl+Enter (leave on the clipboard) asked for."""
+    """What Enter (paste into the agent's window, and send where a send mode says so), Shift+Enter
+    (paste, but send nothing this once) or Ctrl+Enter (leave on the clipboard) asked for."""
 
     PASTE = "paste"
+    PASTE_ONLY = "paste_only"
     COPY = "copy"
 
 
@@ -178,9 +180,11 @@ class PaletteWindow(QWidget):
         self.setWindowTitle(self.tr("快捷话术板"))
         self.search.setPlaceholderText(self.tr("输入拼音、首字母、快捷码或关键词…"))
         self.hint.setText(
-            self.tr("Enter 粘贴 · Ctrl+Enter 复制 · Alt+1…9 直接粘贴 · Tab 填写 · Ctrl+Shift+N 新会话 · Esc 关闭")
+            self.tr("Enter 粘贴 · Shift+Enter 只粘贴不发送 · Ctrl+Enter 复制 · Alt+1…9 直接粘贴 · Tab 填写 · Esc 关闭")
         )
-        self.hint.setToolTip(self.tr("Ctrl+Shift+M 管理话术 · Ctrl+, 设置 · 拖动边缘可移动话术板"))
+        self.hint.setToolTip(
+            self.tr("Ctrl+Shift+N 新会话 · Ctrl+Shift+M 管理话术 · Ctrl+, 设置 · 拖动边缘可移动话术板")
+        )
         self._update_preview()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -371,7 +375,7 @@ class PaletteWindow(QWidget):
             if self.search.preedit:
                 self.search.commit_preedit()
                 return True
-            self._choose(ChoiceMode.COPY if ctrl else ChoiceMode.PASTE)
+            self._choose(ChoiceMode.COPY if ctrl else ChoiceMode.PASTE_ONLY if shift else ChoiceMode.PASTE)
             return True
         if key == Qt.Key.Key_Escape:
             if self._pending is not None:

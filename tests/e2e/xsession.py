@@ -180,15 +180,17 @@ class _ChatPage(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _serve_chat_page(out: Path) -> str:
+def _serve_chat_page(out: Path, page: str = "chat.html") -> str:
     handler = type("Handler", (_ChatPage,), {"out": out})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(TARGETS)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/chat.html"
+    return f"http://127.0.0.1:{server.server_address[1]}/{page}"
 
 
 def start_target(session: XSession, kind: str, workdir: Path) -> Target:
-    """Start a paste target: our own Qt and Tk programs, or Debian's xterm, mousepad or chromium."""
+    """Start a paste target: our own Qt and Tk programs, or Debian's xterm, mousepad or chromium; `chat`
+    (chromium with a chat page whose Enter sends) and `qt-chat` (Ctrl+Enter sends) write their messages
+    as JSON to `out`."""
     out, keylog = workdir / f"{kind}.txt", workdir / f"{kind}.keys"
     save_keys = ""
     errors = (workdir / f"{kind}.err").open("wb")  # what a target says when it fails to start
@@ -208,15 +210,19 @@ def start_target(session: XSession, kind: str, workdir: Path) -> Target:
         out.write_text("", encoding="utf-8")
         session.spawn("mousepad", "--disable-server", str(out), **quiet)
         title, save_keys = out.name, "ctrl+s"
-    elif kind == "chromium":  # a web chat box, what most agents type into
-        url = _serve_chat_page(out)
+    elif kind == "qt-chat":
+        session.spawn(sys.executable, str(TARGETS / "qt_chat.py"), str(out), **quiet)
+        title = "qt-chat"
+        wait_for(Path(str(out) + ".ready").exists, 15, "qt chat to start")
+    elif kind in ("chromium", "chat"):  # a web chat box, what most agents type into
+        url = _serve_chat_page(out, "send.html" if kind == "chat" else "chat.html")
         profile = workdir / "chromium-profile"
         session.spawn(
             "chromium", "--no-sandbox", "--test-type", "--no-first-run", "--disable-gpu", "--disable-quic",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--password-store=basic", f"--user-data-dir={profile}", f"--app={url}", **quiet,
         )  # fmt: skip
-        title = "chat-target"
+        title = "send-target" if kind == "chat" else "chat-target"
         wait_for(out.exists, 30, "the chat page to load")
     else:
         raise ValueError(kind)
