@@ -31,7 +31,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QClipboard, QGuiApplication, QImage
+from PySide6.QtGui import QClipboard, QGuiApplication, QImage, QImageWriter
 
 from palette.core import events
 
@@ -97,7 +97,8 @@ def as_png(data: bytes) -> bytes:
         raise ValueError("not a picture Qt can read")
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    if not QImageWriter(buffer, QByteArray(b"png")).write(image):
+        raise ValueError("cannot write the picture as PNG")
     return bytes(buffer.data().data())
 
 

@@ -149,3 +149,14 @@ def test_an_image_phrase_delivers_the_picture_and_the_text_in_one_message(
     wait_for(lambda: state(chat)["messages"], 10, f"a message (got {state(chat)})")
     assert state(chat)["messages"] == [{"text": CAPTION, "images": [expected]}]
     assert session.clipboard_get() == OWN
+
+
+def test_a_paste_the_target_never_reads_is_not_sent(session: XSession, chat_app: App, tmp_path: Path) -> None:
+    """A box that takes no paste never asks for the clipboard: no send key, and the phrase stays on the
+    clipboard to paste by hand."""
+    target = start_target(session, "qt-chat-read-only", tmp_path)
+    mark = choose(session, chat_app, "fsb")
+    assert chat_app.wait_event("paste.stopped", after=mark)["why"] == "unread"
+    assert not any(e["event"] == "paste.sent" for e in chat_app.events)
+    assert state(target)["sends"] == 0 and state(target)["messages"] == []
+    assert session.clipboard_get().decode() == "\n\n".join(PARTS)

@@ -210,8 +210,10 @@ def start_target(session: XSession, kind: str, workdir: Path) -> Target:
         out.write_text("", encoding="utf-8")
         session.spawn("mousepad", "--disable-server", str(out), **quiet)
         title, save_keys = out.name, "ctrl+s"
-    elif kind == "qt-chat":
-        session.spawn(sys.executable, str(TARGETS / "qt_chat.py"), str(out), **quiet)
+    elif kind in ("qt-chat", "qt-chat-read-only"):  # the second takes no paste
+        session.spawn(
+            sys.executable, str(TARGETS / "qt_chat.py"), str(out), *(["--read-only"] if "only" in kind else []), **quiet
+        )
         title = "qt-chat"
         wait_for(Path(str(out) + ".ready").exists, 15, "qt chat to start")
     elif kind in ("chromium", "chat"):  # a web chat box, what most agents type into

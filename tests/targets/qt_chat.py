@@ -1,8 +1,10 @@
 """A Qt chat client for the end-to-end tests: Ctrl+Enter sends, Enter is a newline, pictures attach.
 
-usage: qt_chat.py OUT_FILE
-Writes {messages: [{text, images: [{width, height, sha256}]}], draft, attached} as JSON to OUT_FILE on
-every change, sha256 being that of a pasted picture's decoded RGBA8888 pixels.
+usage: qt_chat.py OUT_FILE [--read-only]
+Writes {messages: [{text, images: [{width, height, sha256}]}], draft, attached, sends} as JSON to
+OUT_FILE on every change, sha256 being that of a pasted picture's decoded RGBA8888 pixels and `sends`
+the number of Ctrl+Enter presses. `--read-only`: a box that takes no paste (and never reads the
+clipboard), as a chat that is not ready for input.
 """
 
 import hashlib
@@ -19,12 +21,16 @@ app = QApplication(sys.argv[:1])
 app.setApplicationName("qt-chat")
 messages: list[dict[str, object]] = []
 attached: list[dict[str, object]] = []
+sends = 0
 
 
 class ChatBox(QTextEdit):
     def keyPressEvent(self, e: QKeyEvent) -> None:
         ctrl = e.modifiers() & Qt.KeyboardModifier.ControlModifier
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and ctrl:
+            global sends
+            sends += 1
+            report()
             text = self.toPlainText()
             if text or attached:
                 messages.append({"text": text, "images": list(attached)})
@@ -49,12 +55,13 @@ class ChatBox(QTextEdit):
 
 
 def report() -> None:
-    data = {"messages": messages, "draft": box.toPlainText(), "attached": len(attached)}
+    data = {"messages": messages, "draft": box.toPlainText(), "attached": len(attached), "sends": sends}
     out_path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 box = ChatBox()
 box.setAcceptRichText(False)
+box.setReadOnly("--read-only" in sys.argv[2:])
 box.setWindowTitle("qt-chat")
 box.setGeometry(40, 40, 600, 300)
 box.textChanged.connect(report)
