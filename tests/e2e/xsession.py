@@ -172,7 +172,9 @@ class _ChatPage(http.server.SimpleHTTPRequestHandler):
 
     def do_POST(self) -> None:
         data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.out.write_bytes(data)
+        part = self.out.with_name(f"{self.out.name}.{threading.get_ident()}.part")
+        part.write_bytes(data)
+        os.replace(part, self.out)  # a reader never sees half a report
         self.send_response(204)
         self.end_headers()
 
