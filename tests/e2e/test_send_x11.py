@@ -134,7 +134,7 @@ def test_a_forbidden_word_sends_nothing_until_confirmed(session: XSession, chat_
     mark = choose(session, chat_app, "fsd")
     assert chat_app.wait_event("guard.warned", after=mark)["blocked"] is False
     assert not any(e["event"].startswith("paste.") for e in chat_app.events[mark:])  # nothing pasted or sent
-    assert state(chat) == {"messages": [], "draft": "", "attached": 0}
+    assert (state(chat)["messages"], state(chat)["draft"]) == ([], "")
     session.xdotool("key", "Return")  # confirmed
     chat_app.wait_event("paste.sent", after=mark)
     wait_for(lambda: texts(chat) == [FORBIDDEN], 10, f"the confirmed message (got {state(chat)})")
@@ -143,12 +143,14 @@ def test_a_forbidden_word_sends_nothing_until_confirmed(session: XSession, chat_
 def test_an_image_phrase_delivers_the_picture_and_the_text_in_one_message(
     session: XSession, chat_app: App, chat: Target
 ) -> None:
+    own = (Path(__file__).parents[2] / "resources" / "icons" / "palette.svg").read_bytes()
+    session.clipboard_set(own, mime="image/svg+xml")  # this time the agent had copied a picture
     event = sent(session, chat_app, "fse")
     assert event["messages"] == 1  # one send after both: the library's default
     expected = {"width": 37, "height": 23, "sha256": pixels_digest(picture())}
     wait_for(lambda: state(chat)["messages"], 10, f"a message (got {state(chat)})")
     assert state(chat)["messages"] == [{"text": CAPTION, "images": [expected]}]
-    assert session.clipboard_get() == OWN
+    assert session.clipboard_get("image/svg+xml") == own
 
 
 def test_a_paste_the_target_never_reads_is_not_sent(session: XSession, chat_app: App, tmp_path: Path) -> None:
