@@ -53,7 +53,9 @@ class PaletteApp:
         from palette.ui.controller import PaletteController
         from palette.ui.i18n import Translations
         from palette.ui.palette_window import PaletteWindow
+        from palette.ui.rows import RowDelegate
         from palette.ui.subscriptions import SubscriptionWatcher
+        from palette.ui.thumbnails import Thumbnails
         from palette.ui.tray import Tray, app_icon
 
         self.app = app
@@ -64,6 +66,8 @@ class PaletteApp:
         app.setWindowIcon(self.icon)
         self.index = SearchIndex(store)  # built in start(), off the hotkey's path
         self.window = PaletteWindow()
+        if isinstance(delegate := self.window.list.itemDelegate(), RowDelegate):
+            delegate.thumbnails = Thumbnails(store.image_bytes)  # image phrases show a small picture
         self.window.winId()  # create the native window now, so the first show is as fast as the others
         self.backends = load_backends(QGuiApplication.platformName())
         self.paster = Paster(self.backends.desktop, ClipboardKeeper(app))

@@ -146,6 +146,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _set_send(store: Store, args: argparse.Namespace) -> int:
+    from palette.core.model import SendMode
+
+    store.set_library_send(args.name, SendMode(args.mode), send_each=args.each)
+    lib = store.library(args.name)
+    assert lib is not None  # set_library_send refused an unknown name
+    each = "; with pictures, a send after each part" if lib.send_each else ""
+    print(escaped(f"{args.name}: phrases without their own send mode: {lib.send.value}{each}"))
+    return EXIT_OK
+
+
 def cmd_library(args: argparse.Namespace) -> int:
     from palette.core.model import LibraryKind
     from palette.core.subscribe import NoticeKind, SubscriptionChecker, unsubscribe
@@ -161,6 +172,8 @@ def cmd_library(args: argparse.Namespace) -> int:
                     "source": lib.source,
                     "imported_at": lib.imported_at,
                     "enabled": lib.enabled,
+                    "send": lib.send.value,
+                    "send_each": lib.send_each,
                 }
                 for lib in store.libraries()
             ]
@@ -181,6 +194,8 @@ def cmd_library(args: argparse.Namespace) -> int:
                     f"{args.name}: disabled; out of the search and the palette, nothing deleted (enable brings it back)"
                 ))  # fmt: skip
             return EXIT_OK
+        if args.action == "send":
+            return _set_send(store, args)
         if args.action == "check":
             checker = SubscriptionChecker(store, timeout=args.timeout, confirmed=args.yes)
             if args.name is not None and args.name not in [sub.library for sub, _ in checker.pending()]:

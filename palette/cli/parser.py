@@ -52,6 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--body", required=True, metavar="B")
     p.add_argument("--shortcut", default="", metavar="S")
     p.add_argument("--tags", default="", metavar="a,b")
+    p.add_argument(
+        "--image", action="append", default=[], metavar="PATH", help="a PNG, JPEG or GIF pasted before the text"
+    )
+    p.add_argument(
+        "--send",
+        choices=["never", "enter", "ctrl+enter"],
+        help="press a chat's send key after pasting (default: the library's)",
+    )
 
     p = sub.add_parser("profile", help="the agent's profile (公司名称, 工号 …)")
     psub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
@@ -140,3 +148,12 @@ def _add_library_commands(sub: Any) -> None:
     q.add_argument("name", metavar="NAME")
     q = lsub.add_parser("enable", help="bring a disabled library back into the search and the palette")
     q.add_argument("name", metavar="NAME")
+    q = lsub.add_parser("send", help="the send mode of a library's phrases that name none (default never)")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("mode", choices=["never", "enter", "ctrl+enter"])
+    q.add_argument(
+        "--each",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a phrase with pictures: a send after each picture and the text (default: one after all)",
+    )

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import sys
+from typing import TYPE_CHECKING
 
 from palette.cli.common import EXIT_OK, UsageError, open_store, print_json
 from palette.cli.guard import check_new_body, render_context
 from palette.core.escaping import escaped
+from palette.core.model import ImageRef, SendMode
 from palette.core.phrase_rules import SHORTCUT, split_tags
+
+if TYPE_CHECKING:
+    from palette.core.store import Store
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -24,6 +31,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         hits = index.query(query, limit=args.limit)
         unknown = index.unknown_categories(query) if not hits else []
         context = render_context(store)
+        send_of = {lib.name: lib.send_of for lib in store.libraries()}
     for word in unknown:
         print(f'palette: note: no category matches "{word}"', file=sys.stderr)
     rendered = {h.phrase.uid: render(h.phrase.body, context) for h in hits}
@@ -38,15 +46,20 @@ def cmd_search(args: argparse.Namespace) -> int:
             "score": round(h.score, 4),
             "rendered": rendered[h.phrase.uid].text,
             "missing": list(rendered[h.phrase.uid].missing),
+            "images": [
+                {"sha256": r.sha256, "mime": r.mime, "width": r.width, "height": r.height} for r in h.phrase.images
+            ],
+            "send": send_of[h.phrase.library](h.phrase).value,
         }
         for h in hits
     ]
     if args.json:
         print_json(rows)
     else:
-        for n, row in enumerate(rows, start=1):
+        for n, (row, hit) in enumerate(zip(rows, hits, strict=True), start=1):
             code = f" [{row['shortcut']}]" if row["shortcut"] else ""
-            print(escaped(f"{n:2}. {row['category']} › {row['title']}{code}  ({row['uid']})"))
+            pics = f" +{len(hit.phrase.images)} 图" if hit.phrase.images else ""
+            print(escaped(f"{n:2}. {row['category']} › {row['title']}{code}{pics}  ({row['uid']})"))
             print(escaped(f"    {row['rendered']}", keep="\n\t"))
         if not rows and not unknown:
             print("no phrase matches", file=sys.stderr)
@@ -61,19 +74,50 @@ def cmd_add(args: argparse.Namespace) -> int:
     shortcut = args.shortcut.strip()
     if shortcut and not SHORTCUT.fullmatch(shortcut):
         raise UsageError(f"--shortcut {shortcut!r}: use 1-20 letters, digits, '_', '.' or '-'")
+    pictures = [(path, _read_image(path)) for path in args.image]
     with open_store() as store:  # a shortcut already in use: the store refuses it under its write lock
         warnings = check_new_body(store, args.body)
-        phrase = store.add_phrase(
-            category=args.category.strip(),
-            title=args.title.strip(),
-            body=args.body,
-            shortcut=shortcut,
-            tags=split_tags(args.tags),
-        )
+        with store.transaction():  # the pictures and the phrase that links them, or nothing
+            refs = [_add_image(store, path, data) for path, data in pictures]
+            phrase = store.add_phrase(
+                category=args.category.strip(),
+                title=args.title.strip(),
+                body=args.body,
+                shortcut=shortcut,
+                tags=split_tags(args.tags),
+                images=refs,
+                send=SendMode(args.send) if args.send else None,
+            )
     for line in warnings:
         print(escaped(f"palette: warning: --body: {line}"), file=sys.stderr)
     print(phrase.uid)
     return EXIT_OK
+
+
+def _read_image(path: str) -> bytes:
+    """An --image file's bytes, refused in one line before more than the size limit is read."""
+    from palette.core.images import MAX_IMAGE_BYTES
+
+    try:  # O_NONBLOCK: opening a FIFO never blocks; then regular files only
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise UsageError(f"--image {path}: not a regular file")
+            data = f.read(MAX_IMAGE_BYTES + 1)
+    except OSError as e:
+        raise UsageError(f"--image {path}: cannot read ({e.strerror or e})") from None
+    if len(data) > MAX_IMAGE_BYTES:
+        raise UsageError(f"--image {path}: more than the {MAX_IMAGE_BYTES // 1048576} MB allowed")
+    return data
+
+
+def _add_image(store: Store, path: str, data: bytes) -> ImageRef:
+    from palette.core.store import InvalidImageStoreError
+
+    try:
+        return store.add_image(data)
+    except InvalidImageStoreError as e:
+        raise UsageError(f"--image {path}: {e}") from None
 
 
 def cmd_profile(args: argparse.Namespace) -> int:

@@ -101,7 +101,7 @@ def _read_path(location: str) -> LibraryBytes:
         companion = _read_regular(beside, one_line(str(beside)), missing_ok=True)
     if data is None:
         raise LibraryFileError(f"{label}: no such file")
-    return LibraryBytes(label, path.suffix.lower(), path.stem, data, companion)
+    return LibraryBytes(label, path.suffix.lower(), path.stem, data, companion, folder=path.parent)
 
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)

@@ -249,8 +249,8 @@ class SubscriptionChecker:
             return None  # unsubscribed or removed while the fetch ran
         if fetched.failure is not None:
             return self._say(name, fetched.failure.value, Notice(name, fetched.failure, message=fetched.message))
-        if fetched.digest:
-            self._digests[name] = fetched.digest
+        if fetched.digest and not (fetched.data is not None and fetched.data.from_files):
+            self._digests[name] = fetched.digest  # pictures read from beside it may change while its bytes stay
         data = fetched.data
         if data is None:  # not modified: still the version applied, or still the one held back
             if sub.pending is not None and not self.confirmed:

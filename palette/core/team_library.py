@@ -13,7 +13,7 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from palette import __version__
@@ -28,6 +28,7 @@ from palette.core.library_io import (
     LibraryFileError,
     ReadOptions,
     companion_path,
+    export_targets,
     parse_library,
     write_library,
 )
@@ -39,6 +40,7 @@ from palette.core.model import (
     Library,
     LibraryKind,
     Phrase,
+    SendMode,
 )
 from palette.core.sources import DEFAULT_TIMEOUT_S, fetch
 from palette.core.store import Store, diff_phrases
@@ -88,6 +90,8 @@ class TeamLayer:
     phrases: tuple[Phrase, ...]
     forbidden: tuple[ForbiddenWord, ...]
     warnings: tuple[str, ...] = ()
+    images: Mapping[str, bytes] = field(default_factory=dict)  # sha256 → bytes of the phrases' pictures
+    from_files: bool = False  # pictures read from files beside the library: its bytes alone do not decide it
 
 
 def load_library(
@@ -102,7 +106,8 @@ def load_library(
 
 
 def team_layer(store: Store, data: LibraryData, *, source: str | None = None) -> TeamLayer:
-    """`data` as the layer of team library `data.name`; `source` None keeps the stored subscription."""
+    """`data` as the layer of team library `data.name`; `source` None keeps the stored subscription.
+    The send default and send_each a file does not state stay as the library has them."""
     name = check_name(store, data.name)
     existing = store.library(name)
     library = Library(
@@ -112,6 +117,8 @@ def team_layer(store: Store, data: LibraryData, *, source: str | None = None) ->
         version=data.version,
         checksum=data.checksum(),
         read_only=True,
+        send=data.send or (existing.send if existing else SendMode.NEVER),
+        send_each=data.send_each if data.send_each is not None else bool(existing and existing.send_each),
     )
     phrases = tuple(_placed(p, layer_uid(name, p.uid), name, n) for n, p in enumerate(data.phrases))
     forbidden = tuple(ForbiddenWord(w.word, w.suggestion, name) for w in data.forbidden)
@@ -127,12 +134,14 @@ def team_layer(store: Store, data: LibraryData, *, source: str | None = None) ->
         phrases,
         forbidden,
         data.warnings + tuple(_guard_warnings(store, name, checked, forbidden)) + tuple(collisions),
+        images=data.images,
+        from_files=data.from_files,
     )
 
 
 def _placed(p: Phrase, uid: str, library: str, order: int) -> Phrase:
     """`p`'s content under another uid, library and position (no agent state: that is kept by uid)."""
-    return Phrase(uid, library, p.category, p.title, p.body, p.shortcut, p.tags, order)
+    return Phrase(uid, library, p.category, p.title, p.body, p.shortcut, p.tags, order, images=p.images, send=p.send)
 
 
 def _guard_warnings(
@@ -203,9 +212,11 @@ def review(store: Store, layer: TeamLayer) -> ImportPlan:
 def apply_layer(store: Store, layer: TeamLayer, *, source_digest: str = "") -> LayerDiff:
     """Replace the team layer in one transaction; the diff is what actually changed, with the warnings.
 
-    `source_digest` (from `import_digest`) lets the next import of the same bytes skip everything.
+    `source_digest` (from `import_digest`) lets the next import of the same bytes skip everything; not
+    when pictures came from files beside the library, which may change while its bytes stay.
     """
-    diff = store.replace_layer(layer.library, layer.phrases, layer.forbidden, source_digest=source_digest)
+    digest = "" if layer.from_files else source_digest
+    diff = store.replace_layer(layer.library, layer.phrases, layer.forbidden, source_digest=digest, images=layer.images)
     return replace(diff, warnings=layer.warnings)
 
 
@@ -231,7 +242,16 @@ def library_data(store: Store, name: str) -> LibraryData:
         raise LibraryNameError(f"no library named {name!r} (libraries: {known})")
     phrases = tuple(_placed(p, local_id(name, p.uid), name, n) for n, p in enumerate(store.phrases(library=name)))
     forbidden = tuple(w for w in store.forbidden_words() if w.source == name)
-    return LibraryData(name=name, version=lib.version, phrases=phrases, forbidden=forbidden)
+    images = {r.sha256: store.image_bytes(r.sha256) for p in phrases for r in p.images}
+    return LibraryData(
+        name=name,
+        version=lib.version,
+        phrases=phrases,
+        forbidden=forbidden,
+        images=images,
+        send=lib.send if lib.send is not SendMode.NEVER else None,
+        send_each=True if lib.send_each else None,
+    )
 
 
 class ExportRefusedError(LibraryFileError):
@@ -246,6 +266,8 @@ def export_library(store: Store, name: str, path: Path, *, force: bool = False) 
     """
     data = library_data(store, name)
     targets = [path, companion_path(path)] if path.suffix.lower() == ".csv" else [path]
+    if path.suffix.lower() in (".csv", ".json"):
+        targets += export_targets(data.phrases, path)
     for target in targets:
         if _is_store_file(store, target):
             raise ExportRefusedError(f"{target}: this is Palette's own database; export to another file")

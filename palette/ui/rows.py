@@ -10,11 +10,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QFont, QFontMetrics, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from palette.core.guard import Finding, apply_suggestions
 from palette.core.model import Phrase
+from palette.ui.thumbnails import Thumbnails
 
 Spans = tuple[tuple[int, int], ...]
 MARGIN = 4  # a row's text margin, px
@@ -224,7 +233,10 @@ class RowDelegate(QStyledItemDelegate):
     """Two lines per hit: number, category › title (matches highlighted), shortcut; then the finished text.
 
     Both lines are elided with "…" to the row's width; every colour is readable on the row's background,
-    the selected row's included."""
+    the selected row's included. A phrase with pictures shows its first one small at the right end (and
+    "+N" for the others) when `thumbnails` is set."""
+
+    thumbnails: Thumbnails | None = None
 
     def document(self, row: Row, number: int, option: QStyleOptionViewItem) -> QTextDocument:
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -268,8 +280,6 @@ class RowDelegate(QStyledItemDelegate):
         return doc
 
     def paint(self, painter: object, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        from PySide6.QtGui import QPainter
-
         assert isinstance(painter, QPainter)
         row: Row = index.data(Qt.ItemDataRole.UserRole)
         opt = QStyleOptionViewItem(option)
@@ -277,13 +287,42 @@ class RowDelegate(QStyledItemDelegate):
         opt.text = ""
         style = opt.widget.style() if opt.widget else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        doc = self.document(row, index.row() + 1, option)
+        text_option = self._paint_thumbnail(painter, row, option)
+        doc = self.document(row, index.row() + 1, text_option)
         rect: QRect = option.rect
         painter.save()
         painter.translate(rect.topLeft())
         painter.setClipRect(0, 0, rect.width(), rect.height())
         doc.documentLayout().draw(painter, QAbstractTextDocumentLayout.PaintContext())
         painter.restore()
+
+    def _paint_thumbnail(self, painter: QPainter, row: Row, option: QStyleOptionViewItem) -> QStyleOptionViewItem:
+        """Draw the row's first picture at its right end; returns the option the text is laid out in."""
+        images = row.phrase.images if row.phrase is not None else ()
+        pixmap = self.thumbnails.get(images[0].sha256) if images and self.thumbnails is not None else None
+        if pixmap is None:
+            return option
+        rect: QRect = option.rect
+        side = min(rect.height() - 2 * MARGIN, self.thumbnails.side if self.thumbnails else 0)
+        shown = pixmap.scaled(
+            side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
+        x = rect.right() - MARGIN - side
+        painter.drawPixmap(x + (side - shown.width()) // 2, rect.top() + (rect.height() - shown.height()) // 2, shown)
+        if len(images) > 1:
+            selected = bool(option.state & QStyle.StateFlag.State_Selected)
+            painter.save()
+            painter.setPen(row_colours(option.palette, selected=selected).muted)
+            badge = QRect(x - 3 * MARGIN - option.fontMetrics.horizontalAdvance("+9"), rect.top(), 0, rect.height())
+            badge.setRight(x - MARGIN)
+            painter.drawText(
+                badge, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), f"+{len(images) - 1}"
+            )
+            painter.restore()
+            x = badge.left()
+        narrower = QStyleOptionViewItem(option)
+        narrower.rect = QRect(rect.left(), rect.top(), x - rect.left() - MARGIN, rect.height())
+        return narrower
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         height = option.fontMetrics.height()

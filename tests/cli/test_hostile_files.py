@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
 import subprocess
 import zipfile
@@ -22,7 +23,7 @@ import pytest
 from palette.core.library_io import LibraryData, write_library_db
 from palette.core.model import Phrase
 from palette.core.store import Store
-from tests import hostile_xlsx
+from tests import hostile_xlsx, pictures
 from tests.cli.test_import_cli import dump, run
 from tests.library_files import HEADER, ROWS, write_csv, write_xlsx
 
@@ -350,3 +351,50 @@ def test_a_db_error_names_the_row_and_column(home: Path, tmp_path: Path) -> None
     conn.commit()
     conn.close()
     refused(run("import", str(db), home=home), str(db), "table meta: column name holds binary data")
+
+
+# -- 5. pictures: bombs and oversized files are row warnings, the rows stay -------------------------
+
+
+def _picture_bombs_xlsx(path: Path) -> Path:
+    """A workbook whose three pictures claim 10 gigapixels, 30 megapixels, and one a PNG of 6 MB."""
+    pictures.workbook(
+        path,
+        [(pictures.png(2, 2), "E2"), (pictures.png(3, 3), "E3"), (pictures.png(4, 4), "F3")],
+        [["标题", "内容"], ["扫码", "请扫码"], ["截图", "看截图"]],
+    )
+    huge = pictures.png_bomb(2, 2)[:-12] + b"\0" * (6 << 20)  # a PNG header, then 6 MB
+    media = {"xl/media/image1.png": pictures.png_bomb(), "xl/media/image2.png": pictures.png_bomb(6000, 5000)}
+    return pictures.swap_media(path, {**media, "xl/media/image3.png": huge})
+
+
+def test_picture_bombs_in_a_workbook_are_row_warnings_in_bounded_memory(home: Path, tmp_path: Path) -> None:
+    path = _picture_bombs_xlsx(tmp_path / "图.xlsx")
+    out, rss = hostile_xlsx.measured_import(path, home)
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    lines = file_warnings(out)
+    assert any("row 2: picture image1.png: image is more than the 24 megapixels allowed" in w for w in lines), lines
+    assert any("row 3: picture image2.png: image is 6000 × 5000 pixels" in w for w in lines), lines
+    assert any("row 3: picture image3.png: image is 6.0 MB, more than the 5 MB allowed" in w for w in lines), lines
+    assert rss < MAX_RSS_MB
+    with Store(home / "palette.db") as s:
+        assert {p.body: p.images for p in s.phrases(library="图")} == {"请扫码": (), "看截图": ()}
+        assert s.image_count() == 0
+
+
+def test_oversized_and_fake_image_files_beside_a_csv_are_row_warnings(home: Path, tmp_path: Path) -> None:
+    (tmp_path / "big.png").write_bytes(pictures.png(2, 2) + b"\0" * (6 << 20))
+    (tmp_path / "fake.jpg").write_bytes(b"MZ\x90\0 an executable")
+    (tmp_path / "ok.png").write_bytes(pictures.png(5, 5))
+    os.mkfifo(tmp_path / "pipe.png")  # would block a plain open() for ever
+    path = tmp_path / "图.csv"
+    path.write_text("内容,图片\n一,big.png\n二,fake.jpg;pipe.png\n三,ok.png\n", encoding="utf-8")
+    out = run("import", str(path), "--yes", home=home)
+    assert out.returncode == 0, out.stderr
+    lines = file_warnings(out)
+    assert any("row 2: image 'big.png': 6.0 MB, more than the 5 MB allowed; left out" in w for w in lines), lines
+    assert any("row 3: fake.jpg: not a PNG, JPEG or GIF image; left out" in w for w in lines), lines
+    assert any("row 3: image 'pipe.png': not a regular file; left out" in w for w in lines), lines
+    with Store(home / "palette.db") as s:
+        assert [len(p.images) for p in s.phrases(library="图")] == [0, 0, 1]

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from palette.core.atomic import write_atomic
 from palette.core.escaping import one_line
 from palette.core.library_io.common import (
     DEFAULT_CATEGORY,
@@ -29,7 +28,8 @@ from palette.core.library_io.common import (
     parse_map,
 )
 from palette.core.library_io.csv_format import companion_path, parse_csv, write_csv
-from palette.core.library_io.json_format import json_bytes, parse_json
+from palette.core.library_io.json_format import parse_json, write_json
+from palette.core.library_io.pictures import export_targets, images_folder
 from palette.core.library_io.sqlite_format import parse_db, read_library_db, write_library_db
 from palette.core.library_io.xlsx import parse_xlsx, write_xlsx
 
@@ -42,6 +42,8 @@ __all__ = [  # what callers outside the package use
     "LibraryFileError",
     "ReadOptions",
     "companion_path",
+    "export_targets",
+    "images_folder",
     "parse_library",
     "parse_map",
     "read_library_db",
@@ -100,14 +102,15 @@ def sniff_format(source: LibraryBytes) -> str:
 def write_library(data: LibraryData, path: Path, *, overwrite: bool = True) -> list[Path]:
     """Write `data` in the format named by `path`'s extension; returns the files written.
 
-    A CSV holds phrases only; its 禁语 go to `NAME.禁语.csv` beside it, which import reads back.
+    A CSV holds phrases only; its 禁语 go to `NAME.禁语.csv` beside it, which import reads back. A CSV
+    or JSON library's pictures go to the folder `NAME.图片/` beside it, named in its 图片 column.
     Every file is written whole or not at all (`write_atomic`); `overwrite=False` refuses existing ones.
     """
     suffix = path.suffix.lower()
     if suffix == ".db":
         write_library_db(data, path, overwrite=overwrite)
     elif suffix == ".json":
-        write_atomic(path, json_bytes(data), overwrite=overwrite)
+        return write_json(data, path, overwrite=overwrite)
     elif suffix == ".csv":
         return write_csv(data, path, overwrite=overwrite)
     elif suffix == ".xlsx":

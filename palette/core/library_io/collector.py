@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from palette.core.escaping import one_line
+from palette.core.images import MAX_PHRASE_IMAGES, InvalidImageError, probe
 from palette.core.library_io.common import (
     EXPORT_FIELDS,
     MAX_FIELD_CHARS,
+    MAX_LIBRARY_IMAGE_BYTES,
     MAX_ROWS,
+    SEND_WORDS,
     LibraryData,
     LibraryFileError,
     cell_text,
+    header_key,
 )
-from palette.core.model import ForbiddenWord, Phrase
+from palette.core.library_io.pictures import Picture, cell_pictures
+from palette.core.model import ForbiddenWord, ImageRef, Phrase, SendMode
 from palette.core.phrase_rules import (
     LIMITS,
     MAX_BODY_CHARS,
@@ -29,15 +35,20 @@ from palette.core.phrase_rules import (
 
 # A cell longer than its field's limit skips the row; a shortcut cell is read up to a body's length,
 # and a code the rule refuses is dropped from its row with a warning (the row is kept).
-_FIELD_LIMITS = {**LIMITS, "shortcut": MAX_BODY_CHARS}  # else (id) MAX_FIELD_CHARS
+_FIELD_LIMITS = {**LIMITS, "shortcut": MAX_BODY_CHARS, "images": MAX_BODY_CHARS}  # else (id) MAX_FIELD_CHARS
+_EXTRA_FIELDS = ("send", "images")  # optional columns; a row without them is what it always was
 
 
 class Collector:
     """Turns located rows into phrases with the same checks for every format."""
 
-    def __init__(self, label: str, name: str) -> None:
+    def __init__(self, label: str, name: str, folder: Path | None = None) -> None:
         self.label = label
         self.name = name
+        self.folder = folder  # where a 图片 cell's paths are read from; None: a URL (no pictures by path)
+        self.images: dict[str, bytes] = {}  # sha256 → bytes of every distinct picture so far
+        self._image_bytes = 0
+        self.from_files = False
         self.phrases: list[Phrase] = []
         self.forbidden: list[ForbiddenWord] = []
         self.warnings: list[str] = []
@@ -68,16 +79,23 @@ class Collector:
             text = cleaned
         return text.strip()
 
-    def add(self, where: str, cells: Mapping[str, tuple[str, object]], default_category: str) -> bool:
-        """One row: field → (column name, raw value). Returns False when the row was skipped."""
+    def add(
+        self,
+        where: str,
+        cells: Mapping[str, tuple[str, object]],
+        default_category: str,
+        pictures: Sequence[Picture] = (),
+    ) -> bool:
+        """One row: field → (column name, raw value), and the pictures anchored in it (xlsx). Returns
+        False when the row was skipped."""
         values: dict[str, str] = {}
-        for fld in EXPORT_FIELDS:
+        for fld in (*EXPORT_FIELDS, *_EXTRA_FIELDS):
             column, raw = cells.get(fld, ("", None))
             text = self._clean(where, column or fld, raw, _FIELD_LIMITS.get(fld, MAX_FIELD_CHARS))
             if text is None:
                 return False
             values[fld] = text
-        if not any(values.values()):
+        if not any(values.values()) and not pictures:
             return False  # a blank row: nothing to say
         body = values["body"]
         if not body:
@@ -106,9 +124,47 @@ class Collector:
                 shortcut=shortcut,
                 tags=split_tags(values["tags"]),
                 sort_order=len(self.phrases),
+                images=self._pictures(where, values["images"], pictures),
+                send=self._send(where, cells.get("send", ("", None))[0] or "send", values["send"]),
             )
         )
         return True
+
+    def _send(self, where: str, column: str, text: str) -> SendMode | None:
+        if not text:
+            return None
+        mode = SEND_WORDS.get(header_key(text))
+        if mode is None:
+            self.warn(
+                f"{where}, column {column}",
+                f"{text[:20]!r} is no send mode (不发送, 回车 or ctrl+enter); the library's default is used",
+            )
+        return mode
+
+    def _pictures(self, where: str, paths: str, anchored: Sequence[Picture]) -> tuple[ImageRef, ...]:
+        """The row's pictures checked and kept once each; one that is refused is a warning on its row."""
+        named = cell_pictures(paths, self.folder, where, self.warn) if paths else []
+        self.from_files = self.from_files or bool(named)
+        refs: list[ImageRef] = []
+        for name, data in [*anchored, *named]:
+            try:
+                ref = probe(data)
+            except InvalidImageError as e:
+                self.warn(where, f"{name}: {e}; left out")
+                continue
+            if len(refs) == MAX_PHRASE_IMAGES:
+                self.warn(where, f"more than {MAX_PHRASE_IMAGES} pictures; {name} and the rest left out")
+                break
+            if ref.sha256 not in self.images:
+                self._image_bytes += len(data)
+                if self._image_bytes > MAX_LIBRARY_IMAGE_BYTES:
+                    raise LibraryFileError(
+                        f"{self.label}: {where}: more than {MAX_LIBRARY_IMAGE_BYTES // 1048576} MB of pictures;"
+                        " split the library or make the pictures smaller"
+                    )
+                self.images[ref.sha256] = data
+            refs.append(ref)
+        return tuple(refs)
 
     def _derive_id(self, where: str, category: str, title: str) -> str:
         """Without an id column: the same category and title give the same id on every import."""
@@ -154,10 +210,21 @@ class Collector:
         self._words.add(w)
         self.forbidden.append(ForbiddenWord(w, s, self.name))
 
-    def result(self, version: str) -> LibraryData:
+    def result(self, version: str, send: SendMode | None = None, send_each: bool | None = None) -> LibraryData:
         if not self.phrases:
             raise LibraryFileError(f"{self.label}: no phrases found (every row is empty or was skipped)")
-        return LibraryData(self.name, version, tuple(self.phrases), tuple(self.forbidden), tuple(self.warnings))
+        used = {r.sha256 for p in self.phrases for r in p.images}
+        return LibraryData(
+            self.name,
+            version,
+            tuple(self.phrases),
+            tuple(self.forbidden),
+            tuple(self.warnings),
+            images={k: v for k, v in self.images.items() if k in used},
+            send=send,
+            send_each=send_each,
+            from_files=self.from_files,
+        )
 
 
 def _title_from(body: str) -> str:

@@ -11,9 +11,10 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from pathlib import Path
 
 from palette.core.escaping import one_line
-from palette.core.model import ForbiddenWord, Phrase
+from palette.core.model import ForbiddenWord, Phrase, SendMode
 
 LIBRARY_FORMAT = "palette-library"
 LIBRARY_FORMAT_VERSION = 1
@@ -31,6 +32,8 @@ FIELD_SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "body": ("内容", "话术", "话术内容", "正文", "回复内容", "body", "text", "回复", "content", "话术正文"),
     "shortcut": ("快捷码", "快捷键", "缩写", "code", "shortcut", "快捷词", "简码", "短码"),
     "tags": ("标签", "tags", "tag", "关键词", "关键字"),
+    "send": ("发送", "send", "发送方式", "发送模式"),
+    "images": ("图片", "images", "image", "配图", "截图"),
 }
 FORBIDDEN_SHEETS = ("禁语", "服务禁语", "禁用语", "敏感词", "forbidden", "forbiddenwords")
 FORBIDDEN_FIELDS: Mapping[str, tuple[str, ...]] = {
@@ -40,6 +43,26 @@ FORBIDDEN_FIELDS: Mapping[str, tuple[str, ...]] = {
 IGNORE = "ignore"  # `--map 备注=ignore` leaves a column out
 EXPORT_HEADER = ("编号", "分类", "标题", "内容", "快捷码", "标签")
 EXPORT_FIELDS = ("id", "category", "title", "body", "shortcut", "tags")
+SEND_HEADER, IMAGES_HEADER = "发送", "图片"  # export columns, written only when some phrase uses them
+# What a 发送 cell may say (after `header_key`); an empty cell is the library's default.
+SEND_WORDS: Mapping[str, SendMode] = {
+    "不发送": SendMode.NEVER,
+    "never": SendMode.NEVER,
+    "否": SendMode.NEVER,
+    "回车": SendMode.ENTER,
+    "enter": SendMode.ENTER,
+    "回车发送": SendMode.ENTER,
+    "ctrl+enter": SendMode.CTRL_ENTER,
+    "ctrl+回车": SendMode.CTRL_ENTER,
+    "ctrlenter": SendMode.CTRL_ENTER,
+    "ctrl+回车发送": SendMode.CTRL_ENTER,
+}
+SEND_LABELS: Mapping[SendMode, str] = {
+    SendMode.NEVER: "不发送",
+    SendMode.ENTER: "回车",
+    SendMode.CTRL_ENTER: "ctrl+enter",
+}
+MAX_LIBRARY_IMAGE_BYTES = 200 * 1024 * 1024  # the distinct pictures of one library, held while it imports
 FORBIDDEN_HEADER = ("禁语", "建议")
 
 
@@ -59,6 +82,10 @@ class LibraryData:
     phrases: tuple[Phrase, ...]
     forbidden: tuple[ForbiddenWord, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    images: Mapping[str, bytes] = field(default_factory=dict)  # sha256 → bytes of the phrases' pictures
+    send: SendMode | None = None  # the library's default send mode; None: the file does not say
+    send_each: bool | None = None
+    from_files: bool = False  # some pictures came from files beside it: the same bytes may import differently
 
     def checksum(self) -> str:
         """sha256 of the content (not of file bytes), so the same library always sums the same.
@@ -67,11 +94,15 @@ class LibraryData:
         four times faster than a canonical JSON at 100,000 phrases.
         """
         phrases = "\x01".join(
-            "\x00".join((p.uid, p.category, p.title, p.body, p.shortcut, "\x02".join(p.tags), str(p.sort_order)))
+            "\x00".join(
+                (p.uid, p.category, p.title, p.body, p.shortcut, "\x02".join(p.tags), str(p.sort_order))
+                + ((p.send or "", *(r.sha256 for r in p.images)) if p.send or p.images else ())
+            )
             for p in self.phrases
         )
         words = "\x01".join(f"{w.word}\x00{w.suggestion}" for w in self.forbidden)
-        return hashlib.sha256(f"{phrases}\x03{words}".encode()).hexdigest()
+        defaults = f"\x03{self.send}\x00{self.send_each}" if self.send or self.send_each else ""
+        return hashlib.sha256(f"{phrases}\x03{words}{defaults}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -94,6 +125,7 @@ class LibraryBytes:
     stem: str  # the default library name
     data: bytes
     companion: bytes | None = None
+    folder: Path | None = None  # a local file's folder: where its 图片 paths are read from (None: a URL)
 
     def digest(self) -> str:
         h = hashlib.sha256(self.data)
@@ -181,6 +213,19 @@ def check_format_version(path: str, value: object) -> None:
         raise LibraryFileError(f"{path}: field format_version is {text}; no Palette wrote that")
 
 
+def export_header(data: LibraryData) -> list[str]:
+    """The export columns: the six of every library, then 发送 when a phrase names a send mode."""
+    header = list(EXPORT_HEADER)
+    if any(p.send for p in data.phrases):
+        header.append(SEND_HEADER)
+    return header
+
+
 def phrase_rows(data: LibraryData) -> Iterator[list[str]]:
+    """The rows under `export_header(data)`, in the library's order."""
+    with_send = any(p.send for p in data.phrases)
     for p in sorted(data.phrases, key=lambda p: p.sort_order):
-        yield [p.uid, p.category, p.title, p.body, p.shortcut, ", ".join(p.tags)]
+        row = [p.uid, p.category, p.title, p.body, p.shortcut, ", ".join(p.tags)]
+        if with_send:
+            row.append(SEND_LABELS[p.send] if p.send else "")
+        yield row

@@ -13,15 +13,17 @@ from palette.core.atomic import write_atomic
 from palette.core.library_io.collector import Collector
 from palette.core.library_io.common import (
     DEFAULT_CATEGORY,
-    EXPORT_HEADER,
     FORBIDDEN_HEADER,
+    IMAGES_HEADER,
     LibraryBytes,
     LibraryData,
     LibraryFileError,
     ReadOptions,
     decode_text,
+    export_header,
     phrase_rows,
 )
+from palette.core.library_io.pictures import write_images_folder
 from palette.core.library_io.tables import check_mapping, no_body, read_forbidden, read_table
 
 # A CSV cell starting with one of these is run as a formula by Excel, WPS and LibreOffice (OWASP CSV
@@ -32,7 +34,7 @@ _FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 def parse_csv(source: LibraryBytes, options: ReadOptions, library: str | None) -> LibraryData:
     label = source.label
     text = decode_text(source.data, label)
-    collector = Collector(label, library or source.stem)
+    collector = Collector(label, library or source.stem, source.folder)
     mapping = dict(options.mapping)
     seen = read_table(collector, "", _csv_rows(text, label), mapping, DEFAULT_CATEGORY)
     if seen is not None:
@@ -62,15 +64,23 @@ def _csv_rows(text: str, label: str) -> Iterator[tuple[int, Sequence[object]]]:
 
 
 def write_csv(data: LibraryData, path: Path, *, overwrite: bool) -> list[Path]:
-    """The phrases at `path`; the 禁语 (or an empty list over stale ones) in its companion file."""
+    """The phrases at `path`; the 禁语 (or an empty list over stale ones) in its companion file; the
+    pictures in the images folder beside it (`pictures.images_folder`), named in a 图片 column."""
     companion = companion_path(path)
     stale = os.path.lexists(companion)  # never leave stale words to be read back
-    write_atomic(path, _csv_bytes(phrase_rows(data), EXPORT_HEADER), overwrite=overwrite)
+    names = write_images_folder(data.images, data.phrases, path, overwrite=overwrite)
+    header, rows = export_header(data), phrase_rows(data)
+    if names:
+        ordered = sorted(data.phrases, key=lambda p: p.sort_order)
+        header = [*header, IMAGES_HEADER]
+        rows = ([*row, ";".join(names[r.sha256] for r in p.images)] for row, p in zip(rows, ordered, strict=True))
+    write_atomic(path, _csv_bytes(rows, header), overwrite=overwrite)
+    written = [path, *(path.parent / n for n in dict.fromkeys(names.values()))]
     if data.forbidden or stale:
         words = _csv_bytes(([w.word, w.suggestion] for w in data.forbidden), FORBIDDEN_HEADER)
         write_atomic(companion, words, overwrite=overwrite)
-        return [path, companion]
-    return [path]
+        written.insert(1, companion)
+    return written
 
 
 def companion_path(csv_path: Path) -> Path:

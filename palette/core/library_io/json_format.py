@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
+from palette.core.atomic import write_atomic
 from palette.core.library_io.collector import Collector
 from palette.core.library_io.common import (
     DEFAULT_CATEGORY,
@@ -13,6 +15,7 @@ from palette.core.library_io.common import (
     IGNORE,
     LIBRARY_FORMAT,
     LIBRARY_FORMAT_VERSION,
+    SEND_WORDS,
     SYNONYM_INDEX,
     LibraryBytes,
     LibraryData,
@@ -22,6 +25,8 @@ from palette.core.library_io.common import (
     decode_text,
     header_key,
 )
+from palette.core.library_io.pictures import write_images_folder
+from palette.core.model import Phrase, SendMode
 
 
 def parse_json(source: LibraryBytes, options: ReadOptions, library: str | None) -> LibraryData:
@@ -39,7 +44,7 @@ def parse_json(source: LibraryBytes, options: ReadOptions, library: str | None) 
     items = doc if isinstance(doc, list) else _json_key(meta, ("phrases", "话术"))
     if not isinstance(items, list):
         raise LibraryFileError(f'{label}: expected a list of phrases under "phrases", found {_json_type(items)}')
-    collector = Collector(label, library or _json_text(meta.get("name")) or source.stem)
+    collector = Collector(label, library or _json_text(meta.get("name")) or source.stem, source.folder)
     mapping = {header_key(h): f for h, f in options.mapping}
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
@@ -51,8 +56,8 @@ def parse_json(source: LibraryBytes, options: ReadOptions, library: str | None) 
             fld = mapping.get(k) or (k if k in EXPORT_FIELDS else SYNONYM_INDEX.get(k))
             if fld is None or fld == IGNORE or fld in cells:
                 continue
-            if fld == "tags" and isinstance(value, list) and all(type(v) in (str, int) for v in value):
-                value = ",".join(map(str, value))
+            if fld in ("tags", "images") and isinstance(value, list) and all(type(v) in (str, int) for v in value):
+                value = (";" if fld == "images" else ",").join(map(str, value))
             elif not (value is None or type(value) is str or (fld in ("id", "shortcut") and type(value) is int)):
                 bad = bad or f"field {key!r}: expected text, found {_json_type(value)}; row skipped"
             cells[fld] = (str(key), value)
@@ -73,7 +78,20 @@ def parse_json(source: LibraryBytes, options: ReadOptions, library: str | None) 
                 collector.add_forbidden(f"forbidden word {n}", w.get("word"), w.get("suggestion"))
             else:
                 raise LibraryFileError(f"{label}: forbidden word {n}: expected text or an object of text")
-    return collector.result(_json_text(meta.get("version")))
+    send, send_each = _json_send(label, meta)
+    return collector.result(_json_text(meta.get("version")), send, send_each)
+
+
+def _json_send(label: str, meta: Mapping[str, Any]) -> tuple[SendMode | None, bool | None]:
+    """The library's default send mode and send_each, when the file says them."""
+    send = meta.get("send")
+    mode = SEND_WORDS.get(header_key(send)) if isinstance(send, str) and send.strip() else None
+    if send is not None and mode is None and send != "":
+        raise LibraryFileError(f'{label}: "send" is {str(send)[:20]!r}; use "never", "enter" or "ctrl+enter"')
+    each = meta.get("send_each")
+    if each is not None and not isinstance(each, bool):
+        raise LibraryFileError(f'{label}: "send_each" should be true or false')
+    return mode, each
 
 
 def _json_key(meta: Mapping[str, Any], keys: Sequence[str]) -> Any:
@@ -90,23 +108,41 @@ def _json_type(value: object) -> str:
     return "null" if value is None else kinds.get(type(value), type(value).__name__)
 
 
-def json_bytes(data: LibraryData) -> bytes:
-    doc = {
+def write_json(data: LibraryData, path: Path, *, overwrite: bool) -> list[Path]:
+    """The library at `path`, its pictures first in the images folder beside it."""
+    names = write_images_folder(data.images, data.phrases, path, overwrite=overwrite)
+    write_atomic(path, json_bytes(data, names), overwrite=overwrite)
+    return [path, *(path.parent / n for n in dict.fromkeys(names.values()))]
+
+
+def json_bytes(data: LibraryData, image_names: Mapping[str, str] | None = None) -> bytes:
+    """The JSON document; `image_names` (sha256 → path beside the file) when the phrases have pictures."""
+    doc: dict[str, object] = {
         "format": LIBRARY_FORMAT,
         "format_version": LIBRARY_FORMAT_VERSION,
         "name": data.name,
         "version": data.version,
-        "phrases": [
-            {
-                "id": p.uid,
-                "category": p.category,
-                "title": p.title,
-                "body": p.body,
-                "shortcut": p.shortcut,
-                "tags": list(p.tags),
-            }
-            for p in sorted(data.phrases, key=lambda p: p.sort_order)
-        ],
-        "forbidden": [{"word": w.word, "suggestion": w.suggestion} for w in data.forbidden],
     }
+    if data.send is not None:
+        doc["send"] = data.send.value
+    if data.send_each is not None:
+        doc["send_each"] = data.send_each
+    doc["phrases"] = [_json_phrase(p, image_names or {}) for p in sorted(data.phrases, key=lambda p: p.sort_order)]
+    doc["forbidden"] = [{"word": w.word, "suggestion": w.suggestion} for w in data.forbidden]
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _json_phrase(p: Phrase, image_names: Mapping[str, str]) -> dict[str, object]:
+    item: dict[str, object] = {
+        "id": p.uid,
+        "category": p.category,
+        "title": p.title,
+        "body": p.body,
+        "shortcut": p.shortcut,
+        "tags": list(p.tags),
+    }
+    if p.send is not None:
+        item["send"] = p.send.value
+    if p.images:
+        item["images"] = [image_names[r.sha256] for r in p.images]
+    return item

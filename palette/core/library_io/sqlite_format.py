@@ -1,7 +1,10 @@
 """The SQLite library database (the standard library ships as one): read-only, its schema checked first.
 
-It has `meta` (format, name, version), `phrases` and `forbidden_words`. `read_library_db` reads it
-as stored; an import (`parse_db`) then passes every row through the shared `Collector`.
+It has `meta` (format, name, version, and the library's send default), `phrases` and
+`forbidden_words`, and, for image phrases, `images` (blobs by sha256) and `phrase_images` (which
+phrase shows which, in order); files written before those existed still read. `read_library_db`
+reads it as stored; an import (`parse_db`) then passes every row, pictures too, through the shared
+`Collector`.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from palette.core.library_io.common import (
     cell_text,
     check_format_version,
 )
-from palette.core.model import ForbiddenWord, Phrase
+from palette.core.model import ForbiddenWord, ImageRef, Phrase, SendMode
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -36,9 +39,13 @@ CREATE TABLE phrases (
     body TEXT NOT NULL,
     shortcut TEXT NOT NULL DEFAULT '',
     tags TEXT NOT NULL DEFAULT '[]',
-    sort_order INTEGER NOT NULL DEFAULT 0
+    sort_order INTEGER NOT NULL DEFAULT 0,
+    send TEXT
 );
 CREATE TABLE forbidden_words (word TEXT PRIMARY KEY, suggestion TEXT NOT NULL DEFAULT '');
+CREATE TABLE images (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE phrase_images (uid TEXT NOT NULL, position INTEGER NOT NULL, sha256 TEXT NOT NULL,
+    PRIMARY KEY (uid, position));
 """
 _PHRASE_COLUMNS = {"uid", "category", "title", "body", "shortcut", "tags", "sort_order"}
 
@@ -58,11 +65,13 @@ def parse_db(source: LibraryBytes, library: str | None) -> LibraryData:
             "body": ("body", p.body),
             "shortcut": ("shortcut", p.shortcut),
             "tags": ("tags", ",".join(p.tags)),
+            "send": ("send", p.send.value if p.send else None),
         }
-        collector.add(f"phrase {n} ({p.uid})", cells, DEFAULT_CATEGORY)
+        pictures = [(f"image {r.sha256[:12]}", raw.images[r.sha256]) for r in p.images]
+        collector.add(f"phrase {n} ({p.uid})", cells, DEFAULT_CATEGORY, pictures)
     for n, w in enumerate(raw.forbidden, start=1):
         collector.add_forbidden(f"forbidden word {n}", w.word, w.suggestion)
-    return collector.result(raw.version)
+    return collector.result(raw.version, raw.send, raw.send_each)
 
 
 def read_library_db(
@@ -128,10 +137,13 @@ def _read(conn: sqlite3.Connection, path: str, library: str | None, fallback_nam
         raise LibraryFileError(f"{path}: the library has no name; give one with --library")
     phrases: list[Phrase] = []
     warnings: list[str] = []
+    images, links = _db_images(conn, tables, path, warnings)
+    send_column = "send" if "send" in columns else "NULL"
     rows = conn.execute(
-        "SELECT uid, category, title, body, shortcut, tags, sort_order FROM phrases ORDER BY sort_order, rowid"
+        f"SELECT uid, category, title, body, shortcut, tags, sort_order, {send_column} FROM phrases"
+        " ORDER BY sort_order, rowid"
     )
-    for n, (uid, category, title, body, shortcut, tags, order) in enumerate(rows, start=1):
+    for n, (uid, category, title, body, shortcut, tags, order, send) in enumerate(rows, start=1):
         if n > MAX_ROWS:
             raise LibraryFileError(f"{path}: more than {MAX_ROWS:,} phrases; split the library")
         try:
@@ -151,6 +163,8 @@ def _read(conn: sqlite3.Connection, path: str, library: str | None, fallback_nam
                     shortcut=_db_text("shortcut", shortcut),
                     tags=tag_list,
                     sort_order=order if type(order) is int else len(phrases),
+                    images=links.get(uid, ()),
+                    send=_db_send(send),
                 )
             )
         except _SkipRow as e:
@@ -162,7 +176,42 @@ def _read(conn: sqlite3.Connection, path: str, library: str | None, fallback_nam
                 forbidden.append(ForbiddenWord(_db_text("word", w, required=True), _db_text("suggestion", s), name))
             except _SkipRow as e:
                 warnings.append(one_line(f"{path}: table forbidden_words, row {n}: {e}"))
-    return LibraryData(name, version, tuple(phrases), tuple(forbidden), tuple(warnings))
+    send, send_each = _db_send(meta.get("send")), meta.get("send_each")
+    return LibraryData(
+        name,
+        version,
+        tuple(phrases),
+        tuple(forbidden),
+        tuple(warnings),
+        images=images,
+        send=send,
+        send_each=None if send_each is None else str(send_each) == "1",
+    )
+
+
+def _db_send(value: object) -> SendMode | None:
+    """A send column's value; anything but a known mode is the library's default (the Collector warns
+    about text it does not know when it reads the row again)."""
+    return SendMode(value) if type(value) is str and value in SendMode.__members__.values() else None
+
+
+def _db_images(
+    conn: sqlite3.Connection, tables: set[str], path: str, warnings: list[str]
+) -> tuple[dict[str, bytes], dict[str, tuple[ImageRef, ...]]]:
+    """The blobs by sha256 and each phrase's pictures in order; a link to a missing blob is a warning.
+
+    A ref's kind and size are placeholders here: `parse_db` checks every picture again from its bytes.
+    """
+    if not {"images", "phrase_images"} <= tables:
+        return {}, {}
+    blobs = {str(k): bytes(v) for k, v in conn.execute("SELECT sha256, data FROM images") if type(v) is bytes}
+    links: dict[str, list[ImageRef]] = {}
+    for uid, sha in conn.execute("SELECT uid, sha256 FROM phrase_images ORDER BY uid, position"):
+        if sha not in blobs:
+            warnings.append(one_line(f"{path}: table phrase_images: phrase {uid!r}: image {str(sha)[:12]} is missing"))
+            continue
+        links.setdefault(uid, []).append(ImageRef(sha, "", 0, 0))
+    return blobs, {uid: tuple(refs) for uid, refs in links.items()}
 
 
 def _db_tags(text: str) -> tuple[str, ...] | None:
@@ -195,10 +244,12 @@ def _build_library_db(data: LibraryData, tmp: Path) -> None:
                     ("format_version", str(LIBRARY_FORMAT_VERSION)),
                     ("name", data.name),
                     ("version", data.version),
+                    *([("send", data.send.value)] if data.send is not None else []),
+                    *([("send_each", str(int(data.send_each)))] if data.send_each is not None else []),
                 ],
             )
             conn.executemany(
-                "INSERT INTO phrases VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO phrases VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         p.uid,
@@ -208,9 +259,16 @@ def _build_library_db(data: LibraryData, tmp: Path) -> None:
                         p.shortcut,
                         json.dumps(list(p.tags), ensure_ascii=False),
                         p.sort_order,
+                        p.send.value if p.send else None,
                     )
                     for p in data.phrases
                 ],
+            )
+            used = {r.sha256 for p in data.phrases for r in p.images}
+            conn.executemany("INSERT INTO images VALUES (?, ?)", [(sha, data.images[sha]) for sha in sorted(used)])
+            conn.executemany(
+                "INSERT INTO phrase_images VALUES (?, ?, ?)",
+                [(p.uid, i, r.sha256) for p in data.phrases for i, r in enumerate(p.images)],
             )
             conn.executemany(
                 "INSERT INTO forbidden_words VALUES (?, ?)", [(w.word, w.suggestion) for w in data.forbidden]

@@ -15,6 +15,7 @@ from palette.core.library_io.common import (
     cell_text,
     header_key,
 )
+from palette.core.library_io.pictures import Picture
 
 HEADER_SCAN_ROWS = 10  # a sheet may start with a title row or two above the header
 
@@ -99,11 +100,15 @@ def read_table(
     rows: Iterator[tuple[int, Sequence[object]]],
     mapping: Mapping[str, str],
     default_category: str,
+    pictures: Mapping[int, Sequence[Picture]] | None = None,
 ) -> list[str] | None:
-    """Read one sheet or csv file of phrases; without a body column, the headers its first row had."""
+    """Read one sheet or csv file of phrases; without a body column, the headers its first row had.
+    `pictures`: sheet row → the pictures anchored in it (xlsx)."""
+    pictures = pictures or {}
     columns, seen = _find_header(collector, where_prefix, rows, mapping, SYNONYM_INDEX)
     if columns is None or "body" not in columns.index:
         return seen
+    used: set[int] = set()
     category = default_category
     body_i, body_key = columns.index["body"], header_key(columns.names["body"])
     for n, row in rows:
@@ -114,7 +119,10 @@ def read_table(
         cells = columns.cells(row)
         text = cell_text(cells["category"][1]).replace("\ufeff", "").strip() if "category" in cells else ""
         category = text or category  # an empty category cell (a merged cell) continues the one above
-        collector.add(f"{where_prefix}row {n}", cells, category)
+        if collector.add(f"{where_prefix}row {n}", cells, category, pictures.get(n, ())):
+            used.add(n)
+    for n in sorted(set(pictures) - used):
+        collector.warn(f"{where_prefix}row {n}", "a picture in a row that holds no phrase; left out")
     return None
 
 

@@ -13,17 +13,19 @@ from typing import Any
 from palette.core.atomic import write_atomic
 from palette.core.library_io.collector import Collector
 from palette.core.library_io.common import (
-    EXPORT_HEADER,
     FORBIDDEN_HEADER,
     FORBIDDEN_SHEETS,
+    IMAGES_HEADER,
     MAX_ROWS,
     LibraryBytes,
     LibraryData,
     LibraryFileError,
     ReadOptions,
+    export_header,
     header_key,
     phrase_rows,
 )
+from palette.core.library_io.pictures import Picture, place_pictures, sheet_pictures
 from palette.core.library_io.tables import check_mapping, no_body, read_forbidden, read_table
 
 # Workbook limits, checked from the zip directory before anything is inflated. A 100,000-phrase sheet
@@ -59,7 +61,8 @@ def parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None) 
 
     label = source.label
     try:
-        _check_zip(label, zipfile.ZipFile(io.BytesIO(source.data)))
+        archive = zipfile.ZipFile(io.BytesIO(source.data))
+        _check_zip(label, archive)
         wb = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
     except LibraryFileError:
         raise
@@ -68,7 +71,7 @@ def parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None) 
     except Exception as e:  # openpyxl raises many types for a damaged package; each is a bad file
         raise LibraryFileError(f"{label}: damaged .xlsx workbook ({type(e).__name__}: {e})") from None
     try:
-        collector = Collector(label, library or source.stem)
+        collector = Collector(label, library or source.stem, source.folder)
         sheets = list(wb.sheetnames)
         forbidden = [s for s in sheets if header_key(s) in FORBIDDEN_SHEETS]
         if options.sheet is not None:
@@ -86,7 +89,8 @@ def parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None) 
             if not hasattr(ws, "iter_rows"):
                 continue  # a chart sheet
             rows = _numbered(collector, name, ws, budget)
-            seen = read_table(collector, f"sheet {name}, ", rows, mapping, name)
+            pictures = _pictures(collector, archive, name, ws)
+            seen = read_table(collector, f"sheet {name}, ", rows, mapping, name, pictures)
             if seen is None:
                 found = True
             elif seen:
@@ -107,6 +111,15 @@ def parse_xlsx(source: LibraryBytes, options: ReadOptions, library: str | None) 
     finally:
         wb.close()
     return collector.result(version)
+
+
+def _pictures(collector: Collector, archive: zipfile.ZipFile, name: str, ws: Any) -> dict[int, list[Picture]]:
+    """The pictures anchored in the sheet's rows; a drawing that cannot be read is one warning."""
+    try:
+        return sheet_pictures(archive, ws._worksheet_path, f"sheet {name}", collector.warn)
+    except Exception as e:  # a damaged drawing loses its pictures, not the phrases
+        collector.warn(f"sheet {name}", f"the pictures cannot be read ({type(e).__name__}); left out")
+        return {}
 
 
 def _unsized(_sheet: object) -> None:
@@ -235,9 +248,14 @@ def write_xlsx(data: LibraryData, path: Path, *, overwrite: bool) -> None:
         return out
 
     ws = wb.create_sheet("话术")
-    ws.append(cells(ws, EXPORT_HEADER))
+    header = export_header(data)
+    with_images = any(p.images for p in data.phrases)
+    ws.append(cells(ws, [*header, IMAGES_HEADER] if with_images else header))
     for row in phrase_rows(data):
         ws.append(cells(ws, row))
+    if with_images:  # each phrase's pictures anchored in its row, under 图片 and rightwards
+        ordered = sorted(data.phrases, key=lambda p: p.sort_order)
+        place_pictures(ws, ((n, p) for n, p in enumerate(ordered, start=2)), len(header), data.images.__getitem__)
     if data.forbidden:
         fw = wb.create_sheet("禁语")
         fw.append(cells(fw, FORBIDDEN_HEADER))

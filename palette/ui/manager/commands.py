@@ -3,13 +3,13 @@ and redo write again. The commands know the window only as a `Host` (store, repo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
 from palette.core.editing import Entry
-from palette.core.model import Phrase
+from palette.core.model import ImageRef, Phrase
 from palette.core.store import Store, StoreError
 
 
@@ -24,18 +24,49 @@ class Host(Protocol):
 
 
 def fields_of(p: Phrase) -> dict[str, Any]:
-    return {"title": p.title, "category": p.category, "body": p.body, "shortcut": p.shortcut, "tags": p.tags}
+    return {
+        "title": p.title,
+        "category": p.category,
+        "body": p.body,
+        "shortcut": p.shortcut,
+        "tags": p.tags,
+        "images": p.images,
+        "send": p.send,
+    }
 
 
 class StoreCommand(QUndoCommand):
     """One action on the store. A StoreError (the data changed underneath, e.g. a re-import removed the
-    phrase) drops the command from the stack and is reported instead of raised."""
+    phrase) drops the command from the stack and is reported instead of raised.
 
-    def __init__(self, manager: Host, text: str, key: str) -> None:
+    Pictures: the store drops one when its last phrase lets go of it, so a command keeps the bytes of
+    every picture it touches (`blobs`, given for new ones, read before a write for stored ones) and
+    stores them again in the same transaction as each write, undo and redo alike (`_write_with`)."""
+
+    def __init__(self, manager: Host, text: str, key: str, blobs: Mapping[str, bytes] | None = None) -> None:
         super().__init__(text)
         self.manager = manager
         self.store = manager.store
         self.key = key
+        self.blobs: dict[str, bytes] = dict(blobs or {})
+
+    def keep(self, refs: Iterable[ImageRef]) -> None:
+        """Hold the bytes of these stored pictures, for a later undo or redo that needs them again."""
+        for ref in refs:
+            if ref.sha256 not in self.blobs:
+                try:
+                    self.blobs[ref.sha256] = self.store.image_bytes(ref.sha256)
+                except StoreError:  # already gone: the write that needs it says so
+                    continue
+
+    def _write_with(self, step: Callable[[], None]) -> None:
+        """`step` with the pictures held stored first, and what no phrase uses any more dropped after."""
+        with self.store.transaction():
+            for data in self.blobs.values():
+                self.store.add_image(data)
+            step()
+            if self.blobs:
+                self.store.drop_unlinked_images()
 
     def apply(self) -> None:
         raise NotImplementedError
@@ -61,18 +92,30 @@ class StoreCommand(QUndoCommand):
 class Add(StoreCommand):
     """A new personal phrase, or an override of a read-only one (自定义)."""
 
-    def __init__(self, manager: Host, text: str, fields: dict[str, Any], override_of: str | None) -> None:
-        super().__init__(manager, text, override_of or "")
+    def __init__(
+        self,
+        manager: Host,
+        text: str,
+        fields: dict[str, Any],
+        override_of: str | None,
+        blobs: Mapping[str, bytes] | None = None,
+    ) -> None:
+        super().__init__(manager, text, override_of or "", blobs)
         self.fields = fields
         self.override_of = override_of
         self.phrase: Phrase | None = None
 
     def apply(self) -> None:
-        if self.phrase is None:
-            self.phrase = self.store.add_phrase(**self.fields, override_of=self.override_of)
-            self.key = self.override_of or self.phrase.uid
+        phrase = self.phrase
+        if phrase is None:
+            self.keep(self.fields.get("images", ()))
+            self._write_with(self._add)
         else:
-            self.store.restore_phrase(self.phrase)
+            self._write_with(lambda: self.store.restore_phrase(phrase))
+
+    def _add(self) -> None:
+        self.phrase = self.store.add_phrase(**self.fields, override_of=self.override_of)
+        self.key = self.override_of or self.phrase.uid
 
     def revert(self) -> None:
         assert self.phrase is not None
@@ -89,26 +132,39 @@ class Delete(StoreCommand):
         self.phrase: Phrase | None = None
 
     def apply(self) -> None:
+        current = self.store.get(self.uid)
+        if current is not None:
+            self.keep(current.images)
         self.phrase = self.store.delete_phrase(self.uid)
 
     def revert(self) -> None:
-        assert self.phrase is not None
-        self.store.restore_phrase(self.phrase)
+        phrase = self.phrase
+        assert phrase is not None
+        self._write_with(lambda: self.store.restore_phrase(phrase))
 
 
 class Edit(StoreCommand):
     """Field changes to personal phrases, in one transaction: an edit, a move, a reorder."""
 
     def __init__(
-        self, manager: Host, text: str, key: str, changes: list[tuple[str, dict[str, Any], dict[str, Any]]]
+        self,
+        manager: Host,
+        text: str,
+        key: str,
+        changes: list[tuple[str, dict[str, Any], dict[str, Any]]],
+        blobs: Mapping[str, bytes] | None = None,
     ) -> None:
-        super().__init__(manager, text, key)
+        super().__init__(manager, text, key, blobs)
         self.changes = changes  # (uid, before, after)
+        for _uid, before, _after in changes:
+            self.keep(before.get("images", ()))
 
     def _write(self, forward: bool) -> None:
-        with self.store.transaction():
+        def step() -> None:
             for uid, before, after in self.changes:
                 self.store.update_phrase(uid, **(after if forward else before))
+
+        self._write_with(step)
 
     def apply(self) -> None:
         self._write(True)

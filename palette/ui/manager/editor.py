@@ -39,6 +39,7 @@ from palette.core.guard import Finding, Guard, Kind
 from palette.core.model import Phrase
 from palette.core.phrase_rules import Problem, ProblemKind
 from palette.core.placeholders import Context, Escape, Malformed, Placeholder, parse, render
+from palette.ui.manager.images import ImageStrip, SendChoice
 from palette.ui.manager.table import _WARN
 
 _ERROR = "#c0392b"
@@ -84,6 +85,7 @@ class EditorContext:
     guard: Guard
     categories: Sequence[str]
     shortcut_owner: Callable[[str, str | None], Phrase | None]
+    image_bytes: Callable[[str], bytes] | None = None  # a stored picture's bytes, for its thumbnail
 
 
 class PhraseEditor(QWidget):
@@ -109,6 +111,12 @@ class PhraseEditor(QWidget):
         self.category.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.shortcut = QLineEdit()
         self.tags = QLineEdit()
+        self.send = SendChoice()
+        self.images = ImageStrip()
+        self.image_problem = QLabel()
+        self.image_problem.setWordWrap(True)
+        self.image_problem.setStyleSheet(f"color:{_ERROR}")
+        self.image_problem.hide()
         self.body = QPlainTextEdit()
         self.body.setTabChangesFocus(True)
         self.highlighter = PlaceholderHighlighter(self.body.document(), self.palette())
@@ -129,17 +137,12 @@ class PhraseEditor(QWidget):
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self._labels = [QLabel() for _ in range(6)]
-        self.form.addRow(self._labels[0], self.title)
-        self.form.addRow(self._labels[1], self.category)
-        self.form.addRow(self._labels[2], self.shortcut)
-        self.form.addRow(self._labels[3], self.tags)
-        self.form.addRow(self._labels[4], self.body)
-        self.form.addRow(self._labels[5], self.preview)
-        for label, field in zip(
-            self._labels, (self.title, self.category, self.shortcut, self.tags, self.body), strict=False
-        ):
+        self._labels = [QLabel() for _ in range(8)]
+        fields = (self.title, self.category, self.shortcut, self.tags, self.body, self.preview, self.images, self.send)
+        for label, field in zip(self._labels, fields, strict=True):
+            self.form.addRow(label, field)
             label.setBuddy(field)
+        self.form.addRow("", self.image_problem)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
@@ -154,6 +157,9 @@ class PhraseEditor(QWidget):
         self.shortcut.textChanged.connect(self._changed)
         self.tags.textChanged.connect(self._changed)
         self.body.textChanged.connect(self._changed)
+        self.images.changed.connect(self._changed)
+        self.send.changed.connect(self._changed)
+        self.images.refused.connect(self._refused)
         self.retranslate()
         self.load(None)
 
@@ -161,7 +167,7 @@ class PhraseEditor(QWidget):
         for label, text in zip(
             self._labels,
             (self.tr("标题(&T)"), self.tr("分类(&G)"), self.tr("快捷码(&K)"), self.tr("标签"), self.tr("内容(&B)"),
-             self.tr("预览")),
+             self.tr("预览"), self.tr("图片(&I)"), self.tr("发送")),
             strict=True,
         ):  # fmt: skip
             label.setText(text)
@@ -179,6 +185,8 @@ class PhraseEditor(QWidget):
 
     def set_context(self, context: EditorContext) -> None:
         self._context = context
+        if context.image_bytes is not None:
+            self.images.load_bytes = context.image_bytes
         self._loading = True
         text = self.category.currentText()
         self.category.clear()
@@ -198,6 +206,8 @@ class PhraseEditor(QWidget):
         self.shortcut.setText(p.shortcut if p else "")
         self.tags.setText(editing.tags_text(p.tags) if p else "")
         self.body.setPlainText(p.body if p else "")
+        self.send.set_mode(p.send if p else None)
+        self.images.set_images(p.images if p else (), editable=False)
         self._loading = False
         self._loaded = self.values()
         writable = self.is_new or (entry is not None and entry.editable)
@@ -205,6 +215,9 @@ class PhraseEditor(QWidget):
             w.setReadOnly(not writable)
         self.body.setReadOnly(not writable)
         self.category.setEnabled(writable)
+        self.send.setEnabled(writable)
+        self.images.set_editable(writable)
+        self.image_problem.hide()
         self.setEnabled(entry is not None or self.is_new)
         self._update_banner()
         self._update_checks()
@@ -216,6 +229,8 @@ class PhraseEditor(QWidget):
             "body": self.body.toPlainText().strip(),
             "shortcut": self.shortcut.text().strip(),
             "tags": editing.parse_tags(self.tags.text()),
+            "images": tuple(self.images.refs),
+            "send": self.send.mode(),
         }
 
     @property
@@ -235,8 +250,13 @@ class PhraseEditor(QWidget):
     def _changed(self) -> None:
         if self._loading:
             return
+        self.image_problem.hide()
         self._update_checks()
         self.edited.emit()
+
+    def _refused(self, message: str) -> None:
+        self.image_problem.setText(message)
+        self.image_problem.show()
 
     def _update_banner(self) -> None:
         e = self.entry

@@ -265,6 +265,7 @@ class PhraseManager(QMainWindow):
                 guard=Guard(self.store.forbidden_words()),
                 categories=self.listing.categories(),
                 shortcut_owner=self.listing.owner,
+                image_bytes=self.store.image_bytes,
             )
         )
         current = self.editor.entry.key if self.editor.entry is not None else None
@@ -447,7 +448,9 @@ class PhraseManager(QMainWindow):
         values = editor.values()
         if editor.is_new:
             editor.mark_saved()
-            self.undo_stack.push(Add(self, self.tr("新建「{0}」").format(values["title"]), values, None))
+            self.undo_stack.push(
+                Add(self, self.tr("新建「{0}」").format(values["title"]), values, None, editor.images.data)
+            )
             return True
         entry = editor.entry
         assert entry is not None and entry.override is not None
@@ -455,7 +458,7 @@ class PhraseManager(QMainWindow):
         after = {k: values[k] for k in before}
         editor.mark_saved()
         text = self.tr("修改「{0}」").format(values["title"])
-        self.undo_stack.push(Edit(self, text, entry.key, [(entry.override.uid, before, after)]))
+        self.undo_stack.push(Edit(self, text, entry.key, [(entry.override.uid, before, after)], editor.images.data))
         self.report(self.tr("已保存"))
         return True
 
