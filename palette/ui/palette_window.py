@@ -180,11 +180,10 @@ class PaletteWindow(QWidget):
         self.setWindowTitle(self.tr("快捷话术板"))
         self.search.setPlaceholderText(self.tr("输入拼音、首字母、快捷码或关键词…"))
         self.hint.setText(
-            self.tr("Enter 粘贴 · Shift+Enter 只粘贴不发送 · Ctrl+Enter 复制 · Alt+1…9 直接粘贴 · Tab 填写 · Esc 关闭")
+            self.tr("Enter 粘贴 · Ctrl+Enter 复制 · Alt+1…9 直接粘贴 · Tab 填写 · Ctrl+Shift+N 新会话 · Esc 关闭")
         )
-        self.hint.setToolTip(
-            self.tr("Ctrl+Shift+N 新会话 · Ctrl+Shift+M 管理话术 · Ctrl+, 设置 · 拖动边缘可移动话术板")
-        )
+        more = self.tr("Ctrl+Shift+M 管理话术 · Ctrl+, 设置 · 拖动边缘可移动话术板")
+        self.hint.setToolTip(self.tr("Shift+Enter 只粘贴不发送") + " · " + more)
         self._update_preview()
 
     def changeEvent(self, event: QEvent) -> None:
