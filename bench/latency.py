@@ -1,6 +1,6 @@
 """Latency of the real app under Xvfb: hotkey → palette shown, Enter → text in a target, cold start, RSS.
 
-usage: .venv/bin/python bench/latency.py [--trials 30] [--wm none|openbox]
+usage: .venv/bin/python bench/latency.py [--trials 30] [--wm none|openbox] [--send-trials 15]
 
 Drives `python -m palette` with xdotool against the Tk target, as the end-to-end tests do, and prints
 JSON. hotkey → shown is measured twice: from just before `xdotool key` is started (so it includes
@@ -12,11 +12,15 @@ same run on the same X server:
 - cold start: a bare PySide6 QApplication that only creates and shows one widget (Qt's floor);
 - Enter → text: the same finished phrase typed as key events by `xdotool type` (what a key-injecting
   expander does; it also garbles Chinese on X11, which is why Palette pastes through the clipboard).
+- Enter → last message sent, in a web chat in chromium whose Enter sends (tests/targets/send.html):
+  a three-part `---` phrase and a picture-and-text phrase, against a one-part phrase sent the same
+  way (each further part adds its confirmation and the `send_gap_ms` gap, printed alongside).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import subprocess
 import sys
@@ -27,8 +31,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from palette.core.config import Settings  # noqa: E402
 from tests.e2e.conftest import GREETING  # noqa: E402  (kc1 as pasted, full-width punctuation)
-from tests.e2e.xsession import App, XSession, start_target, wait_for, x_session  # noqa: E402
+from tests.e2e.xsession import App, Target, XSession, start_target, wait_for, x_session  # noqa: E402
 
 BARE_QT = (
     "import sys,time;from PySide6.QtWidgets import QApplication,QLabel;app=QApplication([]);w=QLabel('x');w.show();"
@@ -85,10 +90,77 @@ def _settle(path: Path, quiet_s: float = 0.3, limit_s: float = 10.0) -> float:
     return last / 1e9
 
 
+SEND_PHRASES = {  # shortcut → (body, with a picture)
+    "bsa": ("您好，我是客服小王，很高兴为您服务。", False),
+    "bsb": ("您好，我是客服小王。\n---\n您的订单已发货，\n请留意短信通知。\n---\n还有其他可以帮您的吗？", False),
+    "bsc": ("请按图中步骤操作。", True),
+}
+
+
+def _sent_count(target: Target) -> int:
+    try:
+        return len(json.loads(target.out.read_text(encoding="utf-8"))["messages"])
+    except (OSError, ValueError, KeyError):
+        return -1
+
+
+def send_latency(session: XSession, home: Path, workdir: Path, trials: int) -> dict[str, object]:
+    """Enter → the chat page has the phrase's last message, per phrase; the app's own Enter → last send key.
+
+    Each phrase gets an app of its own, started after the phrases are stored, so one phrase's
+    sequence (its gaps, its clipboard restore) cannot overlap the next one's."""
+    from PIL import Image
+
+    from palette.core.store import Store
+
+    store = Store(home / "palette.db")
+    try:
+        for shortcut, (body, with_picture) in SEND_PHRASES.items():
+            images = []
+            if with_picture:
+                out = io.BytesIO()
+                Image.new("RGB", (320, 240), (30, 120, 200)).save(out, "PNG")
+                images = [store.add_image(out.getvalue())]
+            store.add_phrase(category="bench", title=shortcut, body=body, shortcut=shortcut, images=images)
+        store.set_setting("send_rules", [["chromium", "enter"]])
+        gap = Settings(store).config().send_gap_ms
+    finally:
+        store.close()
+    target = start_target(session, "chat", workdir)
+    wait_for(lambda: _sent_count(target) == 0, 10, "the chat page")
+    seen = 0
+    result: dict[str, object] = {"send_gap_ms": gap, "send_trials": trials}
+    for shortcut, name in (("bsa", "one_part"), ("bsb", "three_parts"), ("bsc", "picture_and_text")):
+        app = App(session, home)
+        app.wait_event("index.ready", timeout=30)
+        session.focus(target.window)
+        outside, inside = [], []
+        for _ in range(trials):
+            mark = app.mark()
+            session.xdotool("key", "ctrl+alt+space")
+            app.wait_event("palette.shown", after=mark)
+            session.xdotool("type", shortcut)
+            time.sleep(0.05)
+            parts = 3 if shortcut == "bsb" else 1
+            t0 = time.time()
+            session.xdotool("key", "Return")
+            wait_for(lambda: _sent_count(target) == seen + parts, 10, f"{shortcut} sent")  # noqa: B023
+            outside.append((target.out.stat().st_mtime_ns / 1e9 - t0) * 1000)
+            inside.append(app.wait_event("paste.sent", after=mark)["ms"])
+            seen += parts
+            app.wait_event("clipboard.restored", after=mark)
+        app.proc.terminate()
+        app.proc.wait(10)
+        result[f"enter_to_last_message_{name}_ms"] = summary(outside)
+        result[f"enter_to_last_send_key_in_app_{name}_ms"] = summary(inside)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--trials", type=int, default=30)
     parser.add_argument("--wm", choices=["none", "openbox"], default="none")
+    parser.add_argument("--send-trials", type=int, default=15, help="per phrase in the chat (a fresh app each)")
     args = parser.parse_args()
     result: dict[str, object] = {"trials": args.trials, "wm": args.wm}
     with tempfile.TemporaryDirectory() as tmp, x_session(args.wm) as session:
@@ -141,6 +213,9 @@ def main() -> None:
             wait_for(lambda: target.text() == "", 5, "target cleared")
         time.sleep(8)  # idle: the app returns freed memory 5 s after the palette closes
         rss = rss_mb(app.proc.pid)
+        app.proc.terminate()
+        app.proc.wait(10)
+        sending = send_latency(session, home, Path(tmp), args.send_trials)
     result.update(
         first_palette_shown_ms=round(shown[0], 2),
         first_palette_shown_in_app_ms=round(shown_inside[0], 2),
@@ -154,6 +229,7 @@ def main() -> None:
         cold_start_to_hotkey_armed_ms=summary(starts),
         baseline_bare_qt_start_ms=summary(bare),
         idle_rss_mb=rss,
+        sending=sending,
         targets={"hotkey_to_shown_ms": 30, "enter_to_text_ms": 100, "cold_start_ms": 1000, "idle_rss_mb": 120},
     )
     print(json.dumps(result, ensure_ascii=False, indent=2))

@@ -65,6 +65,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from palette.core.model import PERSONAL_LIBRARY
     from palette.core.placeholders import UnfilledPlaceholderError, ensure_pasteable, render
     from palette.core.punctuation import to_full_width
+    from palette.core.sending import joined, split_parts
 
     with open_store() as store:
         phrase = store.get(args.uid)
@@ -81,7 +82,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         punctuate = to_full_width if config.normalize_punctuation else str
     rendered = render(phrase.body, context, typed=_parse_sets(args.set, dict(context.aliases)))
     if args.json:
-        print_json({"uid": args.uid, "rendered": punctuate(rendered.text), "missing": list(rendered.missing)})
+        final = punctuate(rendered.text)
+        parts = list(split_parts(final))
+        print_json({"uid": args.uid, "rendered": joined(final), "parts": parts, "missing": list(rendered.missing)})
     if rendered.missing:
         if not args.json:
             print(escaped("\n".join(rendered.missing), keep="\n"))
@@ -100,7 +103,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         for f in findings:
             print(escaped(f"palette: warning: {f.describe()}"), file=sys.stderr)
     if not args.json:
-        shown = punctuate(text)  # what the palette would paste
+        shown = joined(punctuate(text))  # what the palette would paste without sending (`---` parts joined)
         print(escaped(shown, keep="\n\t") if sys.stdout.isatty() else shown)
     return EXIT_OK
 

@@ -16,10 +16,14 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from palette.core.guard import GuardMode
+from palette.core.model import SendMode
+from palette.core.sending import SendRules
 from palette.core.store import Store
 
 __all__ = [
     "DEFAULT_PASTE_RULES",
+    "DEFAULT_SEND_RULES",
+    "DEFAULT_TEXT_ONLY",
     "KEYS",
     "Config",
     "ConfigError",
@@ -149,6 +153,26 @@ def _paste_rules(text: str) -> PasteRules:
     return tuple(rules)
 
 
+def _send_rules(text: str) -> SendRules:
+    """`wechat=ctrl+enter;xterm=never`: window-class substring → send mode."""
+    rules: list[tuple[str, SendMode]] = []
+    send = _choice(SendMode)
+    for item in filter(None, (s.strip() for s in text.split(";"))):
+        cls, eq, mode = item.partition("=")
+        if not eq or not cls.strip():
+            raise ConfigError(f"rule {item!r} should be WINDOW_CLASS=never|enter|ctrl+enter")
+        try:
+            rules.append((cls.strip().lower(), send(mode.replace(" ", ""))))
+        except ConfigError as e:
+            raise ConfigError(f"rule {item!r}: {e}") from None
+    return tuple(rules)
+
+
+def _classes(text: str) -> tuple[str, ...]:
+    """`xterm;konsole`: window-class substrings."""
+    return tuple(c.strip().lower() for c in text.split(";") if c.strip())
+
+
 def _aliases(text: str) -> Mapping[str, str]:
     """`员工号=工号;姓名=客户姓名`: names a team library uses → the names Palette knows."""
     table: dict[str, str] = {}
@@ -223,6 +247,20 @@ def _load_rules(value: object) -> PasteRules:
     return tuple((str(cls), str(keys)) for cls, keys in value)
 
 
+def _load_send_rules(value: object) -> SendRules:
+    if not isinstance(value, list) or not all(
+        isinstance(r, list) and len(r) == 2 and all(isinstance(x, str) for x in r) for r in value
+    ):
+        raise ConfigError("expected a list of [WINDOW_CLASS, MODE]")
+    return _send_rules(";".join(f"{cls}={mode}" for cls, mode in value))
+
+
+def _load_classes(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(c, str) and ";" not in c for c in value):
+        raise ConfigError("expected a list of window classes")
+    return _classes(";".join(value))
+
+
 def _load_aliases(value: object) -> Mapping[str, str]:
     if not isinstance(value, dict) or not all(isinstance(a, str) and isinstance(b, str) for a, b in value.items()):
         raise ConfigError("expected an object of NAME: KNOWN_NAME")
@@ -252,6 +290,10 @@ DEFAULT_PASTE_RULES: PasteRules = (
     ("terminator", "ctrl+shift+v"),
 )
 
+_TERMINALS = tuple(cls for cls, _ in DEFAULT_PASTE_RULES)
+DEFAULT_SEND_RULES: SendRules = tuple((cls, SendMode.NEVER) for cls in _TERMINALS)  # Enter would run it
+DEFAULT_TEXT_ONLY: tuple[str, ...] = _TERMINALS
+
 _HOTKEY = Key(
     "hotkey", "ctrl+alt+space", parse_hotkey, _text_loader(parse_hotkey), "global hotkey that opens the palette"
 )
@@ -269,6 +311,21 @@ _RESTORE_CLIPBOARD = Key(
     "restore_clipboard", True, _bool, _load_bool, "put the agent's own clipboard back after pasting"
 )
 _RESTORE_DELAY_MS = _int_key("restore_delay_ms", 200, IntRange(50, 5000), "quiet time after the last clipboard read")
+_SEND_RULES = Key(
+    "send_rules",
+    DEFAULT_SEND_RULES,
+    _send_rules,
+    _load_send_rules,
+    "per window class send modes, after the phrase's own: CLASS=never|enter|ctrl+enter;...",
+)
+_SEND_GAP_MS = _int_key("send_gap_ms", 300, IntRange(50, 5000), "pause between the messages of one phrase")
+_TEXT_ONLY_WINDOWS = Key(
+    "text_only_windows",
+    DEFAULT_TEXT_ONLY,
+    _classes,
+    _load_classes,
+    "window classes that take no pictures (they get the text and a notice): CLASS;...",
+)
 _GUARD_MODE = Key(
     "guard_mode",
     GuardMode.WARN,
@@ -344,6 +401,9 @@ KEYS: Mapping[str, Key[object]] = {
         _PASTE_RULES,
         _RESTORE_CLIPBOARD,
         _RESTORE_DELAY_MS,
+        _SEND_RULES,
+        _SEND_GAP_MS,
+        _TEXT_ONLY_WINDOWS,
         _GUARD_MODE,
         _NORMALIZE_PUNCTUATION,
         _IDLE_MINUTES,
@@ -369,6 +429,9 @@ class Config:
     paste_rules: PasteRules
     restore_clipboard: bool
     restore_delay_ms: int
+    send_rules: SendRules
+    send_gap_ms: int
+    text_only_windows: tuple[str, ...]
     guard_mode: GuardMode
     normalize_punctuation: bool
     idle_minutes: int
@@ -428,6 +491,9 @@ class Settings:
             paste_rules=read(_PASTE_RULES),
             restore_clipboard=read(_RESTORE_CLIPBOARD),
             restore_delay_ms=read(_RESTORE_DELAY_MS),
+            send_rules=read(_SEND_RULES),
+            send_gap_ms=read(_SEND_GAP_MS),
+            text_only_windows=read(_TEXT_ONLY_WINDOWS),
             guard_mode=read(_GUARD_MODE),
             normalize_punctuation=read(_NORMALIZE_PUNCTUATION),
             idle_minutes=read(_IDLE_MINUTES),

@@ -7,6 +7,7 @@ written to a log by mistake.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -29,3 +30,11 @@ def emit(event: str, **fields: float | int | bool | str) -> None:
 def ms_since(start: float) -> float:
     """Milliseconds since a `time.perf_counter()` reading, rounded for logs."""
     return round((time.perf_counter() - start) * 1000.0, 2)
+
+
+def ident(value: str) -> str:
+    """`value` as an event field: itself when it already looks like an identifier (a uid such as
+    `std-open-phone`), else a short stable digest (a team library's uid may be any text)."""
+    if _IDENT.match(value):
+        return value
+    return "h-" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:12]

@@ -15,15 +15,30 @@ when it did (they copied it). Changed: another program took it since (Qt's `chan
 line selected again counts), or it holds other text than at the last paste. Content Palette put there
 itself, or still owns, never counts. Windows and macOS have no PRIMARY selection (Qt says so through
 `supportsSelection`): the clipboard only.
+
+The same requests confirm a paste before a chat's send key is pressed: `read` fires for every data
+request while our content is on the clipboard (`watches_reads` says whether this platform can tell).
+A picture goes on the clipboard as `image/png`, with a `text/html` `<img>` of it as a data URL for
+web pages that take the HTML.
 """
 
 from __future__ import annotations
 
+import base64
 import ctypes
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QMimeData, QObject, QTimer, Signal
-from PySide6.QtGui import QClipboard, QGuiApplication
+from PySide6.QtCore import (
+    QAbstractNativeEventFilter,
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QMimeData,
+    QObject,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QClipboard, QGuiApplication, QImage, QImageWriter
 
 from palette.core import events
 
@@ -77,10 +92,28 @@ def _copy(mime: QMimeData | None) -> QMimeData | None:
     return copy
 
 
+PNG = "image/png"
+
+
+def as_png(data: bytes) -> bytes:
+    """A stored picture (PNG, JPEG or GIF) as PNG bytes, the format targets ask the clipboard for."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return data
+    image = QImage.fromData(data)
+    if image.isNull():
+        raise ValueError("not a picture Qt can read")
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not QImageWriter(buffer, QByteArray(b"png")).write(image):
+        raise ValueError("cannot write the picture as PNG")
+    return bytes(buffer.data().data())
+
+
 class ClipboardKeeper(QObject):
-    """Snapshot, put text, restore: one paste's worth of clipboard borrowing."""
+    """Snapshot, put text or a picture, restore: one paste's worth of clipboard borrowing."""
 
     restored = Signal(bool)  # True when the old content was put back, False when it was left alone
+    read = Signal()  # a target asked for the data we put there (X11 only: see `watches_reads`)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +128,7 @@ class ClipboardKeeper(QObject):
         self._writing = False  # our own put or restore: its `changed` is not the agent's doing
         self._own = ""  # the last text Palette put on the clipboard
         self._ours = ""  # non-empty while a restore is pending
+        self._ours_png = b""  # or this, when the pending content is a picture
         self._modes: list[QClipboard.Mode] = []
         self._armed = False
         self._quiet = QTimer(self, singleShot=True)
@@ -113,7 +147,18 @@ class ClipboardKeeper(QObject):
         if not self._writing and not self._owns(mode):
             self._taken.add(mode)
 
+    @property
+    def watches_reads(self) -> bool:
+        """Whether `read` fires here (X11); elsewhere a paste can only be assumed read after a while."""
+        return self._filter is not None
+
+    @property
+    def _pending(self) -> bool:
+        return bool(self._ours or self._ours_png)
+
     def _on_read_request(self, data: bool) -> None:
+        if data and self._pending:
+            self.read.emit()
         if not self._armed:
             return
         if data or self._quiet.isActive():
@@ -124,7 +169,7 @@ class ClipboardKeeper(QObject):
 
     def snapshot(self) -> None:
         """Remember what the agent has on the clipboard (and the X11 primary selection) right now."""
-        if self._ours:
+        if self._pending:
             return  # a restore is still pending: what is there now is our text, not the agent's
         self._saved = {QClipboard.Mode.Clipboard: _copy(self._cb.mimeData(QClipboard.Mode.Clipboard))}
         if self._cb.supportsSelection():
@@ -158,7 +203,7 @@ class ClipboardKeeper(QObject):
 
     def forget_snapshot(self) -> None:
         """Drop the copy when the palette closes without pasting: it may hold customer data."""
-        if not self._ours:
+        if not self._pending:
             self._saved = {}
             self._snapshot_taken = False
             self._text_at_open = ""
@@ -176,15 +221,7 @@ class ClipboardKeeper(QObject):
 
     def put(self, text: str, *, selection_too: bool = False) -> None:
         """Put `text` on the clipboard (and on PRIMARY for terminals that paste it with Shift+Insert)."""
-        self.ensure_snapshot()
-        self._armed = False
-        self._quiet.stop()
-        self._fallback.stop()
-        if self._candidates:  # what the agent had selected is answered now (a second put keeps that)
-            self._at_last_paste = dict(self._candidates)
-        self._candidates = ()
-        self._taken.clear()
-        self._own = self._ours = text
+        self._claim(text, b"")
         self._modes = [QClipboard.Mode.Clipboard]
         if selection_too and self._cb.supportsSelection():
             self._modes.append(QClipboard.Mode.Selection)
@@ -195,21 +232,58 @@ class ClipboardKeeper(QObject):
         finally:
             self._writing = False
 
-    def restore_later(self, quiet_ms: int) -> None:
-        """Restore once reads have stopped for `quiet_ms`, or after a fallback delay if none is seen."""
+    def put_image(self, png: bytes) -> None:
+        """Put a picture on the clipboard: `image/png`, and an HTML `<img>` of it for web pages."""
+        self._claim("", png)
+        self._modes = [QClipboard.Mode.Clipboard]
+        mime = QMimeData()
+        mime.setData(PNG, QByteArray(png))
+        mime.setHtml(f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">')
+        self._writing = True
+        try:
+            self._cb.setMimeData(mime, QClipboard.Mode.Clipboard)
+        finally:
+            self._writing = False
+
+    def _claim(self, text: str, png: bytes) -> None:
+        self.ensure_snapshot()
+        self._armed = False
+        self._quiet.stop()
+        self._fallback.stop()
+        if self._candidates:  # what the agent had selected is answered now (a second put keeps that)
+            self._at_last_paste = dict(self._candidates)
+        self._candidates = ()
+        self._taken.clear()
+        if text:
+            self._own = text
+        self._ours, self._ours_png = text, png
+
+    def restore_later(self, quiet_ms: int, *, read_seen: bool = False) -> None:
+        """Restore once reads have stopped for `quiet_ms`, or after a fallback delay if none is seen
+        (`read_seen`: the target has read it already, so only the quiet time is left)."""
         self._quiet.setInterval(quiet_ms)
         self._fallback.setInterval(max(quiet_ms, NO_READ_FALLBACK_MS))
         self._armed = True
-        self._fallback.start()
+        (self._quiet if read_seen else self._fallback).start()
 
     def keep(self) -> None:
         """Leave our text on the clipboard (copy only, or the paste could not be sent)."""
         self._armed = False
         self._quiet.stop()
         self._fallback.stop()
-        self._ours = ""
+        self._ours, self._ours_png = "", b""
         self._saved = {}
         self._snapshot_taken = False
+
+    def _still_ours(self, mode: QClipboard.Mode) -> bool:
+        current = self._cb.mimeData(mode)
+        if current is None:
+            return False
+        if self._ours_png:
+            same = current.hasFormat(PNG) and bytes(current.data(PNG).data()) == self._ours_png
+        else:
+            same = current.text() == self._ours
+        return same and (mode != QClipboard.Mode.Clipboard or self._cb.ownsClipboard())
 
     def _restore(self) -> None:
         self._armed = False
@@ -217,11 +291,7 @@ class ClipboardKeeper(QObject):
         self._fallback.stop()
         put_back = False
         for mode in self._modes:
-            current = self._cb.mimeData(mode)
-            still_ours = current is not None and current.text() == self._ours
-            if mode == QClipboard.Mode.Clipboard:
-                still_ours = still_ours and self._cb.ownsClipboard()
-            if not still_ours:
+            if not self._still_ours(mode):
                 continue  # the agent copied something new meanwhile: theirs wins
             copy = _copy(self._saved.get(mode))
             self._writing = True
@@ -233,7 +303,7 @@ class ClipboardKeeper(QObject):
             finally:
                 self._writing = False
             put_back = True
-        self._ours = ""
+        self._ours, self._ours_png = "", b""
         self._saved = {}
         self._snapshot_taken = False
         events.emit("clipboard.restored", restored=put_back)

@@ -23,7 +23,7 @@ from palette.core import events
 from palette.core.config import Settings, paste_key_for
 from palette.core.guard import Decision, Guard, Kind, apply_suggestions, decide
 from palette.core.message import extract_values, field_value, looks_like_message
-from palette.core.model import Phrase, UsageKind
+from palette.core.model import Phrase, SendMode, UsageKind
 from palette.core.placeholders import (
     PROFILE_KEYS,
     Context,
@@ -35,10 +35,12 @@ from palette.core.placeholders import (
     render,
 )
 from palette.core.punctuation import to_full_width
-from palette.core.store import Store, StoreChange
+from palette.core.sending import Step, joined, plan, send_key, send_mode_for, takes_images
+from palette.core.store import Store, StoreChange, StoreError
 from palette.core.validity import in_window
 from palette.platform.base import Desktop, HotkeyBackend, WindowRef
-from palette.platform.paster import PasteOutcome, Paster
+from palette.platform.clipboard import as_png
+from palette.platform.paster import Part, PasteOutcome, Paster
 from palette.ui.fill_form import FillForm
 from palette.ui.palette_window import FULL_HEIGHT, Choice, ChoiceMode, PaletteWindow
 from palette.ui.placement import Rect, place
@@ -112,6 +114,7 @@ class PaletteController(QObject):
         self._pasting = False
         self._paste_combo = ""  # the key the last paste was meant to send, named when it could not be
         self._paste_uid = ""  # the phrase of the paste in flight: its outcome is counted for the report
+        self._sending: tuple[str, SendMode] = ("", SendMode.NEVER)  # uid and send mode of the paste under way
         self._hotkey: HotkeyBackend | None = None
         self.conversation = Conversation(idle_minutes=float(self.settings.config().idle_minutes))
         self.guard = Guard(store.forbidden_words())
@@ -404,27 +407,67 @@ class PaletteController(QObject):
         self._paste_uid = phrase.uid  # before pasting: an outcome may be told at once (no target window)
         self.window.dismiss()
         if mode is ChoiceMode.COPY:
-            self.paster.copy_only(text)
+            self.paster.copy_only(joined(text))
         else:
             wm_class = self.target.wm_class if self.target else ""
             config = self.settings.config()
             combo = paste_key_for(wm_class, config.paste_rules, config.paste_key)
             self._paste_combo = combo
+            library = self.store.library(phrase.library)
+            send = SendMode.NEVER  # Shift+Enter: paste only, this once
+            if mode is ChoiceMode.PASTE:
+                default = library.send if library else SendMode.NEVER
+                send = send_mode_for(phrase.send, wm_class, config.send_rules, default)
+            with_images = takes_images(wm_class, config.text_only_windows)
+            if phrase.images and not with_images:
+                self.notify.emit(self.tr("图片未粘贴"), self.tr("此窗口只能接收文字:已只粘贴文字。"))
+            each = bool(library and library.send_each)
+            parts = self._parts(plan(text, phrase.images, send, send_each=each, with_images=with_images))
+            if not parts:  # nothing left to paste (its only picture could not be read)
+                self._pasting = False
+                return
+            self._sending = (phrase.uid, send)
             restore = config.restore_delay_ms if config.restore_clipboard else None
-            self.paster.paste(text, self.target, combo, restore_ms=restore)
+            key = send_key(send) or ""
+            self.paster.run(parts, self.target, combo, send_key=key, gap_ms=config.send_gap_ms, restore_ms=restore)
         self.conversation.touch()
         self.store.record_use(phrase.uid)
         if learn and self._message and self._suggester is not None:
             self._suggester.learn(self.store, self._message, phrase.uid)  # the words only, never the text
         self._forget_message()
 
+    def _parts(self, steps: Sequence[Step]) -> list[Part]:
+        """The paster's parts: a picture's stored bytes as PNG; one that cannot be read is left out, said once."""
+        parts: list[Part] = []
+        for step in steps:
+            if step.image is None:
+                parts.append(Part(text=step.text, send=step.send))
+                continue
+            try:
+                parts.append(Part(png=as_png(self.store.image_bytes(step.image.sha256)), send=step.send))
+            except (StoreError, ValueError):
+                self.notify.emit(self.tr("图片未粘贴"), self.tr("有一张图片无法读取,已跳过。"))
+        if parts and steps and steps[-1].send and not parts[-1].send:  # the skipped picture carried the send
+            parts[-1] = Part(text=parts[-1].text, png=parts[-1].png, send=True)
+        return parts
+
     def _pasted(self, outcome: PasteOutcome) -> None:
         self._pasting = False
         if self._paste_uid:
             kind = UsageKind.PASTED if outcome is PasteOutcome.PASTED else UsageKind.COPIED
             self.store.record_event(self._paste_uid, kind)
+            if self.paster.sent:
+                self.store.record_event(self._paste_uid, UsageKind.SENT)
             self._paste_uid = ""
-        if outcome.copied and outcome is not PasteOutcome.ASKED:
+        uid, send = self._sending
+        self._sending = ("", SendMode.NEVER)
+        if self.paster.sent:
+            sent, ms = self.paster.sent, self.paster.last_send_ms
+            events.emit("paste.sent", uid=events.ident(uid), mode=send.value, messages=sent, ms=ms)
+        if outcome is PasteOutcome.STOPPED:
+            why = self.tr("焦点离开了聊天窗口,或窗口没有读取粘贴:没发出的内容已复制。")
+            self.notify.emit(self.tr("发送已停止"), why)
+        elif outcome.copied and outcome is not PasteOutcome.ASKED:
             key = key_label(self._paste_combo or self.settings.config().paste_key)
             self.notify.emit(self.tr("已复制"), self.tr("已复制,请按 {0} 粘贴").format(key))
 

@@ -42,9 +42,11 @@ MESSAGE_CHARS = 120  # of the customer's message shown above the suggestions
 
 
 class ChoiceMode(StrEnum):
-    """What Enter (paste into the agent's window) or Ctrl+Enter (leave on the clipboard) asked for."""
+    """What Enter (paste into the agent's window, and send where a send mode says so), Shift+Enter
+    (paste, but send nothing this once) or Ctrl+Enter (leave on the clipboard) asked for."""
 
     PASTE = "paste"
+    PASTE_ONLY = "paste_only"
     COPY = "copy"
 
 
@@ -192,7 +194,8 @@ class PaletteWindow(QWidget):
         self.setWindowTitle(self.tr("快捷话术板"))
         self.search.setPlaceholderText(self.tr("输入拼音、首字母、快捷码或关键词…"))
         self._update_hint()
-        self.hint.setToolTip(self.tr("Ctrl+Shift+M 管理话术 · Ctrl+, 设置 · 拖动边缘可移动话术板"))
+        more = self.tr("Ctrl+Shift+M 管理话术 · Ctrl+, 设置 · 拖动边缘可移动话术板")
+        self.hint.setToolTip(self.tr("Shift+Enter 只粘贴不发送") + " · " + more)
         self._update_preview()
 
     def _update_hint(self) -> None:
@@ -431,7 +434,7 @@ class PaletteWindow(QWidget):
             if self.search.preedit:
                 self.search.commit_preedit()
                 return True
-            self._choose(ChoiceMode.COPY if ctrl else ChoiceMode.PASTE)
+            self._choose(ChoiceMode.COPY if ctrl else ChoiceMode.PASTE_ONLY if shift else ChoiceMode.PASTE)
             return True
         if key == Qt.Key.Key_Escape:
             if self._pending is not None:

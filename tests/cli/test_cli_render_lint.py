@@ -51,10 +51,16 @@ def test_render_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(out.out) == {
         "uid": "std-open-phone",
         "rendered": OPENING.replace("[公司名称]", "中国电信"),
+        "parts": [OPENING.replace("[公司名称]", "中国电信")],
         "missing": ["工号"],
     }
     assert main(["render", "std-open-phone", "--json", "--set", "工号=1024"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"uid": "std-open-phone", "rendered": GREETING, "missing": []}
+    assert json.loads(capsys.readouterr().out) == {
+        "uid": "std-open-phone",
+        "rendered": GREETING,
+        "parts": [GREETING],
+        "missing": [],
+    }
 
 
 def test_set_values_go_through_aliases_and_outrank_the_profile(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -200,3 +206,15 @@ def test_the_agent_adds_and_removes_own_forbidden_words(home: Path, capsys: pyte
     assert main(["forbidden", "remove", "自己去问"]) == 0
     assert main(["forbidden", "list", "--json"]) == 0
     assert "自己去问" not in {w["word"] for w in json.loads(capsys.readouterr().out)}
+
+
+def test_render_joins_the_messages_of_a_phrase_with_a_blank_line(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    uid, _ = add(capsys, "您好。\n---\n请稍等，\n马上为您查询。\n---\n")
+    assert main(["render", uid]) == 0
+    assert capsys.readouterr().out == "您好。\n\n请稍等，\n马上为您查询。\n"
+    assert main(["render", uid, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["parts"] == ["您好。", "请稍等，\n马上为您查询。"]
+    assert out["rendered"] == "您好。\n\n请稍等，\n马上为您查询。"

@@ -173,7 +173,9 @@ class _ChatPage(http.server.SimpleHTTPRequestHandler):
 
     def do_POST(self) -> None:
         data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.out.write_bytes(data)
+        part = self.out.with_name(f"{self.out.name}.{threading.get_ident()}.part")
+        part.write_bytes(data)
+        os.replace(part, self.out)  # a reader never sees half a report
         self.send_response(204)
         self.end_headers()
 
@@ -181,17 +183,18 @@ class _ChatPage(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _serve_chat_page(out: Path, message: str = "") -> str:
+def _serve_chat_page(out: Path, page: str = "chat.html", message: str = "") -> str:
     handler = type("Handler", (_ChatPage,), {"out": out})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(TARGETS)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     query = f"?msg={urllib.parse.quote(message)}" if message else ""
-    return f"http://127.0.0.1:{server.server_address[1]}/chat.html{query}"
+    return f"http://127.0.0.1:{server.server_address[1]}/{page}{query}"
 
 
 def start_target(session: XSession, kind: str, workdir: Path, *, message: str = "") -> Target:
-    """Start a paste target: our own Qt and Tk programs, or Debian's xterm, mousepad or chromium
-    (`message`: the customer's line the chat page shows above its input box)."""
+    """Start a paste target: our own Qt and Tk programs, or Debian's xterm, mousepad or chromium; `chat`
+    (chromium with a chat page whose Enter sends) and `qt-chat` (Ctrl+Enter sends) write their messages
+    as JSON to `out` (`message`: the customer's line the chromium chat page shows above its input box)."""
     out, keylog = workdir / f"{kind}.txt", workdir / f"{kind}.keys"
     save_keys = ""
     errors = (workdir / f"{kind}.err").open("wb")  # what a target says when it fails to start
@@ -211,15 +214,21 @@ def start_target(session: XSession, kind: str, workdir: Path, *, message: str = 
         out.write_text("", encoding="utf-8")
         session.spawn("mousepad", "--disable-server", str(out), **quiet)
         title, save_keys = out.name, "ctrl+s"
-    elif kind == "chromium":  # a web chat box, what most agents type into
-        url = _serve_chat_page(out, message)
+    elif kind in ("qt-chat", "qt-chat-read-only"):  # the second takes no paste
+        session.spawn(
+            sys.executable, str(TARGETS / "qt_chat.py"), str(out), *(["--read-only"] if "only" in kind else []), **quiet
+        )
+        title = "qt-chat"
+        wait_for(Path(str(out) + ".ready").exists, 15, "qt chat to start")
+    elif kind in ("chromium", "chat"):  # a web chat box, what most agents type into
+        url = _serve_chat_page(out, "send.html" if kind == "chat" else "chat.html", message)
         profile = workdir / "chromium-profile"
         session.spawn(
             "chromium", "--no-sandbox", "--test-type", "--no-first-run", "--disable-gpu", "--disable-quic",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--password-store=basic", f"--user-data-dir={profile}", f"--app={url}", **quiet,
         )  # fmt: skip
-        title = "chat-target"
+        title = "send-target" if kind == "chat" else "chat-target"
         wait_for(out.exists, 30, "the chat page to load")
     else:
         raise ValueError(kind)

@@ -17,6 +17,7 @@ from palette.core.config import (
     Settings,
     bounds,
 )
+from palette.core.model import SendMode
 from palette.core.store import Store
 
 # key, text typed on `palette config set`, the Config value it gives
@@ -31,6 +32,11 @@ ACCEPTED: list[tuple[str, str, object]] = [
     ("restore_clipboard", "OFF", False),
     ("restore_delay_ms", "50", 50),
     ("restore_delay_ms", " 5000 ", 5000),
+    ("send_rules", "WeChat = Ctrl + Enter; crm=enter", (("wechat", SendMode.CTRL_ENTER), ("crm", SendMode.ENTER))),
+    ("send_rules", "", ()),
+    ("send_gap_ms", "50", 50),
+    ("send_gap_ms", "5000", 5000),
+    ("text_only_windows", "XTerm; konsole;", ("xterm", "konsole")),
     ("guard_mode", "Block", GuardMode.BLOCK),
     ("guard_mode", "off", GuardMode.OFF),
     ("normalize_punctuation", "no", False),
@@ -59,6 +65,11 @@ REFUSED: list[tuple[str, str, str]] = [
     ("restore_delay_ms", "49", "from 50 to 5000"),
     ("restore_delay_ms", "5001", "from 50 to 5000"),
     ("restore_delay_ms", "2.5", "whole number"),
+    ("send_rules", "crm", "WINDOW_CLASS=never"),
+    ("send_rules", "crm=space", "never, enter, ctrl\\+enter"),
+    ("send_rules", "=enter", "WINDOW_CLASS=never"),
+    ("send_gap_ms", "49", "from 50 to 5000"),
+    ("send_gap_ms", "5001", "from 50 to 5000"),
     ("guard_mode", "loud", "warn, block, off"),
     ("idle_minutes", "0", "from 1 to 1440"),
     ("idle_minutes", "1441", "from 1 to 1440"),
@@ -78,6 +89,11 @@ UNUSABLE: list[tuple[str, object]] = [
     ("restore_clipboard", "yes"),
     ("restore_delay_ms", 10),
     ("restore_delay_ms", True),
+    ("send_rules", [["crm", "space"]]),
+    ("send_rules", [["crm"]]),
+    ("send_gap_ms", 10),
+    ("text_only_windows", "xterm"),
+    ("text_only_windows", ["a;b"]),
     ("guard_mode", "loud"),
     ("idle_minutes", "30"),
     ("language", "fr"),
@@ -131,6 +147,9 @@ def test_nothing_stored_reads_as_the_defaults_and_shows_as_json(store: Store) ->
     assert list(shown) == list(KEYS)
     assert shown["paste_rules"] == [list(r) for r in DEFAULT_PASTE_RULES]
     assert shown["guard_mode"] == "warn" and shown["palette_positions"] == {}
+    assert config.send_gap_ms == 300
+    assert ("xterm", SendMode.NEVER) in config.send_rules  # Enter in a terminal would run the text
+    assert shown["send_rules"] == [[cls, "never"] for cls, _ in DEFAULT_PASTE_RULES]
 
 
 def test_a_set_value_is_stored_in_its_json_shape(store: Store) -> None:
@@ -144,6 +163,7 @@ def test_a_set_value_is_stored_in_its_json_shape(store: Store) -> None:
     ("key", "lo", "hi"),
     [
         ("restore_delay_ms", 50, 5000),
+        ("send_gap_ms", 50, 5000),
         ("idle_minutes", 1, 24 * 60),
         ("subscribe_minutes", 1, 24 * 60),
         ("report_minutes", 5, 24 * 60),
@@ -158,12 +178,8 @@ def test_whole_number_keys_declare_their_bounds(key: str, lo: int, hi: int) -> N
 
 
 def test_only_whole_number_keys_have_bounds() -> None:
-    assert {k for k, spec in KEYS.items() if spec.bounds} == {
-        "restore_delay_ms",
-        "idle_minutes",
-        "subscribe_minutes",
-        "report_minutes",
-    }
+    whole = {"restore_delay_ms", "send_gap_ms", "idle_minutes", "subscribe_minutes", "report_minutes"}
+    assert {k for k, spec in KEYS.items() if spec.bounds} == whole
     with pytest.raises(KeyError):
         bounds("hotkey")
 
