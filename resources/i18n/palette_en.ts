@@ -62,8 +62,16 @@
         <translation>Tab next · Enter paste · Esc back to the list</translation>
     </message>
     <message>
+        <source>取自客户消息,请核对</source>
+        <translation>Taken from the customer&apos;s message; please check</translation>
+    </message>
+    <message>
         <source>保存到个人资料</source>
         <translation>Save to my profile</translation>
+    </message>
+    <message>
+        <source>取自客户消息</source>
+        <translation>From the customer&apos;s message</translation>
     </message>
     <message>
         <source>“%1”是服务禁语,建议:%2</source>
@@ -122,6 +130,41 @@
     <message>
         <source>这个键不能用作快捷键</source>
         <translation>This key cannot be used in a shortcut</translation>
+    </message>
+</context>
+<context>
+    <name>ImageStrip</name>
+    <message>
+        <source>添加图片…</source>
+        <translation>Add picture…</translation>
+    </message>
+    <message>
+        <source>移除</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>拖入或粘贴(Ctrl+V)图片;粘贴时先发图片,再发文字</source>
+        <translation>Drop or paste (Ctrl+V) pictures; they are pasted before the text</translation>
+    </message>
+    <message>
+        <source>添加图片</source>
+        <translation>Add picture</translation>
+    </message>
+    <message>
+        <source>图片 (*.png *.jpg *.jpeg *.gif)</source>
+        <translation>Pictures (*.png *.jpg *.jpeg *.gif)</translation>
+    </message>
+    <message>
+        <source>{0}:无法读取({1})</source>
+        <translation>{0}: cannot be read ({1})</translation>
+    </message>
+    <message>
+        <source>一条话术最多 {0} 张图片</source>
+        <translation>At most {0} pictures per phrase</translation>
+    </message>
+    <message>
+        <source>粘贴的图片</source>
+        <translation>Pasted picture</translation>
     </message>
 </context>
 <context>
@@ -206,6 +249,10 @@
 <context>
     <name>PaletteController</name>
     <message>
+        <source>这条话术不在有效期内(生效/失效日期),不能粘贴。</source>
+        <translation>This phrase is outside its validity dates; it cannot be pasted.</translation>
+    </message>
+    <message>
         <source>还有未填写的占位符:{0}</source>
         <translation>Placeholders still to fill in: {0}</translation>
     </message>
@@ -218,12 +265,39 @@
         <translation>; suggested: “{0}”</translation>
     </message>
     <message>
+        <source>图片未粘贴</source>
+        <translation>Picture not pasted</translation>
+    </message>
+    <message>
+        <source>此窗口只能接收文字:已只粘贴文字。</source>
+        <translation>This window takes text only: only the text was pasted.</translation>
+    </message>
+    <message>
+        <source>有一张图片无法读取,已跳过。</source>
+        <translation>A picture could not be read and was skipped.</translation>
+    </message>
+    <message>
+        <source>焦点离开了聊天窗口,或窗口没有读取粘贴:没发出的内容已复制。</source>
+        <translation>The focus left the chat window, or the window did not read the paste: what was not sent is on the clipboard.</translation>
+    </message>
+    <message>
+        <source>发送已停止</source>
+        <translation>Sending stopped</translation>
+    </message>
+    <message>
         <source>已复制</source>
         <translation>Copied</translation>
     </message>
     <message>
         <source>已复制,请按 {0} 粘贴</source>
         <translation>Copied; press {0} to paste</translation>
+    </message>
+</context>
+<context>
+    <name>PaletteRows</name>
+    <message>
+        <source>团队已更新</source>
+        <translation>Team updated</translation>
     </message>
 </context>
 <context>
@@ -267,6 +341,22 @@
     <message>
         <source>待填写:</source>
         <translation>To fill in: </translation>
+    </message>
+    <message>
+        <source>Shift+Enter 只粘贴不发送</source>
+        <translation>Shift+Enter pastes without sending</translation>
+    </message>
+    <message>
+        <source>Ctrl+J 建议/搜索</source>
+        <translation>Ctrl+J suggestions/search</translation>
+    </message>
+    <message>
+        <source>客户消息:</source>
+        <translation>Customer&apos;s message:</translation>
+    </message>
+    <message>
+        <source>建议依据:</source>
+        <translation>Suggested because of:</translation>
     </message>
     <message>
         <source>已换成建议用语(仅这一次)· Ctrl+R 还原</source>
@@ -322,6 +412,14 @@
     <message>
         <source>预览</source>
         <translation>Preview</translation>
+    </message>
+    <message>
+        <source>图片(&amp;I)</source>
+        <translation>&amp;Pictures</translation>
+    </message>
+    <message>
+        <source>发送</source>
+        <translation>Send</translation>
     </message>
     <message>
         <source>一眼认得出的短标题</source>
@@ -606,6 +704,36 @@
         <source>调整「{0}」的顺序</source>
         <translation>Reorder “{0}”</translation>
     </message>
+    <message>
+        <source>团队已更新</source>
+        <translation>Team updated</translation>
+    </message>
+</context>
+<context>
+    <name>RowDelegate</name>
+    <message>
+        <source>建议</source>
+        <translation>Suggested</translation>
+    </message>
+</context>
+<context>
+    <name>SendChoice</name>
+    <message>
+        <source>跟随话术库</source>
+        <translation>As the library says</translation>
+    </message>
+    <message>
+        <source>只粘贴,不发送</source>
+        <translation>Paste only, do not send</translation>
+    </message>
+    <message>
+        <source>粘贴后按回车发送</source>
+        <translation>Paste, then send with Enter</translation>
+    </message>
+    <message>
+        <source>粘贴后按 Ctrl+Enter 发送</source>
+        <translation>Paste, then send with Ctrl+Enter</translation>
+    </message>
 </context>
 <context>
     <name>SettingsWindow</name>
@@ -819,6 +947,25 @@
     </message>
 </context>
 <context>
+    <name>StateFilter</name>
+    <message>
+        <source>全部状态</source>
+        <translation>All states</translation>
+    </message>
+    <message>
+        <source>即将生效</source>
+        <translation>Upcoming</translation>
+    </message>
+    <message>
+        <source>已失效</source>
+        <translation>Expired</translation>
+    </message>
+    <message>
+        <source>团队已更新</source>
+        <translation>Team updated</translation>
+    </message>
+</context>
+<context>
     <name>SubscriptionWatcher</name>
     <message>
         <source>「{0}」:新增 {1} 条,修改 {2} 条,删除 {3} 条</source>
@@ -851,6 +998,37 @@
     <message>
         <source>「{0}」继续使用上次的版本。{1}</source>
         <translation>“{0}” keeps the last version. {1}</translation>
+    </message>
+</context>
+<context>
+    <name>TeamUpdatePanel</name>
+    <message>
+        <source>团队已更新:你自定义过的这条话术,团队已经修改了。请比较后选择。</source>
+        <translation>Team updated: the team changed this phrase since you customised it. Compare, then choose.</translation>
+    </message>
+    <message>
+        <source>团队原来的</source>
+        <translation>Team&apos;s earlier text</translation>
+    </message>
+    <message>
+        <source>团队现在的</source>
+        <translation>Team&apos;s text now</translation>
+    </message>
+    <message>
+        <source>我的版本</source>
+        <translation>My version</translation>
+    </message>
+    <message>
+        <source>保留我的版本</source>
+        <translation>Keep mine</translation>
+    </message>
+    <message>
+        <source>采用团队新版本</source>
+        <translation>Take the team&apos;s</translation>
+    </message>
+    <message>
+        <source>已保留你的版本;团队以后再修改时会再次提示</source>
+        <translation>Kept your version; you will be told when the team changes it again</translation>
     </message>
 </context>
 <context>
