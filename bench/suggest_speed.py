@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bench.search_speed import synthetic_library  # noqa: E402
 from palette.core.suggest import Suggester, SuggestSource  # noqa: E402
 from palette.core.suggest.synonyms import shipped_groups  # noqa: E402
-from palette.core.suggest.text import tokens  # noqa: E402
+from palette.core.suggest.text import words  # noqa: E402
 from tests.suggest_data import messages  # noqa: E402
 
 _IMPORT = """
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args(argv)
     texts = [m["text"] for m in messages()]
-    tokens("预热")  # the segmenter is loaded before the builds are timed (its cost is reported below)
+    words("预热")  # the segmenter is loaded before the builds are timed (its cost is reported below)
     report = {
         "sizes": [size_figures(int(n), texts, args.rounds) for n in args.sizes.split(",")],
         "imports": {

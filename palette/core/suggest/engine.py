@@ -20,7 +20,17 @@ from typing import TYPE_CHECKING
 from palette.core.model import LibraryKind, Phrase
 from palette.core.store import StoreChange
 from palette.core.suggest.synonyms import Synonyms, shipped_groups
-from palette.core.suggest.text import Token, add_words, anger, bigrams, normalise, pairs, small_talk, tokens, words
+from palette.core.suggest.text import (
+    Token,
+    add_words,
+    anger,
+    bigrams,
+    message_tokens,
+    normalise,
+    pairs,
+    small_talk,
+    words,
+)
 
 if TYPE_CHECKING:
     from palette.core.store import Store
@@ -48,6 +58,7 @@ QUESTION_TAKE = 50  # … by one of the phrases that score best before it
 LEARNED = 0.75  # a learned (word → phrase) pair adds this share of the best score times log(1 + count) …
 LEARNED_CAP = 1.2  # … up to this share
 _REPEATED = ("category", "tags")  # fields whose texts repeat across phrases: their terms are made once
+LONGEST_WORD = 8  # characters of the longest index word a message is matched against
 REBUILD_AT_ONCE = 1_000  # up to this many phrases `apply` rebuilds in place (≤ 0.15 s); beyond, `stale`
 
 
@@ -147,6 +158,8 @@ class Suggester:
                     tfs[term] = array("f", (tf,))
         self.soothing = [d for d, doc in enumerate(self.docs) if doc.soothing]
         self._index(docs, tfs, lengths)
+        held = (len(t) - 1 for t in self.idf if t[0] == "w")
+        self.longest = min(LONGEST_WORD, max((*held, *map(len, self.synonyms.words()), 1)))
         self.learned = {w: dict(c) for w, c in source.learned.items()}
         self._readings: dict[str, set[str]] | None = None
 
@@ -200,7 +213,7 @@ class Suggester:
         def w(weight: float, t: Token) -> float:
             return weight * QUESTION_END if boost_from is not None and t.start >= boost_from else weight
 
-        for t in tokens(text):
+        for t in self.tokens(text):
             short = ONE_CHAR if len(t.word) == 1 else 1.0
             q.add("w" + t.word, w(WORD * short, t), t)
             for gid in self.synonyms.of(t.word):
@@ -265,12 +278,19 @@ class Suggester:
 
     def learn(self, store: Store, message: str, uid: str) -> None:
         """Count (word → phrase) for the words of `message` the index holds; the message is not kept."""
-        words = sorted({t.word for t in tokens(message) if self._learnable(t.word)})
+        words = sorted({t.word for t in self.tokens(message) if self._learnable(t.word)})
         store.count_pairs(words, uid)
         phrase = store.get(uid)
         self._relearn(StoreChange(uids=[phrase.usage_key if phrase else uid], usage=True), store)
 
     # -- suggesting ---------------------------------------------------------------------------------
+
+    def tokens(self, message: str) -> list[Token]:
+        """A message's words: the longest the index holds (no segmenter: see `text`)."""
+        return message_tokens(message, self._known, self.longest)
+
+    def _known(self, word: str) -> bool:
+        return "w" + word in self.idf or word in self.synonyms.groups
 
     def query_terms(self, message: str) -> _Query:
         q = _Query()
@@ -283,7 +303,7 @@ class Suggester:
         if limit < 1 or not message.strip() or not self.docs:
             return []
         message = message[-MAX_MESSAGE:]
-        if small_talk(message):
+        if small_talk(self.tokens(message)):
             return []
         q = self.query_terms(message)
         scores = self._score(q)
@@ -428,7 +448,7 @@ class Suggester:
 
         table = default_table().readings
         known = [
-            t for t in tokens(message) if len(t.word) >= 2 and ("w" + t.word in self.idf or self.synonyms.of(t.word))
+            t for t in self.tokens(message) if len(t.word) >= 2 and ("w" + t.word in self.idf or self.synonyms.of(t.word))
         ]
         for t in bigrams(message):
             if "b" + t.word in self.idf or "w" + t.word in self.idf:
