@@ -448,7 +448,9 @@ class Suggester:
 
         table = default_table().readings
         known = [
-            t for t in self.tokens(message) if len(t.word) >= 2 and ("w" + t.word in self.idf or self.synonyms.of(t.word))
+            t
+            for t in self.tokens(message)
+            if len(t.word) >= 2 and ("w" + t.word in self.idf or self.synonyms.of(t.word))
         ]
         for t in bigrams(message):
             if "b" + t.word in self.idf or "w" + t.word in self.idf:
