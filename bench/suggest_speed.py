@@ -4,8 +4,10 @@
 
 For each size (the libraries of bench/search_speed.py): build time of the suggestion index (rjieba
 already loaded: the app builds it in the background after the search index), the memory it keeps
-(RSS growth once the build's garbage is returned to the OS) and at its peak, and p50/p95/max
-latency of `suggest` over every message of tests/data/suggest_messages.toml, `rounds` times. Then,
+(RSS growth once the build's garbage is returned to the OS) and at its peak; the same for the app's
+way, a build in a child process loaded back (`child_build_s`, `child_memory_mb`: what the app keeps,
+without rjieba); and p50/p95/max latency of `suggest` over every message of
+tests/data/suggest_messages.toml, `rounds` times. Then,
 each in a fresh interpreter: the import time and RSS of rjieba (and of jieba, when installed, for
 the comparison) and of rapidfuzz. Prints JSON.
 Targets (issue 17): p95 ≤ 15 ms at 10k and ≤ 40 ms at 100k.
@@ -28,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.search_speed import synthetic_library  # noqa: E402
 from palette.core.suggest import Suggester, SuggestSource  # noqa: E402
+from palette.core.suggest.child import build_in_child  # noqa: E402
 from palette.core.suggest.synonyms import shipped_groups  # noqa: E402
 from palette.core.suggest.text import words  # noqa: E402
 from tests.suggest_data import messages  # noqa: E402
@@ -72,6 +75,14 @@ def size_figures(n: int, texts: list[str], rounds: int) -> dict[str, float]:
     peak = _rss()
     _trim()
     retained = _rss() - before
+    del suggester
+    _trim()
+    before_child = _rss()
+    t = time.perf_counter()
+    suggester = build_in_child(source)
+    child_s = time.perf_counter() - t
+    _trim()
+    child_kept = _rss() - before_child
     times = []
     for _ in range(rounds):
         for text in texts:
@@ -84,6 +95,8 @@ def size_figures(n: int, texts: list[str], rounds: int) -> dict[str, float]:
         "build_s": round(build_s, 2),
         "memory_mb": round(retained / 2**20, 1),
         "build_peak_mb": round((peak - before) / 2**20, 1),
+        "child_build_s": round(child_s, 2),
+        "child_memory_mb": round(child_kept / 2**20, 1),
         "p50_ms": round(statistics.median(times), 2),
         "p95_ms": round(times[int(0.95 * len(times)) - 1], 2),
         "max_ms": round(times[-1], 2),

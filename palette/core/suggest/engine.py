@@ -13,7 +13,7 @@ import heapq
 import math
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -444,9 +444,7 @@ class Suggester:
     def _homophones(self, message: str, q: _Query) -> None:
         """A CJK pair of the message the index does not hold, read as a word it does (宽待 → 宽带)."""
         readings = self._reading_index()
-        from palette.core.pinyin import default_table
-
-        table = default_table().readings
+        readings_of = _readings_of()
         known = [
             t
             for t in self.tokens(message)
@@ -457,7 +455,7 @@ class Suggester:
                 continue
             if any(w.start < t.end and t.start < w.end and not (w.start <= t.start and t.end <= w.end) for w in known):
                 continue  # a pair across the edge of a known word is no typo of one (里还 in 账户里还有)
-            for key in _spellings(t.word, table):
+            for key in _spellings(t.word, readings_of):
                 for word in readings.get(key, ()):
                     if word != t.word:
                         q.add("b" + word, BIGRAM * HOMOPHONE * 2, t)
@@ -469,22 +467,28 @@ class Suggester:
     def _reading_index(self) -> dict[str, set[str]]:
         """toneless pinyin of each character pair the index holds → the pairs (made when first needed)."""
         if self._readings is None:
-            from palette.core.pinyin import default_table
-
-            table = default_table().readings
+            readings_of = _readings_of()
             out: dict[str, set[str]] = {}
             pairs = {t[1:] for t in self.idf if t[0] in "wb"} | set(self.synonyms.words())
             for w in pairs:
                 if len(w) == 2 and all("\u4e00" <= c <= "\u9fff" for c in w):
-                    first = [table.get(c, ("",))[0] for c in w]
+                    first = [(readings_of(c) or ("",))[0] for c in w]
                     if all(first):
                         out.setdefault(" ".join(first), set()).add(w)
             self._readings = out
         return self._readings
 
 
-def _spellings(pair: str, table: Mapping[str, tuple[str, ...]]) -> Iterable[str]:
-    a, b = (table.get(c, ()) for c in pair)
+def _readings_of() -> Callable[[str], tuple[str, ...]]:
+    """A character's readings, from the search's code book: the app holds it already, while the
+    pinyin table itself would cost ~7.6 MB more on the first suggestion."""
+    from palette.core.search.blocks import shared_book
+
+    return shared_book().readings_of
+
+
+def _spellings(pair: str, readings_of: Callable[[str], tuple[str, ...]]) -> Iterable[str]:
+    a, b = (readings_of(c) for c in pair)
     return (f"{x} {y}" for x in a[:3] for y in b[:3])
 
 
