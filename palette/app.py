@@ -205,17 +205,18 @@ class PaletteApp:
             self._build_suggester()  # the search comes first: the segmenter loads after it
 
     def _build_suggester(self) -> None:
-        """Snapshot the phrases, synonyms and learned pairs here; segment and index on a pool thread
-        (the segmenter is imported there, never before the hotkey is armed). Until a build lands the
-        previous suggester answers."""
-        from palette.core.suggest import Suggester, SuggestSource
+        """Snapshot the phrases, synonyms and learned pairs here; segment and index in a child process
+        (`palette.core.suggest.child`: the segmenter never lives in the app, the build never holds its
+        GIL), waited for on a pool thread. Until a build lands the previous suggester answers."""
+        from palette.core.suggest import SuggestSource
+        from palette.core.suggest.child import build_apart
         from palette.ui.background import run_in_background
 
         self._suggest_generation += 1
         generation, started = self._suggest_generation, time.perf_counter()
         source = SuggestSource.from_store(self.store)
         run_in_background(
-            lambda: Suggester.build(source),
+            lambda: build_apart(source),
             lambda built: self._install_suggester(built, generation, started),
             name="suggest",
         )
@@ -227,6 +228,7 @@ class PaletteApp:
             return  # the phrases changed again meanwhile: a newer build is on its way
         self.suggester = built
         self.controller.set_suggester(built)
+        self._idle.start()  # the loaded result's garbage back to the OS
         events.emit("suggest.ready", ms=events.ms_since(started), phrases=len(built.docs))
 
     def _follow_suggestions(self, change: StoreChange) -> None:

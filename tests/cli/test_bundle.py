@@ -93,6 +93,26 @@ def test_bundled_search_finds_the_standard_greeting(dist: Path, tmp_path: Path) 
     assert "您好" in hits[0]["title"] + hits[0]["body"]
 
 
+def test_bundled_binary_builds_suggestions_as_the_apps_child(dist: Path, tmp_path: Path) -> None:
+    """What the frozen tray app runs for its suggestion build (`child_command` when frozen)."""
+    import pickle
+
+    from palette.core.standard import ensure_standard_library
+    from palette.core.store import Store
+    from palette.core.suggest import Suggester, SuggestSource
+    from palette.core.suggest.child import CHILD_ARG
+
+    store = Store(tmp_path / "p.db")
+    ensure_standard_library(store)
+    given, built = tmp_path / "source", tmp_path / "built"
+    given.write_bytes(pickle.dumps(SuggestSource.from_store(store)))
+    out = _run([dist / "palette" / "palette", CHILD_ARG, given, built], tmp_path, PALETTE_HOME=str(tmp_path / "h"))
+    assert out.returncode == 0, out.stderr
+    suggester = pickle.loads(built.read_bytes())
+    assert isinstance(suggester, Suggester)
+    assert suggester.suggest("宽带一直掉线什么时候能修好")[0].uid.startswith("std-fault")
+
+
 def test_bundle_leaves_out_unused_qt(dist: Path) -> None:
     files = [p.relative_to(dist / "palette").as_posix() for p in (dist / "palette").rglob("*")]
     unwanted = ("QtQml", "Qt6Qml", "QtQuick", "Qt6Quick", "Qt6Pdf", "QtDesigner", "VirtualKeyboard", "libgtk-3")

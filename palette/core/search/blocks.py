@@ -21,6 +21,11 @@ def _default_book() -> CodeBook:
     return CodeBook(load_table())
 
 
+def shared_book() -> CodeBook:
+    """The process's code book (the search's own), for others needing readings: no second table."""
+    return _default_book()
+
+
 # -- the prepared index ---------------------------------------------------------------------------
 
 

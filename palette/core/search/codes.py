@@ -134,6 +134,11 @@ class CodeBook:
         self.prefixes = frozenset(prefixes)
         self.initial_letters = frozenset(r[0] for r in readings)
 
+    def readings_of(self, ch: str) -> tuple[str, ...]:
+        """A character's readings, the most common first (() for a character without any)."""
+        code = self._encode[ord(ch)] if ord(ch) < 0x10000 else self._astral.get(ch, ch)
+        return self.readings.get(code, ())
+
     @staticmethod
     def fold_block(raw: str) -> str | None:
         """`fold(raw)`, fast for the usual text (lower case, full-width forms); None when that may not

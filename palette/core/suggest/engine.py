@@ -13,14 +13,24 @@ import heapq
 import math
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from palette.core.model import LibraryKind, Phrase
 from palette.core.store import StoreChange
 from palette.core.suggest.synonyms import Synonyms, shipped_groups
-from palette.core.suggest.text import Token, add_words, anger, bigrams, normalise, pairs, small_talk, tokens, words
+from palette.core.suggest.text import (
+    Token,
+    add_words,
+    anger,
+    bigrams,
+    message_tokens,
+    normalise,
+    pairs,
+    small_talk,
+    words,
+)
 
 if TYPE_CHECKING:
     from palette.core.store import Store
@@ -48,6 +58,7 @@ QUESTION_TAKE = 50  # … by one of the phrases that score best before it
 LEARNED = 0.75  # a learned (word → phrase) pair adds this share of the best score times log(1 + count) …
 LEARNED_CAP = 1.2  # … up to this share
 _REPEATED = ("category", "tags")  # fields whose texts repeat across phrases: their terms are made once
+LONGEST_WORD = 8  # characters of the longest index word a message is matched against
 REBUILD_AT_ONCE = 1_000  # up to this many phrases `apply` rebuilds in place (≤ 0.15 s); beyond, `stale`
 
 
@@ -147,6 +158,8 @@ class Suggester:
                     tfs[term] = array("f", (tf,))
         self.soothing = [d for d, doc in enumerate(self.docs) if doc.soothing]
         self._index(docs, tfs, lengths)
+        held = (len(t) - 1 for t in self.idf if t[0] == "w")
+        self.longest = min(LONGEST_WORD, max((*held, *map(len, self.synonyms.words()), 1)))
         self.learned = {w: dict(c) for w, c in source.learned.items()}
         self._readings: dict[str, set[str]] | None = None
 
@@ -200,7 +213,7 @@ class Suggester:
         def w(weight: float, t: Token) -> float:
             return weight * QUESTION_END if boost_from is not None and t.start >= boost_from else weight
 
-        for t in tokens(text):
+        for t in self.tokens(text):
             short = ONE_CHAR if len(t.word) == 1 else 1.0
             q.add("w" + t.word, w(WORD * short, t), t)
             for gid in self.synonyms.of(t.word):
@@ -235,6 +248,31 @@ class Suggester:
             )
         tfs.clear()
 
+    # -- to and from the child process (palette.core.suggest.child) ----------------------------------
+
+    def __getstate__(self) -> dict[str, object]:
+        """The postings as two arrays for all terms: unpickled as thousands of small arrays (each with
+        a temporary bytes object freed between them), they cost ~1.8x their size in RSS."""
+        state = dict(self.__dict__)
+        postings = state.pop("postings")
+        ends, docs, weights = array("q"), array("i"), array("f")
+        for where, weight in postings.values():
+            docs.extend(where)
+            weights.extend(weight)
+            ends.append(len(docs))
+        state["_packed"] = (list(postings), ends, docs, weights)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        packed = cast("tuple[list[str], array[int], array[int], array[float]]", state.pop("_packed"))
+        terms, ends, docs, weights = packed
+        self.__dict__.update(state)
+        self.postings = {}
+        start = 0
+        for term, end in zip(terms, ends, strict=True):
+            self.postings[term] = (docs[start:end], weights[start:end])
+            start = end
+
     # -- following the store ------------------------------------------------------------------------
 
     def apply(self, change: StoreChange, store: Store) -> None:
@@ -265,12 +303,19 @@ class Suggester:
 
     def learn(self, store: Store, message: str, uid: str) -> None:
         """Count (word → phrase) for the words of `message` the index holds; the message is not kept."""
-        words = sorted({t.word for t in tokens(message) if self._learnable(t.word)})
+        words = sorted({t.word for t in self.tokens(message) if self._learnable(t.word)})
         store.count_pairs(words, uid)
         phrase = store.get(uid)
         self._relearn(StoreChange(uids=[phrase.usage_key if phrase else uid], usage=True), store)
 
     # -- suggesting ---------------------------------------------------------------------------------
+
+    def tokens(self, message: str) -> list[Token]:
+        """A message's words: the longest the index holds (no segmenter: see `text`)."""
+        return message_tokens(message, self._known, self.longest)
+
+    def _known(self, word: str) -> bool:
+        return "w" + word in self.idf or word in self.synonyms.groups
 
     def query_terms(self, message: str) -> _Query:
         q = _Query()
@@ -283,7 +328,7 @@ class Suggester:
         if limit < 1 or not message.strip() or not self.docs:
             return []
         message = message[-MAX_MESSAGE:]
-        if small_talk(message):
+        if small_talk(self.tokens(message)):
             return []
         q = self.query_terms(message)
         scores = self._score(q)
@@ -424,18 +469,18 @@ class Suggester:
     def _homophones(self, message: str, q: _Query) -> None:
         """A CJK pair of the message the index does not hold, read as a word it does (宽待 → 宽带)."""
         readings = self._reading_index()
-        from palette.core.pinyin import default_table
-
-        table = default_table().readings
+        readings_of = _readings_of()
         known = [
-            t for t in tokens(message) if len(t.word) >= 2 and ("w" + t.word in self.idf or self.synonyms.of(t.word))
+            t
+            for t in self.tokens(message)
+            if len(t.word) >= 2 and ("w" + t.word in self.idf or self.synonyms.of(t.word))
         ]
         for t in bigrams(message):
             if "b" + t.word in self.idf or "w" + t.word in self.idf:
                 continue
             if any(w.start < t.end and t.start < w.end and not (w.start <= t.start and t.end <= w.end) for w in known):
                 continue  # a pair across the edge of a known word is no typo of one (里还 in 账户里还有)
-            for key in _spellings(t.word, table):
+            for key in _spellings(t.word, readings_of):
                 for word in readings.get(key, ()):
                     if word != t.word:
                         q.add("b" + word, BIGRAM * HOMOPHONE * 2, t)
@@ -447,22 +492,28 @@ class Suggester:
     def _reading_index(self) -> dict[str, set[str]]:
         """toneless pinyin of each character pair the index holds → the pairs (made when first needed)."""
         if self._readings is None:
-            from palette.core.pinyin import default_table
-
-            table = default_table().readings
+            readings_of = _readings_of()
             out: dict[str, set[str]] = {}
             pairs = {t[1:] for t in self.idf if t[0] in "wb"} | set(self.synonyms.words())
             for w in pairs:
                 if len(w) == 2 and all("\u4e00" <= c <= "\u9fff" for c in w):
-                    first = [table.get(c, ("",))[0] for c in w]
+                    first = [(readings_of(c) or ("",))[0] for c in w]
                     if all(first):
                         out.setdefault(" ".join(first), set()).add(w)
             self._readings = out
         return self._readings
 
 
-def _spellings(pair: str, table: Mapping[str, tuple[str, ...]]) -> Iterable[str]:
-    a, b = (table.get(c, ()) for c in pair)
+def _readings_of() -> Callable[[str], tuple[str, ...]]:
+    """A character's readings, from the search's code book: the app holds it already, while the
+    pinyin table itself would cost ~7.6 MB more on the first suggestion."""
+    from palette.core.search.blocks import shared_book
+
+    return shared_book().readings_of
+
+
+def _spellings(pair: str, readings_of: Callable[[str], tuple[str, ...]]) -> Iterable[str]:
+    a, b = (readings_of(c) for c in pair)
     return (f"{x} {y}" for x in a[:3] for y in b[:3])
 
 

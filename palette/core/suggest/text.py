@@ -1,8 +1,10 @@
-"""Text to index terms: words (rjieba), synonym groups, character bigrams, each with where it sits.
+"""Text to index terms: words, synonym groups, character bigrams, each with where it sits.
 
-rjieba (the jieba-rs binding) is imported on the first segmentation, never at app start: import and
-dictionary cost ~95 ms and ~33 MB, against ~650 ms and ~81 MB for jieba, and a cut is ~25x faster
-(bench/suggest_speed.py). Offsets are those of the original text: normalising (NFKC, lower case) is
+A phrase is segmented by rjieba (the jieba-rs binding), imported on the first build, never at app
+start: import and dictionary cost ~95 ms and ~33 MB, against ~650 ms and ~81 MB for jieba, and a cut
+is ~25x faster (bench/suggest_speed.py). A message is segmented without it (`message_tokens`): by
+the longest words the index itself holds, so the app builds in a child process and rjieba's
+dictionary never lives in the app. Offsets are those of the original text: normalising (NFKC, lower case) is
 done character by character, so a matched word is a substring of the customer's message.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -38,9 +40,9 @@ ok okay hello hi 在 在吗 喂 你好 您好 哈喽 嗨 额 呃 啊 哦 噢 666
 CHAT_WORDS = frozenset(_CHAT_TEXT.split())
 
 
-def small_talk(text: str) -> bool:
-    """Whether a message holds nothing but chat words and stopwords (你好, 稍等一下, 今天天气不错)."""
-    return all(t.word in CHAT_WORDS for t in tokens(text))
+def small_talk(found: Iterable[Token]) -> bool:
+    """Whether a message's tokens are nothing but chat words (你好, 稍等一下, 今天天气不错)."""
+    return all(t.word in CHAT_WORDS for t in found)
 
 
 # Words that make a message angry: it raises the 安抚与致歉 and 投诉处理 phrases.
@@ -117,15 +119,35 @@ class Token:
     end: int
 
 
-def tokens(text: str) -> list[Token]:
-    """The words of `text` that may carry meaning: no punctuation, no stopwords."""
+def message_tokens(text: str, known: Callable[[str], bool], longest: int) -> list[Token]:
+    """The words of a message that may carry meaning, by forward maximum matching: at each CJK
+    character the longest run (2 to `longest` characters) `known` accepts, else the character
+    alone; a run of ASCII letters and digits is one word. No stopwords, no punctuation."""
     norm = normalise(text)
     out: list[Token] = []
-    for word, start, end in _segmenter().tokenize(norm):
-        w = word.strip()
-        if w and w not in STOPWORDS and any(_is_word_char(c) for c in w):
-            out.append(Token(w, start, end))
-    return out
+    i, n = 0, len(norm)
+    while i < n:
+        ch = norm[i]
+        if ch.isascii():
+            end = i + 1
+            if ch.isalnum():
+                while end < n and norm[end].isascii() and norm[end].isalnum():
+                    end += 1
+                out.append(Token(norm[i:end], i, end))
+        elif _is_cjk(ch):
+            end = i + 1
+            for size in range(min(longest, n - i), 1, -1):
+                w = norm[i : i + size]
+                if w in STOPWORDS or w in CHAT_WORDS or known(w):
+                    end = i + size
+                    break
+            out.append(Token(norm[i:end], i, end))
+        else:
+            end = i + 1
+            if ch.isalnum():
+                out.append(Token(ch, i, end))
+        i = end
+    return [t for t in out if t.word not in STOPWORDS]
 
 
 _PARTICLES = frozenset("的了吗呢啊吧呀哦嗯么嘛啦我你您他她它们这那是")  # a pair holding one is no topic
