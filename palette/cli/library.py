@@ -18,13 +18,16 @@ _DETAIL_LIMIT = 20  # phrases listed per kind of change; the counts are always c
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from palette.core.library_io import ReadOptions, parse_library, parse_map
-    from palette.core.sources import canonical, fetch
+    from palette.core.library_io import LibraryFileError, ReadOptions, parse_library, parse_map
+    from palette.core.sources import NO_VALIDATORS, canonical, fetch_if_changed
     from palette.core.subscribe import is_mass_removal, removal_count, subscribe
     from palette.core.team_library import apply_layer, import_digest, review, team_layer, unchanged_import
 
     options = ReadOptions(sheet=args.sheet, mapping=parse_map(args.map))
-    raw = fetch(args.source, timeout=args.timeout)
+    got = fetch_if_changed(args.source, NO_VALIDATORS, timeout=args.timeout)
+    raw = got.raw
+    if raw is None:  # a server answering 304 to a request that asked nothing
+        raise LibraryFileError(f"{one_line(args.source.strip())}: the server answered 304 without being asked")
     digest = import_digest(raw, options, args.library)
     interactive = not args.yes and sys.stdin.isatty() and sys.stdout.isatty()
     with open_store() as store:
@@ -56,7 +59,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         is_new = store.library(layer.library.name) is None
         diff = apply_layer(store, layer, source_digest=digest, origin=args.source)
         if args.subscribe:
-            subscribe(store, layer.library.name, args.source, options)
+            subscribe(store, layer.library.name, args.source, options, got.validators)
     if args.json:
         print_json(_import_json(layer, diff, args, is_new))
     else:

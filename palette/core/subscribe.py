@@ -93,13 +93,21 @@ def subscriptions(store: Store) -> list[Subscription]:
     return subs
 
 
-def subscribe(store: Store, library: str, location: str, options: ReadOptions = DEFAULT_OPTIONS) -> Subscription:
-    """Keep `location` as `library`'s source (the library must exist: import it first)."""
+def subscribe(
+    store: Store,
+    library: str,
+    location: str,
+    options: ReadOptions = DEFAULT_OPTIONS,
+    validators: Validators = NO_VALIDATORS,
+) -> Subscription:
+    """Keep `location` as `library`'s source (the library must exist: import it first). `validators`:
+    those of the version just imported, so the first check already costs a 304 when nothing changed
+    (500 agents subscribing at once must not all download it again); nothing is held back."""
     source = canonical(location)
     with store.transaction():
         store.set_library_source(library, source)
-        _put(store, library, _options_entry(options))  # a new source: no validators, nothing held back
-    return Subscription(library, source, options)
+        _put(store, library, _options_entry(options) | _validators_entry(validators))
+    return Subscription(library, source, options, validators)
 
 
 def unsubscribe(store: Store, library: str) -> None:
