@@ -30,52 +30,44 @@ def palette(qapp: QApplication, store: Store) -> Iterator[PaletteApp]:
     uninstall(qapp, app)
 
 
-def test_the_segmenter_is_not_imported_before_the_hotkey_is_armed(home: Path) -> None:
-    code = (
-        "import sys\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "from palette.app import PaletteApp\n"
-        "from palette.core import paths\n"
-        "from palette.core.standard import ensure_standard_library\n"
-        "from palette.core.store import Store\n"
-        "app = QApplication([])\n"
-        "store = Store(paths.database_path())\n"
-        "ensure_standard_library(store)\n"
-        "p = PaletteApp(app, store)\n"
-        "p.start()\n"  # arms the hotkey (none offscreen) and starts the index build
-        "print('rjieba' in sys.modules, 'palette.core.suggest' in sys.modules)\n"
-        "p.stop()\n"
-    )
+_STARTED_APP = (
+    "import sys, time\n"
+    "from PySide6.QtWidgets import QApplication\n"
+    "from palette.app import PaletteApp\n"
+    "from palette.core import paths\n"
+    "from palette.core.standard import ensure_standard_library\n"
+    "from palette.core.store import Store\n"
+    "app = QApplication([])\n"
+    "store = Store(paths.database_path())\n"
+    "ensure_standard_library(store)\n"
+    "p = PaletteApp(app, store)\n"
+    "p.start()\n"  # arms the hotkey (none offscreen) and starts the index build
+)
+
+
+def _in_a_fresh_app(then: str) -> list[str]:
+    """Start the app in a fresh interpreter (its imports are the point), run `then`, its printed words."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    code = _STARTED_APP + then + "p.stop()\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split()[:2] == ["False", "False"]
+    return out.stdout.split()
+
+
+def test_the_segmenter_is_not_imported_before_the_hotkey_is_armed(home: Path) -> None:
+    shown = _in_a_fresh_app("print('rjieba' in sys.modules, 'palette.core.suggest' in sys.modules)\n")
+    assert shown[:2] == ["False", "False"]
 
 
 def test_the_segmenter_never_lives_in_the_app(home: Path) -> None:
     """The build runs in a child process and messages are cut by the index's words: no rjieba here."""
-    code = (
-        "import sys, time\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "from palette.app import PaletteApp\n"
-        "from palette.core import paths\n"
-        "from palette.core.standard import ensure_standard_library\n"
-        "from palette.core.store import Store\n"
-        "app = QApplication([])\n"
-        "store = Store(paths.database_path())\n"
-        "ensure_standard_library(store)\n"
-        "p = PaletteApp(app, store)\n"
-        "p.start()\n"
+    shown = _in_a_fresh_app(
         "end = time.monotonic() + 60\n"
         "while p.suggester is None and time.monotonic() < end:\n"
         "    app.processEvents(); time.sleep(0.02)\n"
         f"print(p.suggester.suggest({MESSAGE!r})[0].uid, 'rjieba' in sys.modules)\n"
-        "p.stop()\n"
     )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.split()[:2] == ["std-fault-ask", "False"]
+    assert shown[:2] == ["std-fault-ask", "False"]
 
 
 def test_built_after_the_index_and_handed_to_the_palette(qtbot: QtBot, palette: PaletteApp) -> None:

@@ -18,6 +18,7 @@ from palette.ui.manager import PhraseManager
 from palette.ui.manager.table import _WARN, EntryModel
 from palette.ui.palette_window import PaletteWindow
 from tests.stored import stored_library
+from tests.widget.test_manager import shown_manager
 
 TEAM = "客服一组"
 
@@ -36,12 +37,7 @@ def team(store: Store) -> Store:
 
 @pytest.fixture
 def manager(qtbot: QtBot, team: Store) -> Iterator[PhraseManager]:
-    m = PhraseManager(team)
-    qtbot.addWidget(m)
-    m.present()
-    qtbot.waitExposed(m)
-    yield m
-    m.editor.load(None)
+    yield from shown_manager(qtbot, team)
 
 
 def library_item(m: PhraseManager, name: str) -> QTreeWidgetItem:

@@ -22,6 +22,7 @@ from palette.ui.manager import PhraseManager
 from palette.ui.manager.lifecycle import StateFilter, diff_html
 from palette.ui.palette_window import PaletteWindow
 from palette.ui.rows import RowDelegate
+from tests.widget.test_manager import shown_manager
 
 TEAM = "资费组"
 TODAY = date.today()
@@ -50,12 +51,7 @@ def team(store: Store) -> Store:
 
 @pytest.fixture
 def manager(qtbot: QtBot, team: Store) -> Iterator[PhraseManager]:
-    m = PhraseManager(team)
-    qtbot.addWidget(m)
-    m.present()
-    qtbot.waitExposed(m)
-    yield m
-    m.editor.load(None)
+    yield from shown_manager(qtbot, team)
 
 
 def keys(m: PhraseManager) -> list[str]:

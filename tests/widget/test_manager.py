@@ -47,15 +47,20 @@ def index(team: Store) -> SearchIndex:
     return SearchIndex.from_store(team)
 
 
-@pytest.fixture
-def manager(qtbot: QtBot, team: Store) -> Iterator[PhraseManager]:
-    m = PhraseManager(team)
+def shown_manager(qtbot: QtBot, store: Store) -> Iterator[PhraseManager]:
+    """A manager on `store`, shown and active; the body of every manager fixture (`yield from`)."""
+    m = PhraseManager(store)
     qtbot.addWidget(m)
     m.present()
     qtbot.waitExposed(m)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is m)
     yield m
     m.editor.load(None)  # nothing unsaved left to block closing
+
+
+@pytest.fixture
+def manager(qtbot: QtBot, team: Store) -> Iterator[PhraseManager]:
+    yield from shown_manager(qtbot, team)
 
 
 def key(qtbot: QtBot, m: PhraseManager, k: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:

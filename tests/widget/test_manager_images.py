@@ -22,7 +22,7 @@ from palette.ui.rows import Row, RowDelegate, RowModel
 from palette.ui.thumbnails import Thumbnails
 from tests.pictures import png, png_bomb
 from tests.stored import stored
-from tests.widget.test_manager import CTRL, choose, key, new_phrase
+from tests.widget.test_manager import CTRL, choose, key, new_phrase, shown_manager
 
 RED, BLUE = png(30, 20, (255, 0, 0)), png(16, 16, (0, 0, 255))
 TEAM = "客服一组"
@@ -30,13 +30,7 @@ TEAM = "客服一组"
 
 @pytest.fixture
 def manager(qtbot: QtBot, store: Store) -> Iterator[PhraseManager]:
-    m = PhraseManager(store)
-    qtbot.addWidget(m)
-    m.present()
-    qtbot.waitExposed(m)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is m)
-    yield m
-    m.editor.load(None)
+    yield from shown_manager(qtbot, store)
 
 
 def save(qtbot: QtBot, m: PhraseManager) -> None:
