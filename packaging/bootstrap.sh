@@ -25,10 +25,11 @@ runtime_pkgs=$(sed -e 's/#.*//' -e 's/|.*//' packaging/linux/debian-depends | tr
 # The end-to-end tests: a virtual X server, a window manager, key injection, and real paste targets
 # (a Tk program on Debian's python3-tk, a GTK editor, a terminal and a browser); the bundle's menu entry
 # and .deb checks (desktop-file-utils, lintian, fakeroot); real Chinese input methods (ibus with
-# libpinyin, fcitx5 with its pinyin; each with its own D-Bus session: dbus-x11); nginx serves the team
+# libpinyin, set up with gsettings from libglib2.0-bin; fcitx5 with its pinyin; each with its own
+# D-Bus session: dbus-x11); nginx serves the team
 # library to the 500 simulated agents (tests/team_scale.py).
 test_pkgs="xvfb xauth xdotool x11-utils xclip openbox python3-tk mousepad xterm xfonts-base chromium desktop-file-utils
-  lintian fakeroot ibus ibus-libpinyin ibus-gtk3 dbus-x11 fcitx5 fcitx5-chinese-addons fcitx5-frontend-gtk3 nginx-light"
+  lintian fakeroot ibus ibus-libpinyin ibus-gtk3 libglib2.0-bin dbus-x11 fcitx5 fcitx5-chinese-addons fcitx5-frontend-gtk3 nginx-light"
 
 # The bundle: PyInstaller reads each library's dependencies with objdump, and bundles Debian's Python
 # from its shared library (python3-dev used to bring both; no compiler is needed).
