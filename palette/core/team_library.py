@@ -20,6 +20,7 @@ from palette import __version__
 from palette.core.atomic import TargetExistsError
 from palette.core.collisions import shortcut_collisions
 from palette.core.config import Settings
+from palette.core.escaping import one_line
 from palette.core.guard import Guard
 from palette.core.library_io import (
     DEFAULT_OPTIONS,
@@ -42,7 +43,7 @@ from palette.core.model import (
     Phrase,
     SendMode,
 )
-from palette.core.sources import DEFAULT_TIMEOUT_S, fetch
+from palette.core.sources import DEFAULT_TIMEOUT_S, NO_VALIDATORS, Validators, fetch_if_changed
 from palette.core.store import Store, diff_phrases
 
 UID_SEPARATOR = "#"
@@ -103,7 +104,22 @@ def load_library(
     timeout: float = DEFAULT_TIMEOUT_S,
 ) -> LibraryData:
     """Fetch and parse a path or URL (blocking; the app calls it off the GUI thread)."""
-    return parse_library(fetch(location, timeout=timeout), options, library=library)
+    return fetch_library(location, options, library=library, timeout=timeout)[0]
+
+
+def fetch_library(
+    location: str,
+    options: ReadOptions = DEFAULT_OPTIONS,
+    *,
+    library: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+) -> tuple[LibraryData, Validators]:
+    """`load_library`, with the server's validators of what it sent: a subscription made from this
+    import asks "changed since?" from its first check."""
+    got = fetch_if_changed(location, NO_VALIDATORS, timeout=timeout)
+    if got.raw is None:  # a server answering 304 to a request that asked nothing
+        raise LibraryFileError(f"{one_line(location.strip())}: the server answered 304 without being asked")
+    return parse_library(got.raw, options, library=library), got.validators
 
 
 def team_layer(store: Store, data: LibraryData, *, source: str | None = None) -> TeamLayer:

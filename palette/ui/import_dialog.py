@@ -29,7 +29,7 @@ from palette.core.model import LayerDiff, Phrase
 from palette.core.sources import canonical
 from palette.core.store import Store
 from palette.core.subscribe import subscribe
-from palette.core.team_library import ImportPlan, apply_layer, load_library, review, team_layer
+from palette.core.team_library import ImportPlan, apply_layer, fetch_library, review, team_layer
 
 ITEMS_PER_GROUP = 2_000  # a 100,000-row first import lists this many, then says how many more
 
@@ -163,7 +163,7 @@ def review_and_import(
     Raises LibraryFileError or StoreError (one line each) for the caller to show. Reading blocks
     for as long as the file takes (a second for 100,000 rows), like any file dialog's open.
     """
-    data = load_library(location, options, library=library)
+    data, validators = fetch_library(location, options, library=library)
     layer = team_layer(store, data)
     choice = ImportDialog.ask(review(store, layer), can_subscribe=True, parent=parent)
     if choice is ImportChoice.CANCEL:
@@ -172,5 +172,5 @@ def review_and_import(
         layer = replace(layer, library=replace(layer.library, source=canonical(location)))
     diff = apply_layer(store, layer, origin=location)
     if choice is ImportChoice.APPLY_AND_SUBSCRIBE:
-        subscribe(store, layer.library.name, location, options)
+        subscribe(store, layer.library.name, location, options, validators)
     return diff
