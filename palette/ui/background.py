@@ -1,27 +1,29 @@
 """The one way the app runs work off the GUI thread: `run_in_background(fn, done, failed)`.
 
 `fn` runs on a pool thread; its result reaches `done`, or its exception reaches `failed`, on the GUI
-thread, through a queued signal of a relay object that lives there. Nothing a job raises is lost:
+thread, through a queued signal of the one relay object that lives there. Nothing a job raises is lost:
 without a `failed` callback it is logged (the exception's type and where, not its message, which may
 quote phrase text or customer data). Callers keep their own rules on top (the subscriptions: one job per library).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import traceback
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 
 T = TypeVar("T")
 MAX_THREADS = 64  # each subscription may wait out its own deadline: a slow share must not queue the others
 
 log = logging.getLogger("palette.background")
 _pool: QThreadPool | None = None
-_live: set[_Relay] = set()  # relays whose job has not reported yet: kept alive until it has
+_relay: _Relay | None = None
+_numbers = itertools.count(1)
 
 
 class Job:
@@ -37,42 +39,29 @@ class Job:
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; the pool thread emits, the queued slot calls back there."""
+    """Lives on the GUI thread for the whole process; pool threads emit (job id, value), the queued
+    slots call the job's callbacks there. One relay that is never deleted, rather than one per job:
+    a per-job QObject whose last reference a pool thread dropped was destroyed on that thread, and
+    the corrupted heap aborted a test run (`corrupted size vs. prev_size`)."""
 
-    result = Signal(object)
-    error = Signal(object)
+    result = Signal(int, object)
+    error = Signal(int, object)
 
-    def __init__(self, done: Callable[[Any], None], failed: Callable[[BaseException], None]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._done, self._failed = done, failed
+        self.waiting: dict[int, tuple[Callable[[Any], None], Callable[[BaseException], None]]] = {}
         self.result.connect(self._deliver_result, Qt.ConnectionType.QueuedConnection)
         self.error.connect(self._deliver_error, Qt.ConnectionType.QueuedConnection)
 
-    @Slot(object)
-    def _deliver_result(self, value: object) -> None:
-        _live.discard(self)
-        self._done(value)
+    @Slot(int, object)
+    def _deliver_result(self, job: int, value: object) -> None:
+        done, _ = self.waiting.pop(job)
+        done(value)
 
-    @Slot(object)
-    def _deliver_error(self, error: BaseException) -> None:
-        _live.discard(self)
-        self._failed(error)
-
-
-class _Runnable(QRunnable, Generic[T]):
-    def __init__(self, fn: Callable[[], T], relay: _Relay, job: Job) -> None:
-        super().__init__()
-        self._fn, self._relay, self._job = fn, relay, job
-
-    def run(self) -> None:
-        try:
-            value = self._fn()
-        except Exception as e:  # handed to the GUI thread, never swallowed
-            self._job.ended.set()
-            self._relay.error.emit(e)
-            return
-        self._job.ended.set()
-        self._relay.result.emit(value)
+    @Slot(int, object)
+    def _deliver_error(self, job: int, error: BaseException) -> None:
+        _, failed = self.waiting.pop(job)
+        failed(error)
 
 
 def report(name: str) -> Callable[[BaseException], None]:
@@ -98,12 +87,22 @@ def run_in_background(
     """Run `fn` on a pool thread; `done(result)` or `failed(error)` then runs on the GUI thread.
 
     Call it on the GUI thread (the relay must live there for its slots to run there)."""
-    global _pool
-    if _pool is None:
-        _pool = QThreadPool()
+    global _pool, _relay
+    if _pool is None or _relay is None:
+        _pool, _relay = QThreadPool(), _Relay()
         _pool.setMaxThreadCount(MAX_THREADS)
-    job = Job(name)
-    relay = _Relay(done, failed or report(name))
-    _live.add(relay)
-    _pool.start(_Runnable(fn, relay, job))
+    job, relay, number = Job(name), _relay, next(_numbers)
+    relay.waiting[number] = (done, failed or report(name))
+
+    def work() -> None:  # on a pool thread: it holds no Qt object but the relay, which is never deleted
+        try:
+            value = fn()
+        except Exception as e:  # handed to the GUI thread, never swallowed
+            job.ended.set()
+            relay.error.emit(number, e)
+            return
+        job.ended.set()
+        relay.result.emit(number, value)
+
+    _pool.start(work)
     return job

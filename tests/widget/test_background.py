@@ -63,3 +63,13 @@ def test_jobs_run_side_by_side(qtbot: QtBot) -> None:
     finally:
         release.set()
     assert all(job.wait(5) for job in hanging)
+
+
+def test_many_short_jobs_each_report_once_on_the_gui_thread(qtbot: QtBot) -> None:
+    """Jobs that end before, during or after their report is delivered: every callback runs once, on the
+    GUI thread, and no Qt object is destroyed on a pool thread (the heap corruption of a per-job relay)."""
+    got: dict[int, threading.Thread] = {}
+    for n in range(300):
+        run_in_background(lambda n=n: n, lambda value: got.__setitem__(value, threading.current_thread()))
+    qtbot.waitUntil(lambda: len(got) == 300, timeout=20_000)
+    assert set(got) == set(range(300)) and set(got.values()) == {threading.main_thread()}
