@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -69,7 +70,14 @@ def test_many_short_jobs_each_report_once_on_the_gui_thread(qtbot: QtBot) -> Non
     """Jobs that end before, during or after their report is delivered: every callback runs once, on the
     GUI thread, and no Qt object is destroyed on a pool thread (the heap corruption of a per-job relay)."""
     got: dict[int, threading.Thread] = {}
+
+    def number(n: int) -> Callable[[], int]:
+        return lambda: n
+
+    def arrived(value: int) -> None:
+        got[value] = threading.current_thread()
+
     for n in range(300):
-        run_in_background(lambda n=n: n, lambda value: got.__setitem__(value, threading.current_thread()))
+        run_in_background(number(n), arrived)
     qtbot.waitUntil(lambda: len(got) == 300, timeout=20_000)
     assert set(got) == set(range(300)) and set(got.values()) == {threading.main_thread()}
