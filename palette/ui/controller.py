@@ -50,9 +50,6 @@ from palette.ui.suggestions import LIMIT, SuggesterLike, word_spans
 Span = tuple[int, int]
 
 
-FOCUS_NUDGE_MS = 150  # the palette not active by then: ask the window manager again (see _nudge_focus)
-
-
 class SearchHit(Protocol):
     """What the palette needs of a search result (`search.Hit`)."""
 
@@ -177,17 +174,6 @@ class PaletteController(QObject):
         self.window.present(geo, QPoint(x, y))
         self._snapshot_due = True
         QTimer.singleShot(0, self._snapshot_clipboard)
-        QTimer.singleShot(FOCUS_NUDGE_MS, self.window, self._nudge_focus)  # not once the window is gone
-
-    def _nudge_focus(self) -> None:
-        """Ask again, as a pager does, when the palette is shown but not active: openbox refuses a focus
-        request whose time is older than the target's last key (a hotkey right after an Alt+1 paste,
-        1 in 6), and the palette would sit there without the keyboard."""
-        if self.desktop is None or not self.window.isVisible() or self.window.isActiveWindow():
-            return
-        own = int(self.window.winId())
-        self.desktop.activate(WindowRef(own, own))
-        events.emit("palette.refocused")
 
     def _target_screen(self) -> tuple[QScreen, Rect | None]:
         """The screen of the window the agent came from, and where that window is (None: unknown, so
