@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import stat
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -169,19 +167,16 @@ def _window(start: str, end: str) -> tuple[str, str]:
 
 def _read_image(path: str) -> bytes:
     """An --image file's bytes, refused in one line before more than the size limit is read."""
-    from palette.core.images import MAX_IMAGE_BYTES
+    from pathlib import Path
 
-    try:  # O_NONBLOCK: opening a FIFO never blocks; then regular files only
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as f:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise UsageError(f"--image {path}: not a regular file")
-            data = f.read(MAX_IMAGE_BYTES + 1)
+    from palette.core.library_io.pictures import read_image_file
+
+    try:
+        return read_image_file(Path(path))
+    except ValueError as e:
+        raise UsageError(f"--image {path}: {e}") from None
     except OSError as e:
         raise UsageError(f"--image {path}: cannot read ({e.strerror or e})") from None
-    if len(data) > MAX_IMAGE_BYTES:
-        raise UsageError(f"--image {path}: more than the {MAX_IMAGE_BYTES // 1048576} MB allowed")
-    return data
 
 
 def _add_image(store: Store, path: str, data: bytes) -> ImageRef:

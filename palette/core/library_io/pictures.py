@@ -44,6 +44,12 @@ def read_relative(folder: Path, name: str) -> bytes:
     target = (base / Path(*parts)).resolve()
     if not target.is_relative_to(base):
         raise ValueError("a link leading out of the library file's folder")
+    return read_image_file(target)
+
+
+def read_image_file(target: Path) -> bytes:
+    """A picture file's bytes (a library's, or `palette add --image`): regular files only, opened so
+    that a FIFO never blocks, at most the size cap + 1 read; `OSError`/`ValueError` saying why not."""
     st = os.stat(target)
     if not stat.S_ISREG(st.st_mode):
         raise ValueError("not a regular file")
@@ -59,6 +65,8 @@ def read_relative(folder: Path, name: str) -> bytes:
             total += len(chunk)
     finally:
         os.close(fd)
+    if total > MAX_IMAGE_BYTES:  # it grew after the stat
+        raise ValueError(f"more than the {MAX_IMAGE_BYTES // 1048576} MB allowed")
     return b"".join(chunks)
 
 
